@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of the `brainc` command. The TypeScript sources are compiled to dist/ by `npm run build`
+// (run automatically by `npm ci` / `npm install` through the `prepare` script).
+import { existsSync } from "node:fs";
+
+const main = new URL("../dist/src/cli/main.js", import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write("brainc: dist/ is missing; run `npm install` (or `npm run build`) in the brainc checkout first.\n");
+  process.exit(2);
+}
+const { run } = await import(main.href);
+process.exitCode = await run(process.argv.slice(2));

@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors, sortDiagnostics } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import { formatDiagnostics, summaryLine, type Format } from "../diagnostics/format.js";
+import { VERSION } from "../version.js";
+
+/** Where a command writes; injectable for tests. */
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  isTTY: boolean;
+}
+
+export const processIo = (): Io => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  cwd: process.cwd(),
+  isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+});
+
+/** Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage or internal error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/**
+ * Prints diagnostics in the chosen format (text adds a summary line on stderr) and returns the exit
+ * code they imply.
+ */
+export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], options: { format: Format; brainRoot?: string; strict?: boolean }): number {
+  const sorted = sortDiagnostics(diagnostics);
+  const root = options.brainRoot;
+  const displayPath = (file: string) => (root ? relative(io.cwd, join(root, file)) || file : file);
+  const source = (file: string) => {
+    try {
+      return root ? readFileSync(join(root, file), "utf8") : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const text = formatDiagnostics(sorted, options.format, { displayPath, source, pretty: io.isTTY, version: VERSION });
+  if (text || options.format !== "text") io.stdout(text);
+  if (options.format === "text" && sorted.length) io.stderr(summaryLine(sorted) + "\n");
+  if (sorted.some((d) => d.code === "BRN900" || d.code === "BRN901")) return EXIT.usage;
+  if (hasErrors(sorted) || (options.strict && sorted.some((d) => d.severity === "warning"))) return EXIT.failed;
+  return EXIT.ok;
+}
+
+/** Turns an unexpected exception into the BRN900 diagnostic (the stack only with BRAINC_DEBUG=1). */
+export function internalError(e: unknown): Diagnostic {
+  const err = e as Error;
+  if (process.env.BRAINC_DEBUG) process.stderr.write(`${err?.stack ?? String(e)}\n`);
+  return diagnostic("BRN900", `internal error: ${err?.message ?? String(e)}`, { hint: "this is a bug in brainc; please report it with `brainc --version`, the command line and, if you can, a reduced brain (set BRAINC_DEBUG=1 for the stack trace)" });
+}

@@ -1,0 +1,32 @@
+import { resolve } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import type { Format } from "../diagnostics/format.js";
+import { compileEnv, environments, loadAndValidate } from "../compile.js";
+import { printDiagnostics, type Io } from "./report.js";
+
+export interface ValidateOptions {
+  brain: string;
+  env?: string;
+  format: Format;
+  strict?: boolean;
+}
+
+/**
+ * `brainc validate`: the whole front half of the pipeline (load, schemas, secrets, overlays,
+ * references, templates) for the base brain and every overlay (or only `--env`). Writes nothing and
+ * loads no target.
+ */
+export async function validateCommand(options: ValidateOptions, io: Io): Promise<number> {
+  const root = resolve(io.cwd, options.brain);
+  const loaded = await loadAndValidate(root);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  if (loaded.sources && !hasErrors(loaded.diagnostics)) {
+    for (const env of options.env ? [options.env] : environments(loaded.sources)) {
+      diagnostics.push(...(await compileEnv(loaded.sources, env)).diagnostics);
+    }
+  }
+  const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict });
+  if (options.format === "text" && code === 0) io.stderr(`brainc: ${options.brain} is valid\n`);
+  return code;
+}

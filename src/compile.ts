@@ -1,0 +1,79 @@
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import { hasErrors } from "./diagnostics/diagnostic.js";
+import { loadBrain, type SourceSet } from "./load/load.js";
+import { deepFreeze } from "./link/freeze.js";
+import { link } from "./link/link.js";
+import type { Brain, Template } from "./link/model.js";
+import { checkTemplates, Renderer } from "./render/render.js";
+import { collectDocuments, type Documents, type TemplateDocument } from "./validate/documents.js";
+import { validateSchemas } from "./validate/schema.js";
+import { checkSecrets } from "./validate/secrets.js";
+
+/** A brain read and checked file by file (the stages that do not depend on the overlay). */
+export interface LoadResult {
+  /** Absent when the brain could not be read at all (no brain.yaml). */
+  sources?: SourceSet;
+  diagnostics: Diagnostic[];
+}
+
+/** Load → validate: discovers and parses every file, validates it against its schema and the secrets rules. */
+export async function loadAndValidate(root: string): Promise<LoadResult> {
+  const loaded = loadBrain(root);
+  if (!loaded.sources) return loaded;
+  const diagnostics = [...loaded.diagnostics, ...(await validateSchemas(loaded.sources)), ...checkSecrets(loaded.sources)];
+  return { sources: loaded.sources, diagnostics };
+}
+
+/** The result of compiling one environment of a brain up to (not including) the targets. */
+export interface CompileResult {
+  /** The linked, rendered, frozen brain; absent when there are errors. */
+  brain?: Brain;
+  documents?: Documents;
+  /** The diagnostics of this environment (not those of {@link loadAndValidate}). */
+  diagnostics: Diagnostic[];
+}
+
+const asTemplates = (docs: Record<string, TemplateDocument>): Record<string, Template> =>
+  Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, { id, source: d.file, input: {}, body: d.body, bodyLine: d.bodyLine }]));
+
+/**
+ * Overlay → link → render for one environment (`env` selects overlays/<env>.yaml; undefined or
+ * "default" for none). Call only with sources whose load diagnostics have no errors. Never throws for
+ * bad input.
+ */
+export async function compileEnv(sources: SourceSet, env?: string): Promise<CompileResult> {
+  const collected = await collectDocuments(sources, env);
+  const diagnostics = [...collected.diagnostics];
+  const documents = collected.documents;
+  if (!documents || hasErrors(diagnostics)) return { documents, diagnostics };
+
+  diagnostics.push(...checkTemplates({ prompts: asTemplates(documents.prompts), partials: asTemplates(documents.partials) }));
+  const linked = link(documents);
+  diagnostics.push(...linked.diagnostics);
+  if (!linked.brain || hasErrors(diagnostics)) return { documents, diagnostics };
+
+  const brain = linked.brain;
+  const renderer = new Renderer(brain);
+  for (const agent of Object.values(brain.agents)) {
+    const prompt = renderer.render(agent, agent.prompt);
+    const persona = agent.persona && renderer.render(agent, agent.persona);
+    diagnostics.push(...prompt.diagnostics, ...(persona?.diagnostics ?? []));
+    agent.instructions = prompt.text ?? "";
+    if (persona?.text !== undefined) agent.personaText = persona.text;
+  }
+  if (hasErrors(diagnostics)) return { documents, diagnostics };
+  return { brain: deepFreeze(brain), documents, diagnostics };
+}
+
+/** The environments a brain builds by default: "default" and every overlay, sorted. */
+export function environments(sources: SourceSet): string[] {
+  return ["default", ...sources.files.filter((f) => f.kind === "overlay").map((f) => f.id).sort()];
+}
+
+/** Convenience for library users and tests: load, validate and compile one environment. */
+export async function compileBrain(root: string, options: { env?: string } = {}): Promise<CompileResult> {
+  const loaded = await loadAndValidate(root);
+  if (!loaded.sources || hasErrors(loaded.diagnostics)) return { diagnostics: loaded.diagnostics };
+  const result = await compileEnv(loaded.sources, options.env);
+  return { ...result, diagnostics: [...loaded.diagnostics, ...result.diagnostics] };
+}

@@ -1,0 +1,25 @@
+import { createHash } from "node:crypto";
+
+/** A copy of a JSON value with every object's keys in code-unit order (canonical key order). */
+export function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/** JSON text with canonical key order, 2-space indent, LF and a trailing newline. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 2) + "\n";
+}
+
+/** Hex sha256 of a string (UTF-8). */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

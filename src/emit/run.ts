@@ -1,0 +1,67 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import type { Brain } from "../link/model.js";
+import type { Location } from "../validate/documents.js";
+import type { OutputFile, Target } from "./target.js";
+
+/** Files one target produced, with paths relative to the output root (`<target>/…` or `<env>/<target>/…`). */
+export interface TargetOutput {
+  target: string;
+  /** Output-root-relative folder prefix owned by this target, ending in "/". */
+  scope: string;
+  files: OutputFile[];
+}
+
+const SAFE_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\\0]+$/;
+
+/** Validates target options against the target's optionsSchema (ajv, compiled on demand). */
+async function checkOptions(target: Target, options: unknown, locate: (pointer: string) => Location | undefined): Promise<Diagnostic[]> {
+  const { Ajv } = await import("ajv");
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(target.optionsSchema);
+  if (validate(options)) return [];
+  return (validate.errors ?? []).map((e) => {
+    const pointer = `/targets/${target.name}${e.instancePath}`;
+    const extra = e.keyword === "additionalProperties" ? ` ${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty)}` : "";
+    return diagnostic("BRN503", `targets.${target.name}${e.instancePath.replace(/\//g, ".")} ${e.message}${extra}`, { ...locate(pointer) });
+  });
+}
+
+/**
+ * Runs targets in memory: validates each one's options, calls `emit`, checks the paths it returned,
+ * then its own `check`. Nothing is written. Errors: BRN503 options, BRN504 bad paths, BRN505 a target
+ * that threw, plus whatever the targets report.
+ */
+export async function runTargets(brain: Brain, targets: readonly Target[], locate: (pointer: string) => Location | undefined = () => undefined): Promise<{ outputs: TargetOutput[]; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const outputs: TargetOutput[] = [];
+  for (const target of targets) {
+    const options = (brain.targetOptions[target.name] ?? {}) as Record<string, unknown>;
+    const { module: _module, ...rest } = options;
+    const optionErrors = await checkOptions(target, rest, locate);
+    diagnostics.push(...optionErrors);
+    if (optionErrors.length) continue;
+    let files: OutputFile[];
+    try {
+      files = await target.emit(brain, rest, { report: (d) => diagnostics.push(d) });
+    } catch (e) {
+      diagnostics.push(diagnostic("BRN505", `target ${JSON.stringify(target.name)} failed: ${(e as Error).message}`));
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (!SAFE_PATH.test(f.path) || seen.has(f.path)) diagnostics.push(diagnostic("BRN504", `target ${JSON.stringify(target.name)} emitted ${seen.has(f.path) ? "twice" : "an unsafe path"}: ${JSON.stringify(f.path)}`));
+      seen.add(f.path);
+    }
+    if (target.check) {
+      try {
+        diagnostics.push(...(await target.check(files, rest)));
+      } catch (e) {
+        diagnostics.push(diagnostic("BRN505", `target ${JSON.stringify(target.name)} check failed: ${(e as Error).message}`));
+      }
+    }
+    const scope = `${brain.env === "default" ? "" : `${brain.env}/`}${target.name}/`;
+    outputs.push({ target: target.name, scope, files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: scope + f.path, contents: f.contents })) });
+  }
+  return { outputs, diagnostics };
+}

@@ -1,0 +1,31 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Brain } from "../link/model.js";
+
+/** One file a target writes, in memory. */
+export interface OutputFile {
+  /** Path relative to the target's output folder, "/"-separated, never absolute, never `..`. */
+  path: string;
+  /** UTF-8 text; LF line endings and a trailing newline by convention. */
+  contents: string;
+}
+
+/** What a target can do besides returning files: report diagnostics (for example BRN509 target limits). */
+export interface EmitContext {
+  report(diagnostic: Diagnostic): void;
+}
+
+/**
+ * A compilation target: a pure function of the linked brain (see shared/design/architecture.md).
+ * Built-in targets live in `targets/<name>/index.ts`; third-party ones are modules whose default export
+ * is a Target (`brainc build --target ./my-target.js`, or brain.yaml `targets.<name>.module`).
+ */
+export interface Target<Options = unknown> {
+  /** Output folder name and `--target` name, e.g. "openclaw". */
+  name: string;
+  /** JSON Schema (draft-07) of brain.yaml `targets.<name>`; validated before `emit` runs. */
+  optionsSchema: object;
+  /** Produces the files; must be deterministic and must not touch the file system or the network. */
+  emit(brain: Brain, options: Options, context: EmitContext): OutputFile[] | Promise<OutputFile[]>;
+  /** Validates the output against the runtime's own format (its JSON Schema, validator, …). */
+  check?(files: OutputFile[], options: Options): Diagnostic[] | Promise<Diagnostic[]>;
+}

@@ -1,0 +1,158 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import type { OutputFile } from "./target.js";
+
+/** The list of files brainc wrote into an output folder, so that it only ever deletes its own files. */
+export const MANIFEST = ".brainc-manifest.json";
+const JOURNAL = ".brainc-journal.json";
+const STAGING = ".brainc-staging";
+
+/** `<out>/.brainc-manifest.json`: output-relative path → sha256 of the contents brainc wrote. */
+interface Manifest {
+  brainc: 1;
+  files: Record<string, string>;
+}
+
+/** What a build would do to the output folder. Paths are relative to the output folder, sorted. */
+export interface Plan {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+  /** Files brainc wrote earlier that someone edited since; they are left alone, not removed. */
+  keptEdited: string[];
+}
+
+const sha256 = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
+
+function readManifest(out: string): Manifest {
+  try {
+    const m = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as Manifest;
+    if (m && typeof m.files === "object") return m;
+  } catch {
+    // no manifest yet
+  }
+  return { brainc: 1, files: {} };
+}
+
+function readIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Compares the desired files with the output folder. `scopes` are the folder prefixes this build owns
+ * (for example ["supervisor/"], or ["prod/openclaw/"]): files brainc wrote earlier under them that the
+ * build no longer produces are removed. A desired file that exists but was not written by brainc is a
+ * BRN508 error (brainc never overwrites files it did not write), unless its contents are already right.
+ */
+export function planOutput(out: string, files: readonly OutputFile[], scopes: readonly string[]): { plan: Plan; diagnostics: Diagnostic[] } {
+  const manifest = readManifest(out);
+  const plan: Plan = { added: [], changed: [], removed: [], unchanged: [], keptEdited: [] };
+  const diagnostics: Diagnostic[] = [];
+  const desired = new Set(files.map((f) => f.path));
+  for (const file of files) {
+    const onDisk = readIfExists(join(out, file.path));
+    if (onDisk === undefined) plan.added.push(file.path);
+    else if (onDisk.equals(Buffer.from(file.contents))) plan.unchanged.push(file.path);
+    else if (!(file.path in manifest.files)) {
+      diagnostics.push(diagnostic("BRN508", `${join(out, file.path)} exists and was not written by brainc; it is left as it is and the build writes nothing`, { severity: "error", hint: "move the file away (or delete it if it is an old copy of brainc's output), then build again" }));
+    } else plan.changed.push(file.path);
+  }
+  for (const [path, hash] of Object.entries(manifest.files)) {
+    if (desired.has(path) || !scopes.some((s) => path.startsWith(s))) continue;
+    const onDisk = readIfExists(join(out, path));
+    if (onDisk === undefined) continue;
+    if (sha256(onDisk) === hash) plan.removed.push(path);
+    else plan.keptEdited.push(path);
+  }
+  for (const list of Object.values(plan)) list.sort();
+  return { plan, diagnostics };
+}
+
+export const hasChanges = (plan: Plan) => plan.added.length + plan.changed.length + plan.removed.length > 0;
+
+interface Journal {
+  renames: [string, string][];
+  deletes: string[];
+  manifest: Manifest;
+}
+
+/**
+ * Applies a plan so that a build killed at any moment never leaves the output half-written: new contents
+ * are staged in `<out>/.brainc-staging`, then one atomic rename of a journal commits the build, then the
+ * journal is carried out (each file moved into place with an atomic rename). An interrupted commit is
+ * finished by the next build ({@link recoverInterrupted}). Throws on I/O errors (the caller reports BRN506).
+ */
+export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[], scopes: readonly string[]): void {
+  recoverInterrupted(out);
+  const manifest = readManifest(out);
+  const next: Manifest = { brainc: 1, files: { ...manifest.files } };
+  for (const path of Object.keys(next.files)) if (scopes.some((s) => path.startsWith(s)) && !files.some((f) => f.path === path)) delete next.files[path];
+  for (const f of files) next.files[f.path] = sha256(f.contents);
+  next.files = Object.fromEntries(Object.entries(next.files).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const manifestText = JSON.stringify(next, null, 2) + "\n";
+  const manifestChanged = readIfExists(join(out, MANIFEST))?.toString("utf8") !== manifestText;
+  if (!hasChanges(plan) && !manifestChanged) return;
+
+  const staging = join(out, STAGING);
+  mkdirSync(staging, { recursive: true });
+  const byPath = new Map(files.map((f) => [f.path, f.contents]));
+  const renames: [string, string][] = [];
+  [...plan.added, ...plan.changed].forEach((path, i) => {
+    writeFileSync(join(staging, String(i)), byPath.get(path)!);
+    renames.push([`${STAGING}/${i}`, path]);
+  });
+  writeFileSync(join(staging, "manifest"), manifestText);
+  renames.push([`${STAGING}/manifest`, MANIFEST]);
+  const journal: Journal = { renames, deletes: plan.removed, manifest: next };
+  writeFileSync(join(out, `${JOURNAL}.tmp`), JSON.stringify(journal));
+  renameSync(join(out, `${JOURNAL}.tmp`), join(out, JOURNAL)); // the commit point
+  rollForward(out, journal);
+}
+
+function rollForward(out: string, journal: Journal): void {
+  for (const [from, to] of journal.renames) {
+    if (!existsSync(join(out, from))) continue; // moved before an interruption
+    mkdirSync(dirname(join(out, to)), { recursive: true });
+    renameSync(join(out, from), join(out, to));
+  }
+  for (const path of journal.deletes) {
+    rmSync(join(out, path), { force: true });
+    removeEmptyParents(out, dirname(path));
+  }
+  rmSync(join(out, STAGING), { recursive: true, force: true });
+  unlinkSync(join(out, JOURNAL));
+}
+
+function removeEmptyParents(out: string, dir: string): void {
+  while (dir !== "." && dir !== "") {
+    const abs = join(out, dir);
+    try {
+      if (readdirSync(abs).length) return;
+      rmdirSync(abs);
+    } catch {
+      return;
+    }
+    dir = dirname(dir);
+  }
+}
+
+/** Whether an interrupted build left a committed journal in the output folder. */
+export function isInterrupted(out: string): boolean {
+  return existsSync(join(out, JOURNAL));
+}
+
+/** Finishes a build that was killed after its commit point, and removes staging left before it. */
+export function recoverInterrupted(out: string): void {
+  const journal = readIfExists(join(out, JOURNAL));
+  if (journal) rollForward(out, JSON.parse(journal.toString("utf8")) as Journal);
+  rmSync(join(out, STAGING), { recursive: true, force: true });
+  rmSync(join(out, `${JOURNAL}.tmp`), { force: true });
+}

@@ -1,0 +1,270 @@
+import { Cron } from "croner";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Code } from "../diagnostics/codes.js";
+import type { Document, Documents, TemplateDocument } from "../validate/documents.js";
+import { didYouMeanHint } from "../validate/did-you-mean.js";
+import type { Policy } from "../types/index.js";
+import type { Agent, Brain, Budget, Model, Namespace, Provider, Route, Template, Tool } from "./model.js";
+import { matchTools, mergePolicies } from "./policy.js";
+
+const byId = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntries(entries);
+const esc = (k: string) => k.replace(/~/g, "~0").replace(/\//g, "~1");
+
+/**
+ * Resolves every reference of schema-valid documents and builds the immutable {@link Brain}.
+ * Reports unknown prompts, tools, policies, memory namespaces, models, providers, tiers, task classes,
+ * MCP servers and agents (BRN201–BRN213, with did-you-mean hints), budget consistency (BRN310, BRN311),
+ * provider, schedule and MCP server rules (BRN320–BRN324) and unused entities (BRN218).
+ * The Brain is returned only when there are no errors; its agents' `instructions` are filled by render.
+ */
+export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const report = (code: Code, doc: { locate: Document<unknown>["locate"] }, pointer: string, message: string, hint?: string, part: "key" | "value" = "value") =>
+    diagnostics.push(diagnostic(code, message, { ...doc.locate(pointer, part), hint }));
+  const check = (code: Code, what: string, known: Record<string, unknown>, name: string, doc: { locate: Document<unknown>["locate"] }, pointer: string): boolean => {
+    if (name in known) return true;
+    report(code, doc, pointer, `unknown ${what} ${JSON.stringify(name)}`, didYouMeanHint(name, Object.keys(known)));
+    return false;
+  };
+
+  const manifest = docs.manifest.value;
+  const modelsFile = docs.models.value;
+  const routingFile = docs.routing.value;
+
+  // Providers, models, tiers.
+  const providers = byId(Object.entries(modelsFile.providers).sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, p]): [string, Provider] => {
+    if (p.api === "openai-compatible" && !p.baseUrl) report("BRN320", docs.models, `/providers/${esc(id)}`, `provider ${JSON.stringify(id)} is openai-compatible but has no baseUrl`, undefined, "key");
+    return [id, { id, ...p }];
+  }));
+  const models: Record<string, Model> = {};
+  for (const [id, m] of Object.entries(modelsFile.models).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!check("BRN208", "provider", providers, m.provider, docs.models, `/models/${esc(id)}/provider`)) continue;
+    models[id] = { id, provider: providers[m.provider], name: m.id, contextWindow: m.contextWindow, maxOutputTokens: m.maxOutputTokens, costPerMTokUsd: m.costPerMTokUsd, capabilities: [...(m.capabilities ?? [])] };
+  }
+  const chainOf = (ids: string[], doc: Document<unknown>, pointer: string): Model[] =>
+    ids.flatMap((m, i) => (check("BRN207", "model", modelsFile.models, m, doc, `${pointer}/${i}`) && models[m] ? [models[m]] : []));
+  const tiers = byId(Object.entries(modelsFile.tiers).sort(([a], [b]) => (a < b ? -1 : 1)).map(([tier, ids]): [string, Model[]] => [tier, chainOf(ids, docs.models, `/tiers/${esc(tier)}`)]));
+
+  // Task classes and budgets.
+  const budgets = routingFile.budgets ?? {};
+  const tasks: Record<string, Route> = {};
+  for (const [task, t] of Object.entries(routingFile.tasks).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const pointer = `/tasks/${esc(task)}`;
+    let chain: Model[] = [];
+    if (t.tier !== undefined) chain = check("BRN209", "tier", tiers, t.tier, docs.routing, `${pointer}/tier`) ? tiers[t.tier] : [];
+    else if (t.models) chain = chainOf(t.models, docs.routing, `${pointer}/models`);
+    tasks[task] = { task, description: t.description, tier: t.tier, chain, budget: budgets.tasks?.[task] };
+  }
+  check("BRN209", "tier", tiers, routingFile.default, docs.routing, "/default");
+  const defaultRoute: Route = { task: "default", tier: routingFile.default, chain: tiers[routingFile.default] ?? [] };
+  const taskRoute = (task: string | undefined, doc: Document<unknown>, pointer: string): Route => {
+    if (task === undefined) return defaultRoute;
+    return check("BRN210", "task class", tasks, task, doc, pointer) ? tasks[task] : defaultRoute;
+  };
+  for (const task of Object.keys(budgets.tasks ?? {})) taskRoute(task, docs.routing, `/budgets/tasks/${esc(task)}`);
+  for (const id of Object.keys(budgets.agents ?? {})) check("BRN212", "agent", docs.agents, id, docs.routing, `/budgets/agents/${esc(id)}`);
+  checkBudgets(budgets, (pointer, code, message) => report(code, docs.routing, pointer, message));
+
+  // MCP servers.
+  const mcpServers = manifest.mcpServers ?? {};
+  for (const [name, s] of Object.entries(mcpServers)) {
+    const remote = ["url", "transport", "headers"].filter((k) => k in s);
+    const local = ["command", "args", "env", "cwd"].filter((k) => k in s);
+    if (remote.length && local.length) report("BRN323", docs.manifest, `/mcpServers/${esc(name)}`, `MCP server ${JSON.stringify(name)} mixes remote keys (${remote.join(", ")}) with local keys (${local.join(", ")})`, undefined, "key");
+  }
+
+  // Tools.
+  const tools: Record<string, Tool> = {};
+  for (const [id, doc] of Object.entries(docs.tools)) {
+    const t = doc.value;
+    if (t.implementation.mcp) check("BRN211", "MCP server", mcpServers, t.implementation.mcp.server, doc, "/implementation/mcp/server");
+    if (t.implementation.http) checkPlaceholders(t, doc, report);
+    tools[id] = { id, source: doc.file, ...t };
+  }
+  const toolIds = Object.keys(tools);
+
+  // Policies: every tool name or glob must match a tool.
+  const policies = byId(Object.entries(docs.policies).map(([id, doc]): [string, Policy & { id: string; source: string }] => {
+    for (const list of ["allow", "deny", "requireApproval"] as const) {
+      (doc.value.tools?.[list] ?? []).forEach((pattern, i) => {
+        if (!matchTools([pattern], toolIds).length) report("BRN213", doc, `/tools/${list}/${i}`, `${JSON.stringify(pattern)} matches no tool`, didYouMeanHint(pattern, toolIds));
+      });
+    }
+    return [id, { id, source: doc.file, ...doc.value }];
+  }));
+  const defaultPolicies = manifest.defaults?.policies ?? [];
+  defaultPolicies.forEach((p, i) => check("BRN205", "policy", policies, p, docs.manifest, `/defaults/policies/${i}`));
+
+  // Memory.
+  const namespaces = docs.memory?.value.namespaces ?? {};
+  const memory = byId(Object.entries(namespaces).sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, ns]): [string, Namespace] => {
+    (ns.writers ?? []).forEach((w, i) => {
+      const pointer = `/namespaces/${esc(id)}/writers/${i}`;
+      if (!check("BRN212", "agent", docs.agents, w, docs.memory!, pointer)) return;
+      if (ns.scope === "agent") report("BRN217", docs.memory!, pointer, `namespace ${JSON.stringify(id)} is agent-scoped, so it has no writers list (each agent writes its own)`);
+      else if (!(docs.agents[w].value.memory ?? []).includes(id)) report("BRN217", docs.memory!, pointer, `writer ${JSON.stringify(w)} does not list namespace ${JSON.stringify(id)} in its memory`);
+    });
+    return [id, { id, ...ns }];
+  }));
+
+  // Templates.
+  const template = (doc: TemplateDocument): Template => ({ id: doc.id, source: doc.file, description: doc.frontmatter.description, input: (doc.frontmatter.input ?? {}) as Template["input"], body: doc.body, bodyLine: doc.bodyLine });
+  const prompts = byId(Object.entries(docs.prompts).map(([id, doc]): [string, Template] => [id, template(doc)]));
+  const partials = byId(Object.entries(docs.partials).map(([id, doc]): [string, Template] => [id, template(doc)]));
+
+  // Agents.
+  const used = { prompts: new Set<string>(), tools: new Set<string>(), policies: new Set<string>(defaultPolicies), memory: new Set<string>() };
+  const agents: Record<string, Agent> = {};
+  for (const [id, doc] of Object.entries(docs.agents)) {
+    const a = doc.value;
+    const prompt = check("BRN201", "prompt", prompts, a.prompt, doc, "/prompt") ? prompts[a.prompt] : undefined;
+    const persona = a.persona !== undefined && check("BRN201", "prompt", prompts, a.persona, doc, "/persona") ? prompts[a.persona] : undefined;
+    if (prompt) used.prompts.add(prompt.id);
+    if (persona) used.prompts.add(persona.id);
+    const own = (a.policies ?? []).filter((p, i) => check("BRN205", "policy", policies, p, doc, `/policies/${i}`));
+    const policyIds = [...new Set([...defaultPolicies.filter((p) => p in policies), ...own])];
+    policyIds.forEach((p) => used.policies.add(p));
+    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, policy: docs.policies[p].value })), toolIds);
+    const agentTools: Tool[] = [];
+    (a.tools ?? []).forEach((t, i) => {
+      if (!check("BRN204", "tool", tools, t, doc, `/tools/${i}`)) return;
+      used.tools.add(t);
+      const allowed = policy.tools?.allow === undefined || policy.tools.allow.includes(t);
+      const denied = policy.tools?.deny?.includes(t) ?? false;
+      if (!allowed || denied) {
+        report("BRN219", doc, `/tools/${i}`, `tool ${JSON.stringify(t)} is ${denied ? "denied" : "not allowed"} by the effective policy of agent ${JSON.stringify(id)}, so the agent will not get it`, `see ${(provenance[denied ? "tools.deny" : "tools.allow"] ?? []).join(", ")}`);
+        return;
+      }
+      agentTools.push(tools[t]);
+    });
+    if (agentTools.some((t) => t.risk?.includes("exec")) && !policy.tools?.exec?.allowBins && !policy.tools?.exec?.denyPatterns) {
+      report("BRN324", doc, "/tools", `agent ${JSON.stringify(id)} can run commands but its effective policy sets no exec guards`, "add tools.exec.allowBins or tools.exec.denyPatterns to one of its policies", "key");
+    }
+    const agentMemory = (a.memory ?? []).flatMap((m, i) => (check("BRN206", "memory namespace", memory, m, doc, `/memory/${i}`) ? [memory[m]] : []));
+    agentMemory.forEach((m) => used.memory.add(m.id));
+    const schedules = (a.schedules ?? []).map((s, i) => {
+      if (s.cron !== undefined) checkCron(s.cron, (m) => report("BRN321", doc, `/schedules/${i}/cron`, m));
+      if (s.timezone !== undefined && !isTimeZone(s.timezone)) report("BRN322", doc, `/schedules/${i}/timezone`, `unknown time zone ${JSON.stringify(s.timezone)}`);
+      return { ...s, route: taskRoute(s.task ?? a.task, doc, s.task !== undefined ? `/schedules/${i}/task` : "/task") };
+    });
+    const heartbeat = a.heartbeat && { ...a.heartbeat, route: taskRoute(a.heartbeat.task ?? a.task, doc, a.heartbeat.task !== undefined ? "/heartbeat/task" : "/task") };
+    if (!prompt) continue;
+    agents[id] = {
+      id,
+      source: doc.file,
+      name: a.name,
+      description: a.description,
+      identity: a.identity,
+      route: taskRoute(a.task, doc, "/task"),
+      prompt,
+      persona,
+      instructions: "",
+      tools: agentTools,
+      memory: agentMemory,
+      policies: policyIds,
+      policy,
+      provenance,
+      schedules,
+      heartbeat,
+      channels: [...(a.channels ?? [])],
+      budget: budgets.agents?.[id],
+    };
+  }
+  reportUnused(docs, used, report);
+
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  const files = [docs.manifest, docs.models, docs.routing, docs.memory, ...Object.values(docs.agents), ...Object.values(docs.tools), ...Object.values(docs.policies), ...Object.values(docs.prompts), ...Object.values(docs.partials)];
+  const sources = [...new Set(files.flatMap((d) => (d ? [d.file] : [])).concat(docs.env !== "default" ? [`overlays/${docs.env}.yaml`] : []))].sort();
+  const brain: Brain = {
+    formatVersion: 1,
+    name: manifest.name,
+    description: manifest.description,
+    env: docs.env,
+    gateway: manifest.gateway,
+    mcpServers,
+    targetOptions: (manifest.targets ?? {}) as Brain["targetOptions"],
+    providers,
+    models,
+    tiers,
+    tasks,
+    defaultRoute,
+    fallback: routingFile.fallback ?? { on: ["rate_limit", "timeout", "server_error"], retriesPerModel: 0 },
+    budgets: { global: budgets.global, onExceeded: budgets.onExceeded ?? "block" },
+    tools,
+    policies,
+    memory,
+    prompts,
+    partials,
+    agents,
+    sources,
+  };
+  return { brain, diagnostics };
+}
+
+type Report = (code: Code, doc: { locate: Document<unknown>["locate"] }, pointer: string, message: string, hint?: string, part?: "key" | "value") => void;
+
+/** Agent and task budgets may not exceed the global budget of the same period; monthly ≥ daily. */
+function checkBudgets(budgets: NonNullable<Documents["routing"]["value"]["budgets"]>, report: (pointer: string, code: Code, message: string) => void): void {
+  const global = budgets.global;
+  const scopes: [string, Record<string, Budget> | undefined][] = [["agents", budgets.agents], ["tasks", budgets.tasks]];
+  const all: [string, Budget][] = global ? [["/budgets/global", global]] : [];
+  for (const [scope, entries] of scopes) {
+    for (const [id, b] of Object.entries(entries ?? {})) {
+      const pointer = `/budgets/${scope}/${esc(id)}`;
+      all.push([pointer, b]);
+      for (const period of ["dailyUsd", "monthlyUsd"] as const) {
+        if (global?.[period] !== undefined && b[period] !== undefined && b[period]! > global[period]!) {
+          report(`${pointer}/${period}`, "BRN310", `${scope.slice(0, -1)} ${JSON.stringify(id)} ${period} ${b[period]} is above the global ${period} ${global[period]}`);
+        }
+      }
+    }
+  }
+  for (const [pointer, b] of all) {
+    if (b.dailyUsd !== undefined && b.monthlyUsd !== undefined && b.monthlyUsd < b.dailyUsd) report(`${pointer}/monthlyUsd`, "BRN311", `monthlyUsd ${b.monthlyUsd} is below dailyUsd ${b.dailyUsd}`);
+  }
+}
+
+/** `{{name}}` placeholders of an http tool's url, headers and query must be input properties. */
+function checkPlaceholders(tool: Tool | Omit<Tool, "id" | "source">, doc: Document<unknown>, report: Report): void {
+  const http = tool.implementation.http!;
+  const props = Object.keys((tool.input as { properties?: object }).properties ?? {});
+  const strings: [string, string][] = [["/implementation/http/url", http.url]];
+  for (const [k, v] of Object.entries(http.headers ?? {})) strings.push([`/implementation/http/headers/${esc(k)}`, v]);
+  for (const [k, v] of Object.entries((http as { query?: Record<string, string> }).query ?? {})) strings.push([`/implementation/http/query/${esc(k)}`, String(v)]);
+  for (const [pointer, s] of strings) {
+    for (const m of s.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
+      if (!props.includes(m[1])) report("BRN326", doc, pointer, `placeholder {{${m[1]}}} is not a property of the tool's input`, didYouMeanHint(m[1], props));
+    }
+  }
+}
+
+function checkCron(expr: string, report: (message: string) => void): void {
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5) return report(`cron expression ${JSON.stringify(expr)} has ${fields.length} fields; brains use 5 (minute hour day-of-month month day-of-week)`);
+  try {
+    new Cron(expr, { paused: true });
+  } catch (e) {
+    report(`invalid cron expression ${JSON.stringify(expr)}: ${(e as Error).message.replace(/^CronPattern: /, "")}`);
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function reportUnused(docs: Documents, used: Record<"prompts" | "tools" | "policies" | "memory", Set<string>>, report: Report): void {
+  for (const [kind, entries] of [["prompt", docs.prompts], ["tool", docs.tools], ["policy", docs.policies]] as const) {
+    const set = used[kind === "policy" ? "policies" : (`${kind}s` as "prompts" | "tools")];
+    for (const [id, doc] of Object.entries(entries)) {
+      if (!set.has(id)) report("BRN218", doc, "", `${kind} ${JSON.stringify(id)} is used by no agent`);
+    }
+  }
+  for (const id of Object.keys(docs.memory?.value.namespaces ?? {})) {
+    if (!used.memory.has(id)) report("BRN218", docs.memory!, `/namespaces/${esc(id)}`, `memory namespace ${JSON.stringify(id)} is used by no agent`, undefined, "key");
+  }
+}

@@ -1,0 +1,171 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import { classify, ID_PATTERN, isSkipped, PROMPT_ID_PATTERN, type FileKind } from "./places.js";
+import { parseYaml, type ParsedYaml } from "./yaml.js";
+
+/** Largest brain file accepted, in bytes (1 MiB). */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** One file of the brain, read and parsed. */
+export interface SourceFile {
+  /** Path relative to the brain root, "/"-separated. */
+  path: string;
+  kind: FileKind;
+  /** The id the file defines (see brain-format.md): stem, or the prompt path without `.md`. */
+  id: string;
+  /** The file's text (UTF-8, BOM removed). */
+  text: string;
+  /** YAML files: the document. Prompts: the frontmatter, when there is one. */
+  yaml?: ParsedYaml;
+  /** Prompts and partials: the Handlebars body and the 1-based line it starts on. */
+  body?: { text: string; line: number };
+}
+
+/** All files of a brain, sorted by path. */
+export interface SourceSet {
+  /** Absolute path of the brain root (the folder holding brain.yaml). */
+  root: string;
+  files: SourceFile[];
+}
+
+/** Reads a file's bytes as text for the code frame of diagnostics, or undefined when unreadable. */
+export type SourceLookup = (path: string) => string | undefined;
+
+/** Lists every file under `root`, brain-relative, sorted (so enumeration order never matters). */
+function listFiles(root: string, dir = ""): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    if (isSkipped(entry.name)) continue;
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(root, rel));
+    else if (entry.isFile() || entry.isSymbolicLink()) out.push(rel);
+  }
+  return out;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const FRONTMATTER = /^---\r?\n/;
+
+/**
+ * Discovers and parses a brain. Never throws for bad input: problems come back as diagnostics
+ * (BRN001 unknown place, BRN002–BRN006 per-file problems, BRN007 no brain root, BRN008 frontmatter,
+ * BRN009 not a mapping, BRN010 bad id, BRN011 duplicate id). Files with problems are left out of `files`.
+ */
+export function loadBrain(root: string): { sources?: SourceSet; diagnostics: Diagnostic[] } {
+  let hasManifest = false;
+  try {
+    hasManifest = statSync(join(root, "brain.yaml")).isFile();
+  } catch {
+    // reported below
+  }
+  if (!hasManifest) {
+    return { diagnostics: [diagnostic("BRN007", `no brain.yaml in ${JSON.stringify(root)}`, { hint: "point --brain at the folder that holds brain.yaml, or run `brainc init`" })] };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const files: SourceFile[] = [];
+  const seen = new Map<string, string>();
+  for (const path of listFiles(root).sort()) {
+    const place = classify(path);
+    if (!place) {
+      diagnostics.push(diagnostic("BRN001", `${JSON.stringify(path)} is not in a place where brain files live`, { file: path, hint: placeHint(path) }));
+      continue;
+    }
+    const idOk = place.kind === "prompt" ? PROMPT_ID_PATTERN.test(place.id) : place.kind === "manifest" || ID_PATTERN.test(place.id);
+    if (!idOk) {
+      diagnostics.push(diagnostic("BRN010", `file name ${JSON.stringify(path)} does not make a valid ${place.kind} id`, { file: path, hint: "ids are lower-case kebab-case: ^[a-z][a-z0-9-]{0,62}$" }));
+      continue;
+    }
+    const key = `${place.kind === "partial" ? "partial" : place.kind}:${place.id}`;
+    const earlier = seen.get(key);
+    if (earlier) {
+      diagnostics.push(diagnostic("BRN011", `${place.kind} ${JSON.stringify(place.id)} is defined by both ${JSON.stringify(earlier)} and ${JSON.stringify(path)}`, { file: path }));
+      continue;
+    }
+    seen.set(key, path);
+    const file = readSource(root, path, place.kind, place.id, diagnostics);
+    if (file) files.push(file);
+  }
+  return { sources: { root, files }, diagnostics };
+}
+
+function placeHint(path: string): string {
+  const top = path.split("/")[0];
+  const near: Record<string, string> = { agent: "agents", tool: "tools", policy: "policies", prompt: "prompts", overlay: "overlays", model: "models.yaml" };
+  if (near[top]) return `did you mean ${JSON.stringify(near[top])}?`;
+  return "brain files live in brain.yaml, models.yaml, routing.yaml, memory.yaml, agents/, tools/, policies/, prompts/ and overlays/";
+}
+
+function readSource(root: string, path: string, kind: FileKind, id: string, diagnostics: Diagnostic[]): SourceFile | undefined {
+  const abs = join(root, path);
+  const size = statSync(abs).size;
+  if (size > MAX_FILE_BYTES) {
+    diagnostics.push(diagnostic("BRN005", `file is ${size} bytes, above the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, { file: path }));
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = utf8.decode(readFileSync(abs));
+  } catch {
+    diagnostics.push(diagnostic("BRN006", "file is not valid UTF-8", { file: path }));
+    return undefined;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const file: SourceFile = { path, kind, id, text };
+  if (kind === "prompt" || kind === "partial") return splitFrontmatter(file, diagnostics);
+  const { parsed, diagnostics: errs } = parseYaml(path, text);
+  diagnostics.push(...errs);
+  if (!parsed) return undefined;
+  if (!isMapping(parsed.value)) {
+    diagnostics.push(diagnostic("BRN009", `${kind} file must be a YAML mapping, not ${describe(parsed.value)}`, { file: path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } }));
+    return undefined;
+  }
+  file.yaml = parsed;
+  return file;
+}
+
+/** Splits `---` YAML frontmatter (dotprompt convention) from a prompt's Handlebars body. */
+function splitFrontmatter(file: SourceFile, diagnostics: Diagnostic[]): SourceFile | undefined {
+  const open = FRONTMATTER.exec(file.text);
+  if (!open) {
+    file.body = { text: file.text, line: 1 };
+    return file;
+  }
+  const close = /^---[ \t]*(\r?\n|$)/m;
+  const rest = file.text.slice(open[0].length);
+  const m = close.exec(rest);
+  if (!m) {
+    diagnostics.push(diagnostic("BRN008", "frontmatter is not closed by a `---` line", { file: file.path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 4 } } }));
+    return undefined;
+  }
+  const yamlText = rest.slice(0, m.index);
+  const bodyStart = open[0].length + m.index + m[0].length;
+  file.body = { text: file.text.slice(bodyStart), line: countLines(file.text.slice(0, bodyStart)) + 1 };
+  if (yamlText.trim() === "") return file;
+  const { parsed, diagnostics: errs } = parseYaml(file.path, yamlText, 1);
+  diagnostics.push(...errs);
+  if (!parsed) return undefined;
+  if (!isMapping(parsed.value)) {
+    diagnostics.push(diagnostic("BRN009", `prompt frontmatter must be a YAML mapping, not ${describe(parsed.value)}`, { file: file.path, range: { start: { line: 2, column: 1 }, end: { line: 2, column: 1 } } }));
+    return undefined;
+  }
+  file.yaml = parsed;
+  return file;
+}
+
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf("\n"); i !== -1; i = s.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return "empty";
+  if (Array.isArray(v)) return "a list";
+  return `a ${typeof v}`;
+}

@@ -1,0 +1,119 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+
+/**
+ * A YAML document parsed with positions (yaml's Document + LineCounter), kept so that any JSON pointer
+ * into its value can be turned back into a line:column range.
+ */
+export interface ParsedYaml {
+  doc: Document;
+  lineCounter: LineCounter;
+  /** The plain JS value (aliases and `<<` merge keys expanded). */
+  value: unknown;
+}
+
+/** Alias expansions allowed per document before it is treated as an alias bomb (yaml's own guard). */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses YAML 1.2 text. `lineOffset` blank lines are assumed before `text` (prompt frontmatter starts on
+ * line 2 of its file). Returns the parsed document, or diagnostics for syntax errors (BRN002), duplicate
+ * keys (BRN003) and alias bombs (BRN004).
+ */
+export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const source = "\n".repeat(lineOffset) + text;
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false, version: "1.2" });
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+    const range = offsetRange(lineCounter, e.pos[0], e.pos[1]);
+    const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    return e.code === "DUPLICATE_KEY"
+      ? diagnostic("BRN003", `duplicate key ${JSON.stringify(keyTextAt(source, e.pos[0]))}`, { file, range, hint: "keep one of the two; YAML parsers disagree on which one wins" })
+      : diagnostic("BRN002", `YAML syntax error: ${message}`, { file, range });
+  });
+  if (diagnostics.length) return { diagnostics };
+  try {
+    const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { parsed: { doc, lineCounter, value }, diagnostics };
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      return { diagnostics: [diagnostic("BRN004", `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes`, { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } })] };
+    }
+    throw e;
+  }
+}
+
+function keyTextAt(source: string, offset: number): string {
+  const m = /^[^:\n]*/.exec(source.slice(offset));
+  return (m ? m[0] : "").trim().replace(/^["']|["']$/g, "");
+}
+
+/** Converts character offsets to a 1-based range. */
+export function offsetRange(lineCounter: LineCounter, start: number, end: number): Range {
+  const s = lineCounter.linePos(start);
+  const e = lineCounter.linePos(Math.max(start, end));
+  return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
+}
+
+/** Decodes one RFC 6901 JSON pointer segment. */
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+function deref(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+function findPair(doc: Document, map: unknown, key: string, seen = new Set<unknown>()): Pair | undefined {
+  const m = deref(doc, map);
+  if (!isMap(m) || seen.has(m)) return undefined;
+  seen.add(m);
+  let merged: Pair | undefined;
+  for (const pair of m.items) {
+    const k = isScalar(pair.key) ? pair.key.value : pair.key;
+    if (String(k) === key) return pair;
+    if (k === "<<" && !merged) {
+      const sources = deref(doc, pair.value);
+      for (const src of isSeq(sources) ? sources.items : [sources]) {
+        const found = findPair(doc, src, key, seen);
+        if (found) {
+          merged = found;
+          break;
+        }
+      }
+    }
+  }
+  return merged;
+}
+
+/**
+ * The range of the node at a JSON pointer (`/agents/0/name`). `part` "key" points at the key of the last
+ * segment (for unknown or misnamed keys), "value" at its value. When the pointer leads nowhere (a value
+ * that is missing), the range of the deepest node that exists is returned.
+ */
+export function rangeAt(parsed: ParsedYaml, pointer: string, part: "key" | "value" = "value"): Range {
+  const { doc, lineCounter } = parsed;
+  const segments = pointer === "" ? [] : pointer.split("/").slice(1).map(unescapePointer);
+  let node: unknown = doc.contents;
+  let keyNode: unknown;
+  for (const segment of segments) {
+    const current = deref(doc, node);
+    if (isMap(current)) {
+      const pair = findPair(doc, current, segment);
+      if (!pair) break;
+      keyNode = pair.key;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(current)) {
+      const item = current.items[Number(segment)];
+      if (item === undefined) break;
+      keyNode = undefined;
+      node = item;
+    } else break;
+  }
+  const target = (part === "key" && keyNode ? keyNode : node) as Node | null | undefined;
+  if (target && isPair(target)) return rangeAt(parsed, "", part);
+  const r = target?.range;
+  if (!r) return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+  return offsetRange(lineCounter, r[0], r[1]);
+}

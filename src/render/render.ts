@@ -1,0 +1,181 @@
+import Handlebars from "handlebars";
+import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
+import { diagnostic, type Code } from "../diagnostics/codes.js";
+import type { Agent, Brain, Template } from "../link/model.js";
+import { BUILTIN_HELPERS, HELPERS } from "./helpers.js";
+
+type HbsNode = { type: string; loc?: { start: { line: number; column: number }; end: { line: number; column: number } }; [k: string]: any };
+
+/** The variables a template sees (brain-format.md, "Render context"). */
+export interface RenderContext {
+  brain: { name: string; description?: string };
+  agent: {
+    id: string;
+    name: string;
+    description?: string;
+    task: string;
+    model: { primary?: string; fallbacks: string[] };
+    tools: { id: string; description: string; risk: string[] }[];
+    memory: { id: string; description?: string; scope: string }[];
+    policy: Agent["policy"];
+  };
+  /** The overlay name, or "default". */
+  env: string;
+  /** Declared `input` variables with their defaults. */
+  input: Record<string, unknown>;
+}
+
+/** Builds the render context of one agent and template. */
+export function renderContext(brain: Brain, agent: Agent, template: Template): RenderContext {
+  return {
+    brain: { name: brain.name, ...(brain.description !== undefined && { description: brain.description }) },
+    agent: {
+      id: agent.id,
+      name: agent.name,
+      ...(agent.description !== undefined && { description: agent.description }),
+      task: agent.route.task,
+      model: { primary: agent.route.chain[0]?.id, fallbacks: agent.route.chain.slice(1).map((m) => m.id) },
+      tools: agent.tools.map((t) => ({ id: t.id, description: t.description, risk: [...(t.risk ?? [])] })),
+      memory: agent.memory.map((m) => ({ id: m.id, ...(m.description !== undefined && { description: m.description }), scope: m.scope })),
+      policy: agent.policy,
+    },
+    env: brain.env,
+    input: Object.fromEntries(Object.entries(template.input).map(([k, s]) => [k, s.default ?? null])),
+  };
+}
+
+/** Error raised while rendering, carrying the brain-relative file and range it points at. */
+class TemplateError extends Error {
+  constructor(readonly code: Code, message: string, readonly file: string, readonly range: Range, readonly hint?: string) {
+    super(message);
+  }
+}
+
+const COMPILE_OPTIONS = { strict: true, noEscape: true, preventIndent: false } as const;
+const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
+
+function lineRange(template: Template, line: number, column: number, length = 1): Range {
+  const l = template.bodyLine + line - 1;
+  return { start: { line: l, column: column + 1 }, end: { line: l, column: column + 1 + length } };
+}
+
+/**
+ * A Handlebars environment for one brain: strict variables, no HTML escaping, partials from
+ * `prompts/**\/_<name>.md`, the helpers of {@link HELPERS}, no prototype access.
+ * Templates are parsed once; `render` throws nothing: problems come back as diagnostics.
+ */
+export class Renderer {
+  private readonly hbs = Handlebars.create();
+  private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+  constructor(private readonly brain: Brain) {
+    for (const [name, fn] of Object.entries(HELPERS)) this.hbs.registerHelper(name, fn);
+    for (const partial of Object.values(brain.partials)) {
+      this.hbs.registerPartial(partial.id, (context: unknown, options: unknown) => {
+        try {
+          return this.compile(partial)(context, options as RuntimeOptions);
+        } catch (e) {
+          throw this.toTemplateError(e, partial);
+        }
+      });
+    }
+  }
+
+  private compile(template: Template): HandlebarsTemplateDelegate {
+    let fn = this.compiled.get(template.source);
+    if (!fn) {
+      fn = this.hbs.compile(template.body, COMPILE_OPTIONS);
+      this.compiled.set(template.source, fn);
+    }
+    return fn;
+  }
+
+  private toTemplateError(e: unknown, template: Template): TemplateError {
+    if (e instanceof TemplateError) return e;
+    const err = e as Error & { lineNumber?: number; column?: number };
+    const notDefined = /^"([^"]+)" not defined in .* - (\d+):(\d+)$/.exec(err.message);
+    if (notDefined) {
+      const [, name, line, column] = notDefined;
+      return new TemplateError("BRN215", `${JSON.stringify(name)} is not defined in the render context`, template.source, lineRange(template, Number(line), Number(column), name.length), "templates see brain, agent, env and input (declare extra variables under `input:` in the frontmatter); guard optional values with {{#if}}");
+    }
+    return new TemplateError("BRN214", err.message.split("\n")[0], template.source, lineRange(template, err.lineNumber ?? 1, err.column ?? 0));
+  }
+
+  /** Renders one template for one agent. */
+  render(agent: Agent, template: Template): { text?: string; diagnostics: Diagnostic[] } {
+    try {
+      const text = this.compile(template)(renderContext(this.brain, agent, template), RUNTIME_OPTIONS);
+      return { text, diagnostics: [] };
+    } catch (e) {
+      const err = this.toTemplateError(e, template);
+      return { diagnostics: [diagnostic(err.code, `${err.message} (rendering for agent ${JSON.stringify(agent.id)})`, { file: err.file, range: err.range, hint: err.hint })] };
+    }
+  }
+}
+
+/** Walks a Handlebars AST. */
+function walk(node: HbsNode | undefined, visit: (n: HbsNode) => void): void {
+  if (!node || typeof node !== "object") return;
+  visit(node);
+  for (const key of ["body", "params", "program", "inverse", "path", "hash", "pairs", "value", "name"]) {
+    const child = node[key];
+    if (Array.isArray(child)) child.forEach((c) => walk(c, visit));
+    else if (child && typeof child === "object" && child.type) walk(child, visit);
+    else if (child && typeof child === "object" && Array.isArray(child.body)) walk(child, visit);
+  }
+}
+
+/**
+ * Static checks of every template and partial: syntax (BRN214), unknown helpers (BRN216), missing
+ * partials (BRN202) and partial cycles (BRN203). Runs without an agent, so it also covers unused templates.
+ */
+export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const helpers = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
+  const uses = new Map<string, { name: string; range: Range }[]>();
+  const templates = [...Object.values(brain.prompts).map((t) => ["prompt", t] as const), ...Object.values(brain.partials).map((t) => ["partial", t] as const)];
+  for (const [kind, template] of templates) {
+    let ast: HbsNode;
+    try {
+      ast = Handlebars.parse(template.body) as unknown as HbsNode;
+    } catch (e) {
+      const message = (e as Error).message;
+      const line = Number(/on line (\d+)/.exec(message)?.[1] ?? 1);
+      const caret = message.split("\n").find((l) => /^-*\^$/.test(l));
+      const expecting = message.split("\n").find((l) => l.startsWith("Expecting"));
+      out.push(diagnostic("BRN214", `template syntax error${expecting ? `: ${expecting}` : ""}`, { file: template.source, range: lineRange(template, line, caret ? caret.length - 1 : 0) }));
+      continue;
+    }
+    const refs: { name: string; range: Range }[] = [];
+    walk(ast, (n) => {
+      const at = (len: number) => lineRange(template, n.loc?.start.line ?? 1, n.loc?.start.column ?? 0, len);
+      if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
+        const name = n.name?.original ?? String(n.name?.value);
+        refs.push({ name, range: at(name.length + 4) });
+        if (!(name in brain.partials)) out.push(diagnostic("BRN202", `unknown partial ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 4), hint: `partials are files named prompts/**/_${name}.md` }));
+      }
+      if ((n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") && (n.params?.length || n.hash)) {
+        const name = n.path?.original;
+        if (n.path?.type === "PathExpression" && typeof name === "string" && !helpers.has(name)) {
+          out.push(diagnostic("BRN216", `unknown helper ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 2), hint: `helpers: ${[...Object.keys(HELPERS), "if", "unless", "each", "with", "lookup"].join(", ")}` }));
+        }
+      }
+    });
+    if (kind === "partial") uses.set(template.id, refs);
+  }
+  // Cycles among partials (depth-first, reported once per cycle at the partial that closes it).
+  const state = new Map<string, "open" | "done">();
+  const visit = (name: string, stack: string[]) => {
+    state.set(name, "open");
+    for (const ref of uses.get(name) ?? []) {
+      if (state.get(ref.name) === "open") {
+        const path = [...stack, name];
+        const cycle = [...path.slice(path.indexOf(ref.name)), ref.name];
+        out.push(diagnostic("BRN203", `partials include each other in a cycle: ${cycle.join(" → ")}`, { file: brain.partials[name].source, range: ref.range }));
+      } else if (!state.has(ref.name) && uses.has(ref.name)) visit(ref.name, [...stack, name]);
+    }
+    state.set(name, "done");
+  };
+  for (const name of [...uses.keys()].sort()) if (!state.has(name)) visit(name, []);
+  return out;
+}

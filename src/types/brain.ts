@@ -1,0 +1,212 @@
+// Generated from schemas/*.schema.json by `npm run gen:types` (json-schema-to-typescript). Do not edit.
+
+/**
+ * Slug of the brain (for example acme-ops), used in generated names such as workflow names, workspace folders and model-group prefixes.
+ */
+export type Id = string;
+/**
+ * One MCP server: exactly one of `url` (a remote server) or `command` (a local server over stdio).
+ */
+export type MCPServer = McpServer & McpServer1;
+export type McpServer =
+  | {
+      url: unknown;
+    }
+  | {
+      command: unknown;
+    };
+/**
+ * An id of an agent, tool, policy, prompt segment, memory namespace, provider or MCP server: lowercase letters, digits and '-', starting with a letter, at most 63 characters (like a Kubernetes object name).
+ */
+export type Id1 = string;
+
+/**
+ * brain.yaml: the manifest that marks the root of a brain directory. It names the brain, the optional OpenAI-compatible gateway, the MCP servers that tool contracts may use, the policies applied to every agent, and per-target options.
+ */
+export interface BrainManifest {
+  /**
+   * Version of the brain format this directory is written in. Always 1.
+   */
+  brainVersion: 1;
+  name: Id;
+  /**
+   * One or two sentences about what the agents of this brain do; available to prompts as {{brain.description}}.
+   */
+  description?: string;
+  /**
+   * Optional OpenAI-compatible gateway (for example the LiteLLM proxy built from this brain) that runtimes call instead of the providers directly. When absent, runtimes call the providers of models.yaml directly.
+   */
+  gateway?: {
+    /**
+     * Base URL of the gateway's OpenAI-compatible API, including the version path (for example http://127.0.0.1:4000/v1). May contain ${env:NAME} or ${env:NAME:-default} references.
+     */
+    baseUrl: string;
+    /**
+     * Key that runtimes send to the gateway. Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+     */
+    apiKey?: string;
+  };
+  /**
+   * MCP servers that tool contracts may name in implementation.mcp.server, keyed by server id. Each is either remote (`url`) or a local stdio process (`command`).
+   */
+  mcpServers?: {
+    [k: string]: MCPServer;
+  };
+  /**
+   * Settings applied to every agent.
+   */
+  defaults?: {
+    /**
+     * Policy ids (files in policies/) applied to every agent, in order, before the agent's own `policies`. Merging only ever tightens.
+     */
+    policies?: Id1[];
+  };
+  /**
+   * Per-target options, keyed by target name; every key is optional. The built-in targets are openclaw, n8n, litellm and supervisor. Any other key is a third-party target and must name its `module`.
+   */
+  targets?: {
+    /**
+     * Options of the OpenClaw target (agents, workspaces, skills, cron jobs and channel bindings).
+     */
+    openclaw?: {
+      /**
+       * OpenClaw release the output is generated for. Default: the newest supported, 2026.9.
+       */
+      version?: "2026.9";
+      /**
+       * Directory under which each agent's OpenClaw workspace is placed (<workspaceRoot>/<agent id>). May start with ~ and contain ${env:NAME} references. Default: ~/.openclaw/brains/<brain name>.
+       */
+      workspaceRoot?: string;
+    };
+    /**
+     * Options of the n8n target (one AI Agent workflow per agent).
+     */
+    n8n?: {
+      /**
+       * n8n release the workflows are generated for. Default: the newest supported, 2.41.
+       */
+      version?: "2.41";
+      /**
+       * Name of the n8n OpenAI-type credential (as shown in n8n) that the chat-model nodes use to reach the gateway or provider. A credential name, not a secret.
+       */
+      llmCredential?: string;
+      /**
+       * Chat-memory node used for conversations: postgres (Postgres Chat Memory), redis (Redis Chat Memory) or buffer (in-process Window Buffer Memory, lost on restart). Default: buffer.
+       */
+      memory?: "postgres" | "redis" | "buffer";
+      /**
+       * Name of the n8n credential (as shown in n8n) of the Postgres or Redis memory backend. A credential name, not a secret; required by brainc when memory is postgres or redis.
+       */
+      memoryCredential?: string;
+    };
+    /**
+     * Options of the LiteLLM proxy target (config.yaml with model groups, fallbacks, retries and budgets).
+     */
+    litellm?: {
+      /**
+       * LiteLLM proxy master key (general_settings.master_key). Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+       */
+      masterKey?: string;
+      /**
+       * Postgres URL of the LiteLLM proxy, needed for budgets and spend tracking. Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+       */
+      databaseUrl?: string;
+    };
+    /**
+     * Options of brainc's own supervisor target. It has none yet; write `supervisor: {}` to build it.
+     */
+    supervisor?: {};
+    /**
+     * Options of a third-party target. `module` names its code; every other key is passed to the target, which validates it with its own optionsSchema.
+     */
+    [k: string]:
+      | {
+          /**
+           * Path of a JS module whose default export is a brainc Target, relative to the brain root (for example ./targets/my-target.js).
+           */
+          module: string;
+          [k: string]: unknown;
+        }
+      | {
+          /**
+           * OpenClaw release the output is generated for. Default: the newest supported, 2026.9.
+           */
+          version?: "2026.9";
+          /**
+           * Directory under which each agent's OpenClaw workspace is placed (<workspaceRoot>/<agent id>). May start with ~ and contain ${env:NAME} references. Default: ~/.openclaw/brains/<brain name>.
+           */
+          workspaceRoot?: string;
+        }
+      | {
+          /**
+           * n8n release the workflows are generated for. Default: the newest supported, 2.41.
+           */
+          version?: "2.41";
+          /**
+           * Name of the n8n OpenAI-type credential (as shown in n8n) that the chat-model nodes use to reach the gateway or provider. A credential name, not a secret.
+           */
+          llmCredential?: string;
+          /**
+           * Chat-memory node used for conversations: postgres (Postgres Chat Memory), redis (Redis Chat Memory) or buffer (in-process Window Buffer Memory, lost on restart). Default: buffer.
+           */
+          memory?: "postgres" | "redis" | "buffer";
+          /**
+           * Name of the n8n credential (as shown in n8n) of the Postgres or Redis memory backend. A credential name, not a secret; required by brainc when memory is postgres or redis.
+           */
+          memoryCredential?: string;
+        }
+      | {
+          /**
+           * LiteLLM proxy master key (general_settings.master_key). Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+           */
+          masterKey?: string;
+          /**
+           * Postgres URL of the LiteLLM proxy, needed for budgets and spend tracking. Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+           */
+          databaseUrl?: string;
+        }
+      | {}
+      | undefined;
+  };
+}
+export interface McpServer1 {
+  /**
+   * Endpoint of a remote MCP server. May contain ${env:NAME} references.
+   */
+  url?: string;
+  /**
+   * Transport of a remote server (only with url): streamable-http or the older sse. Default: streamable-http.
+   */
+  transport?: "streamable-http" | "sse";
+  headers?: HTTPHeaders;
+  /**
+   * Executable that starts a local MCP server speaking stdio (for example npx or uvx).
+   */
+  command?: string;
+  /**
+   * Arguments of `command` (only with command), in order.
+   */
+  args?: string[];
+  /**
+   * Environment variables of the server process (only with command), name to value. Values may contain ${env:NAME} references; a value that carries a credential must be exactly one ${env:NAME} reference, never a literal secret.
+   */
+  env?: {
+    /**
+     * Value of the variable; a credential must be exactly one ${env:NAME} reference.
+     */
+    [k: string]: string;
+  };
+  /**
+   * Working directory of the server process (only with command). Default: the runtime's working directory.
+   */
+  cwd?: string;
+}
+/**
+ * HTTP headers sent to a remote server (only with url), for example Authorization. Credential-carrying values must be exactly one ${env:NAME} reference; never a literal secret.
+ */
+export interface HTTPHeaders {
+  /**
+   * The header's value. If it carries a credential it must be exactly one ${env:NAME} reference; never a literal secret.
+   */
+  [k: string]: string;
+}

@@ -1,0 +1,184 @@
+import mergePatch from "json-merge-patch";
+import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import type { SourceFile, SourceSet } from "../load/load.js";
+import type { FileKind } from "../load/places.js";
+import { rangeAt } from "../load/yaml.js";
+import type { Agent, BrainManifest, MemoryFile, ModelsFile, Overlay, Policy, PromptFrontmatter, RoutingFile, ToolContract } from "../types/index.js";
+import { validators, type SchemaKind } from "./ajv.js";
+import { validateValue } from "./schema.js";
+
+/** Where a JSON pointer of a document was written: its file and range (1-based). */
+export interface Location {
+  file: string;
+  range: Range;
+}
+
+/** One schema-valid brain document, after overlays, with a way back to its source positions. */
+export interface Document<T> {
+  id: string;
+  /** The file the document comes from (the overlay, for documents an overlay created). */
+  file: string;
+  value: T;
+  /** The source location of a JSON pointer into `value` ("key" part: the key; "value": its value). */
+  locate(pointer: string, part?: "key" | "value"): Location;
+}
+
+/** A prompt template or partial. */
+export interface TemplateDocument {
+  id: string;
+  file: string;
+  frontmatter: PromptFrontmatter;
+  body: string;
+  /** 1-based line of the file on which `body` starts. */
+  bodyLine: number;
+  /** Locates a pointer into the frontmatter. */
+  locate(pointer: string, part?: "key" | "value"): Location;
+}
+
+/** The schema-valid documents of a brain, keyed by id and sorted; the input of `link`. */
+export interface Documents {
+  /** The overlay applied ("default" when none). */
+  env: string;
+  manifest: Document<BrainManifest>;
+  models: Document<ModelsFile>;
+  routing: Document<RoutingFile>;
+  memory?: Document<MemoryFile>;
+  agents: Record<string, Document<Agent>>;
+  tools: Record<string, Document<ToolContract>>;
+  policies: Record<string, Document<Policy>>;
+  prompts: Record<string, TemplateDocument>;
+  partials: Record<string, TemplateDocument>;
+  /** The overlays present, by env name (their names are needed even without --env). */
+  overlays: string[];
+}
+
+const fromFile = <T>(file: SourceFile): Document<T> => ({
+  id: file.id,
+  file: file.path,
+  value: file.yaml!.value as T,
+  locate: (pointer, part = "value") => ({ file: file.path, range: rangeAt(file.yaml!, pointer, part) }),
+});
+
+const templateOf = (file: SourceFile): TemplateDocument => ({
+  id: file.id,
+  file: file.path,
+  frontmatter: (file.yaml?.value ?? {}) as PromptFrontmatter,
+  body: file.body!.text,
+  bodyLine: file.body!.line,
+  locate: (pointer, part = "value") => ({
+    file: file.path,
+    range: file.yaml ? rangeAt(file.yaml, pointer, part) : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+  }),
+});
+
+const sortedRecord = <T>(entries: [string, T][]): Record<string, T> =>
+  Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * Collects the (schema-valid) files of a brain into Documents, applying `overlays/<env>.yaml` as a JSON
+ * Merge Patch (RFC 7396) when `env` is given and validating the merged documents again, with
+ * diagnostics pointing into the overlay where the overlay introduced the value.
+ * Errors: BRN012 (models.yaml or routing.yaml missing), BRN402 (unknown env), BRN401 (overlay creates an
+ * entity), schema codes for merged documents.
+ */
+export async function collectDocuments(sources: SourceSet, env?: string): Promise<{ documents?: Documents; diagnostics: Diagnostic[] }> {
+  const byKind = (kind: FileKind) => sources.files.filter((f) => f.kind === kind);
+  const single = (kind: FileKind) => byKind(kind)[0];
+  const diagnostics: Diagnostic[] = [];
+  for (const [kind, name] of [["models", "models.yaml"], ["routing", "routing.yaml"]] as const) {
+    if (!single(kind)) diagnostics.push(diagnostic("BRN012", `the brain has no ${name}`, { file: name, hint: `every brain declares its ${kind === "models" ? "providers, models and tiers" : "task classes and fallback rules"} in ${name}` }));
+  }
+  const manifestFile = single("manifest");
+  if (diagnostics.length || !manifestFile) return { diagnostics };
+  const memoryFile = single("memory");
+  const documents: Documents = {
+    env: "default",
+    manifest: fromFile(manifestFile),
+    models: fromFile(single("models")!),
+    routing: fromFile(single("routing")!),
+    memory: memoryFile ? fromFile(memoryFile) : undefined,
+    agents: sortedRecord(byKind("agent").map((f) => [f.id, fromFile<Agent>(f)])),
+    tools: sortedRecord(byKind("tool").map((f) => [f.id, fromFile<ToolContract>(f)])),
+    policies: sortedRecord(byKind("policy").map((f) => [f.id, fromFile<Policy>(f)])),
+    prompts: sortedRecord(byKind("prompt").map((f) => [f.id, templateOf(f)])),
+    partials: sortedRecord(byKind("partial").map((f) => [f.id, templateOf(f)])),
+    overlays: byKind("overlay").map((f) => f.id).sort(),
+  };
+  if (env === undefined || env === "default") return { documents, diagnostics };
+  const overlayFile = byKind("overlay").find((f) => f.id === env);
+  if (!overlayFile) {
+    const hint = documents.overlays.length ? `overlays in this brain: ${documents.overlays.join(", ")}` : "this brain has no overlays/ folder";
+    return { diagnostics: [diagnostic("BRN402", `no overlay ${JSON.stringify(env)} (overlays/${env}.yaml)`, { hint })] };
+  }
+  return applyOverlay(documents, overlayFile, env);
+}
+
+/** The section of an overlay that patches each single document, and the schema that validates the result. */
+const SINGLES = [
+  ["brain", "manifest", "brain"],
+  ["models", "models", "models"],
+  ["routing", "routing", "routing"],
+  ["memory", "memory", "memory"],
+] as const;
+const MAPS = [
+  ["agents", "agent"],
+  ["tools", "tool"],
+  ["policies", "policy"],
+] as const;
+
+async function applyOverlay(base: Documents, overlayFile: SourceFile, env: string): Promise<{ documents?: Documents; diagnostics: Diagnostic[] }> {
+  const v = await validators();
+  const overlay = overlayFile.yaml!.value as Overlay;
+  const parsed = overlayFile.yaml!;
+  const diagnostics: Diagnostic[] = [];
+  const merged: Documents = { ...base, env, agents: { ...base.agents }, tools: { ...base.tools }, policies: { ...base.policies } };
+
+  const patchDoc = <T>(doc: Document<T> | undefined, id: string, patch: unknown, overlayPointer: string, kind: SchemaKind): Document<T> | undefined => {
+    if (patch === undefined) return doc;
+    const value = mergePatch.apply(structuredClone(doc?.value ?? {}), structuredClone(patch)) as T;
+    const result: Document<T> = {
+      id,
+      file: doc?.file ?? overlayFile.path,
+      value,
+      locate: (pointer, part = "value") => {
+        if (!doc || introducedBy(patch, pointer)) return { file: overlayFile.path, range: rangeAt(parsed, overlayPointer + pointer, part) };
+        return doc.locate(pointer, part);
+      },
+    };
+    diagnostics.push(...validateValue(v, kind, value, result.locate));
+    return result;
+  };
+
+  for (const [section, key, kind] of SINGLES) {
+    const patched = patchDoc(base[key] as Document<unknown> | undefined, key, overlay[section], `/${section}`, kind);
+    if (patched) (merged as any)[key] = patched;
+  }
+  for (const [section, kind] of MAPS) {
+    const patches = (overlay[section] ?? {}) as Record<string, unknown>;
+    const target = merged[section] as Record<string, Document<unknown>>;
+    for (const id of Object.keys(patches).sort()) {
+      const pointer = `/${section}/${id}`;
+      if (patches[id] === null) {
+        delete target[id];
+        continue;
+      }
+      if (!target[id]) diagnostics.push(diagnostic("BRN401", `overlay ${JSON.stringify(env)} creates ${kind} ${JSON.stringify(id)}, which the base brain does not have`, { file: overlayFile.path, range: rangeAt(parsed, pointer, "key") }));
+      target[id] = patchDoc(target[id], id, patches[id], pointer, kind)!;
+    }
+    (merged as any)[section] = sortedRecord(Object.entries(target));
+  }
+  return { documents: merged, diagnostics };
+}
+
+/** Whether the merge patch set the value at `pointer` (or replaced one of its ancestors). */
+function introducedBy(patch: unknown, pointer: string): boolean {
+  let node = patch;
+  for (const raw of pointer.split("/").slice(1)) {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return true;
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!(key in node)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
+}

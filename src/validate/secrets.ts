@@ -1,0 +1,106 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import type { SourceFile, SourceSet } from "../load/load.js";
+import { rangeAt } from "../load/yaml.js";
+
+/** `${env:NAME}` or `${env:NAME:-default}` (brain-format.md "Secrets are never literal"). */
+export const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const SINGLE_ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+const ANY_REF = /\$\{([^}]*)\}/g;
+
+/** Keys whose values are credentials and must be exactly one env reference. */
+const CREDENTIAL_KEYS = new Set(["apiKey", "token", "password", "masterKey", "databaseUrl", "secret", "clientSecret"]);
+/** Header names (case-insensitive) whose values are credentials. */
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|x-auth-token|cookie)$/i;
+
+/** Shapes of well-known credentials; the name goes into the message. */
+const SECRET_SHAPES: [string, RegExp][] = [
+  ["an Anthropic API key", /\bsk-ant-[A-Za-z0-9_-]{20,}/],
+  ["an OpenAI API key", /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/],
+  ["a GitHub token", /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/],
+  ["an AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ["a Slack token", /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
+  ["a Slack webhook URL", /hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/],
+  ["a Google API key", /\bAIza[0-9A-Za-z_-]{35}/],
+  ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ["a JSON Web Token", /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
+];
+
+/** Shannon entropy in bits per character. */
+function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
+}
+
+/**
+ * What kind of credential `text` looks like, or undefined. Besides the known shapes, any token of 32+
+ * characters from the base64/url alphabets that mixes upper case, lower case and digits with an
+ * entropy above 4.3 bits per character counts (hex digests and UUIDs do not).
+ */
+export function looksLikeSecret(text: string): string | undefined {
+  const plain = text.replace(ENV_REF, " ");
+  for (const [name, re] of SECRET_SHAPES) if (re.test(plain)) return name;
+  for (const token of plain.match(/[A-Za-z0-9+/_=-]{32,}/g) ?? []) {
+    if (/[A-Z]/.test(token) && /[a-z]/.test(token) && /[0-9]/.test(token) && entropy(token) > 4.3) return "a high-entropy token";
+  }
+  return undefined;
+}
+
+/**
+ * Checks the secrets rules over every YAML file and prompt: credential fields are exactly one env
+ * reference (BRN301), no string looks like a credential (BRN302), every `${…}` is a well-formed env
+ * reference (BRN303).
+ */
+export function checkSecrets(sources: SourceSet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const file of sources.files) {
+    if (file.yaml) walk(file, file.yaml.value, "", undefined, out);
+    if (file.body) scanBody(file, out);
+  }
+  return out;
+}
+
+function walk(file: SourceFile, value: unknown, pointer: string, parentKey: string | undefined, out: Diagnostic[]): void {
+  if (typeof value === "string") {
+    checkString(file, value, pointer, parentKey, out);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => walk(file, v, `${pointer}/${i}`, undefined, out));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      const key = pointer.endsWith("/headers") ? (CREDENTIAL_HEADERS.test(k) ? "header:" + k : undefined) : k;
+      walk(file, v, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, key, out);
+    }
+  }
+}
+
+function checkString(file: SourceFile, value: string, pointer: string, key: string | undefined, out: Diagnostic[]): void {
+  const where = { file: file.path, range: rangeAt(file.yaml!, pointer) };
+  for (const m of value.matchAll(ANY_REF)) {
+    if (!SINGLE_ENV_REF.test(m[0])) {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(m[1]) ? m[1] : undefined;
+      out.push(diagnostic("BRN303", `malformed reference ${JSON.stringify(m[0])}`, { ...where, hint: name ? `did you mean "\${env:${name}}"?` : "write ${env:NAME} or ${env:NAME:-default}" }));
+    }
+  }
+  const isCredential = key !== undefined && (CREDENTIAL_KEYS.has(key) || key.startsWith("header:"));
+  if (isCredential && !SINGLE_ENV_REF.test(value)) {
+    const label = key.startsWith("header:") ? `header ${JSON.stringify(key.slice(7))}` : JSON.stringify(key);
+    out.push(diagnostic("BRN301", `credential field ${label} must be exactly one \${env:NAME} reference`, { ...where, hint: "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value" }));
+    return;
+  }
+  const secret = looksLikeSecret(value);
+  if (secret) out.push(diagnostic("BRN302", `this string looks like ${secret}; secrets never live in the brain`, { ...where, hint: "move it into an environment variable and write ${env:NAME}" }));
+}
+
+function scanBody(file: SourceFile, out: Diagnostic[]): void {
+  const lines = file.body!.text.split("\n");
+  lines.forEach((line, i) => {
+    const secret = looksLikeSecret(line);
+    if (secret) {
+      const lineNo = file.body!.line + i;
+      out.push(diagnostic("BRN302", `this line looks like it holds ${secret}; secrets never live in the brain`, { file: file.path, range: { start: { line: lineNo, column: 1 }, end: { line: lineNo, column: line.length + 1 } } }));
+    }
+  });
+}

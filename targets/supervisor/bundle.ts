@@ -1,0 +1,104 @@
+import { canonicalJson, sha256Hex, sortKeys } from "../../src/emit/canonical.js";
+import { envSegments } from "../../src/emit/env-refs.js";
+import type { Agent, Brain, Model, Route } from "../../src/link/model.js";
+
+/** Version of the bundle format; bumped on any incompatible change. */
+export const BUNDLE_VERSION = 1;
+
+/**
+ * An env reference as the bundle keeps it: `{"$env": "NAME"}` (optionally with `default`); strings mixing
+ * text and references become `{"$concat": [...]}`. The runtime resolves them; brainc never does.
+ */
+export type EnvValue = string | { $env: string; default?: string } | { $concat: (string | { $env: string; default?: string })[] };
+
+/** Turns every string holding `${env:…}` references inside a value into {@link EnvValue} objects. */
+export function keepEnvRefs(value: unknown): unknown {
+  if (typeof value === "string") {
+    const segments = envSegments(value).map((s) => ("env" in s ? (s.default !== undefined ? { $env: s.env, default: s.default } : { $env: s.env }) : s.text));
+    if (segments.length === 1) return segments[0];
+    return { $concat: segments };
+  }
+  if (Array.isArray(value)) return value.map(keepEnvRefs);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, keepEnvRefs(v)]));
+  return value;
+}
+
+function modelEntry(m: Model) {
+  return {
+    id: m.id,
+    name: m.name,
+    provider: m.provider.id,
+    api: m.provider.api,
+    baseUrl: m.provider.baseUrl,
+    contextWindow: m.contextWindow,
+    maxOutputTokens: m.maxOutputTokens,
+    costPerMTokUsd: m.costPerMTokUsd,
+    capabilities: m.capabilities,
+  };
+}
+
+function routeEntry(r: Route) {
+  return { task: r.task, tier: r.tier, chain: r.chain.map(modelEntry), budget: r.budget };
+}
+
+/** The task classes an agent works in: its own, its schedules' and its heartbeat's. */
+export function agentTasks(agent: Agent): Route[] {
+  const routes = new Map<string, Route>([[agent.route.task, agent.route]]);
+  for (const s of agent.schedules) routes.set(s.route.task, s.route);
+  if (agent.heartbeat) routes.set(agent.heartbeat.route.task, agent.heartbeat.route);
+  return [...routes.values()];
+}
+
+function agentEntry(brain: Brain, agent: Agent) {
+  return {
+    id: agent.id,
+    name: agent.name,
+    description: agent.description,
+    identity: agent.identity,
+    source: agent.source,
+    task: agent.route.task,
+    routes: Object.fromEntries(agentTasks(agent).map((r) => [r.task, routeEntry(r)])),
+    prompts: { instructions: agent.instructions, persona: agent.personaText, promptId: agent.prompt.id, personaId: agent.persona?.id },
+    policies: agent.policies,
+    policy: agent.policy,
+    provenance: agent.provenance,
+    tools: agent.tools.map((t) => t.id),
+    memory: agent.memory.map((m) => m.id),
+    schedules: agent.schedules.map(({ route, ...s }) => ({ ...s, task: route.task })),
+    heartbeat: agent.heartbeat && (({ route, ...h }) => ({ ...h, task: route.task }))(agent.heartbeat),
+    channels: agent.channels,
+    budget: agent.budget,
+  };
+}
+
+/**
+ * The supervisor bundle: everything brainc's runtime supervisor needs to route, budget, guard and record
+ * jobs, with env references kept as references. Keys are in canonical order; `contentHash` is the sha256
+ * of the canonical JSON of the bundle without it.
+ */
+export function buildBundle(brain: Brain): { json: string; bundle: Record<string, unknown> } {
+  const body = sortKeys(
+    keepEnvRefs({
+      bundleVersion: BUNDLE_VERSION,
+      brain: { name: brain.name, description: brain.description, env: brain.env, sources: brain.sources },
+      gateway: brain.gateway,
+      mcpServers: brain.mcpServers,
+      providers: brain.providers,
+      models: Object.fromEntries(Object.values(brain.models).map((m) => [m.id, modelEntry(m)])),
+      tasks: Object.fromEntries(Object.values(brain.tasks).map((r) => [r.task, routeEntry(r)])),
+      defaultRoute: routeEntry(brain.defaultRoute),
+      fallback: brain.fallback,
+      budgets: {
+        global: brain.budgets.global,
+        onExceeded: brain.budgets.onExceeded,
+        agents: Object.fromEntries(Object.values(brain.agents).filter((a) => a.budget).map((a) => [a.id, a.budget])),
+        tasks: Object.fromEntries(Object.values(brain.tasks).filter((r) => r.budget).map((r) => [r.task, r.budget])),
+      },
+      tools: Object.fromEntries(Object.values(brain.tools).map(({ id, source, ...t }) => [id, { id, source, ...t }])),
+      memory: brain.memory,
+      agents: Object.fromEntries(Object.values(brain.agents).map((a) => [a.id, agentEntry(brain, a)])),
+    }) as Record<string, unknown>,
+  );
+  const bundle = { ...body, contentHash: sha256Hex(canonicalJson(body)) };
+  return { json: canonicalJson(bundle), bundle };
+}

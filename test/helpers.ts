@@ -1,0 +1,53 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compileBrain, type CompileResult } from "../src/compile.js";
+import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { run } from "../src/cli/main.js";
+import type { Io } from "../src/cli/report.js";
+import { runTargets } from "../src/emit/run.js";
+import type { OutputFile, Target } from "../src/emit/target.js";
+
+/** The repository root. */
+export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+/** The example brain. */
+export const exampleBrain = join(repoRoot, "brain");
+/** Focused fixture brains shared by the targets' golden tests: test/fixtures/brains/<name>/. */
+export const fixtureBrain = (name: string) => join(repoRoot, "test/fixtures/brains", name);
+
+/** Compiles a brain folder (one env) and fails the test with the diagnostics when it has errors. */
+export async function compileOk(root: string, env?: string): Promise<NonNullable<CompileResult["brain"]>> {
+  const result = await compileBrain(root, { env });
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (!result.brain || errors.length) throw new Error(`brain ${root} has errors:\n${formatForTest(result.diagnostics)}`);
+  return result.brain;
+}
+
+/** Runs one target on a brain folder in memory; returns its files (paths relative to the target folder) and diagnostics. */
+export async function emitTarget(target: Target, root: string, env?: string): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
+  const brain = await compileOk(root, env);
+  const { outputs, diagnostics } = await runTargets(brain, [target]);
+  const files = (outputs[0]?.files ?? []).map((f) => ({ path: f.path.slice(outputs[0].scope.length), contents: f.contents }));
+  return { files, diagnostics };
+}
+
+export function formatForTest(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics.map((d) => `${d.file ?? "-"}:${d.range?.start.line ?? 0}:${d.range?.start.column ?? 0} ${d.severity} ${d.code} ${d.message}`).join("\n");
+}
+
+/** Copies a folder into a fresh temp dir and returns the copy's path (removed by `cleanup`). */
+export function tempCopy(src: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "brainc-test-"));
+  cpSync(src, dir, { recursive: true });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the CLI in-process with captured output. */
+export async function runCli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, isTTY: false };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
