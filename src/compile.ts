@@ -5,6 +5,8 @@ import { deepFreeze } from "./link/freeze.js";
 import { link } from "./link/link.js";
 import type { Brain, Template } from "./link/model.js";
 import { checkTemplates, Renderer } from "./render/render.js";
+import { shapeOfSchema, type Shape } from "./render/variables.js";
+import { readSchema } from "./validate/ajv.js";
 import { collectDocuments, type Documents, type TemplateDocument } from "./validate/documents.js";
 import { validateSchemas } from "./validate/schema.js";
 import { checkSecrets } from "./validate/secrets.js";
@@ -34,25 +36,38 @@ export interface CompileResult {
 }
 
 const asTemplates = (docs: Record<string, TemplateDocument>): Record<string, Template> =>
-  Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, { id, source: d.file, input: {}, body: d.body, bodyLine: d.bodyLine }]));
+  Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, { id, source: d.file, input: (d.frontmatter.input ?? {}) as Template["input"], body: d.body, bodyLine: d.bodyLine }]));
+
+let policyShape: Shape | undefined;
+/** The shape of an effective policy in the render context, from schemas/policy.schema.json. */
+function effectivePolicyShape(): Shape {
+  if (!policyShape) {
+    const shape = shapeOfSchema(readSchema("policy"));
+    if (typeof shape === "object" && "object" in shape) delete shape.object.description;
+    policyShape = shape;
+  }
+  return policyShape;
+}
 
 /**
  * Overlay → link → render for one environment (`env` selects overlays/<env>.yaml; undefined or
  * "default" for none). Call only with sources whose load diagnostics have no errors. Never throws for
- * bad input.
+ * bad input. With `render: false` (what `brainc validate` does) templates are checked statically by
+ * shape and not rendered, and the agents' `instructions` stay empty.
  */
-export async function compileEnv(sources: SourceSet, env?: string): Promise<CompileResult> {
+export async function compileEnv(sources: SourceSet, env?: string, options: { render?: boolean } = {}): Promise<CompileResult> {
   const collected = await collectDocuments(sources, env);
   const diagnostics = [...collected.diagnostics];
   const documents = collected.documents;
   if (!documents || hasErrors(diagnostics)) return { documents, diagnostics };
 
-  diagnostics.push(...checkTemplates({ prompts: asTemplates(documents.prompts), partials: asTemplates(documents.partials) }));
+  diagnostics.push(...checkTemplates({ prompts: asTemplates(documents.prompts), partials: asTemplates(documents.partials) }, effectivePolicyShape()));
   const linked = link(documents);
   diagnostics.push(...linked.diagnostics);
   if (!linked.brain || hasErrors(diagnostics)) return { documents, diagnostics };
 
   const brain = linked.brain;
+  if (options.render === false) return { brain: deepFreeze(brain), documents, diagnostics };
   const renderer = new Renderer(brain);
   for (const agent of Object.values(brain.agents)) {
     const prompt = renderer.render(agent, agent.prompt);

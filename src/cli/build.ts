@@ -3,12 +3,11 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Format } from "../diagnostics/format.js";
-import { compileEnv, environments, loadAndValidate } from "../compile.js";
-import { availableBuiltins, loadTarget } from "../emit/registry.js";
-import { runTargets, type TargetOutput } from "../emit/run.js";
-import type { Target } from "../emit/target.js";
+import { buildInMemory } from "../emit/build.js";
 import { applyPlan, isInterrupted, planOutput, type Plan } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
+
+export { buildInMemory, type BuildResult } from "../emit/build.js";
 
 export interface BuildOptions {
   brain: string;
@@ -20,57 +19,6 @@ export interface BuildOptions {
   dryRun?: boolean;
   format: Format;
   strict?: boolean;
-}
-
-/** The outputs of a whole build, in memory. */
-export interface BuildResult {
-  outputs: TargetOutput[];
-  diagnostics: Diagnostic[];
-}
-
-/**
- * Runs the whole pipeline in memory for every environment asked for (default: the base brain and
- * every overlay; `--env` for one) and every target. Writes nothing.
- */
-export async function buildInMemory(root: string, options: Pick<BuildOptions, "target" | "env">, cwd: string): Promise<BuildResult> {
-  const loaded = await loadAndValidate(root);
-  const diagnostics = [...loaded.diagnostics];
-  const outputs: TargetOutput[] = [];
-  if (!loaded.sources || hasErrors(diagnostics)) return { outputs, diagnostics };
-  let targets: Target[] | undefined;
-  for (const env of options.env ? [options.env] : environments(loaded.sources)) {
-    const compiled = await compileEnv(loaded.sources, env);
-    diagnostics.push(...compiled.diagnostics);
-    if (!compiled.brain) continue;
-    if (!targets) {
-      // Module paths on the command line resolve against the working directory; in brain.yaml
-      // (targets.<name>.module) against the brain root.
-      const specs = new Map<string, string>();
-      const modules = Object.entries(compiled.brain.targetOptions).filter(([, o]) => typeof o.module === "string");
-      for (const spec of options.target.length ? options.target : ["all"]) {
-        if (spec === "all") {
-          availableBuiltins().forEach((t) => specs.set(t, cwd));
-          modules.forEach(([, o]) => specs.set(o.module as string, root));
-        } else {
-          const configured = modules.find(([name]) => name === spec);
-          if (configured) specs.set(configured[1].module as string, root);
-          else specs.set(spec, cwd);
-        }
-      }
-      targets = [];
-      for (const [spec, base] of specs) {
-        const loadedTarget = await loadTarget(spec, base);
-        diagnostics.push(...loadedTarget.diagnostics);
-        if (loadedTarget.target) targets.push(loadedTarget.target);
-      }
-      if (hasErrors(diagnostics)) return { outputs, diagnostics };
-    }
-    const manifest = compiled.documents!.manifest;
-    const ran = await runTargets(compiled.brain, targets, (pointer) => manifest.locate(pointer, "key"));
-    diagnostics.push(...ran.diagnostics);
-    outputs.push(...ran.outputs);
-  }
-  return { outputs, diagnostics };
 }
 
 function listPlan(io: Io, plan: Plan, out: string): void {

@@ -4,6 +4,7 @@ import { VERSION } from "../version.js";
 import { buildCommand } from "./build.js";
 import { EXIT, internalError, printDiagnostics, processIo, type Io } from "./report.js";
 import { validateCommand } from "./validate.js";
+import { watchCommand } from "./watch.js";
 
 const formatOption = () => new Option("--format <format>", "diagnostics format").choices(FORMATS).default("text");
 
@@ -36,10 +37,12 @@ function program(io: Io, result: { code: number }): Command {
     .option("--env <name>", "build only this overlay; 'default' for the base brain only")
     .option("--check", "write nothing; exit 1 when the output on disk differs from the build")
     .option("--dry-run", "write nothing; list what would be added, changed and removed")
+    .option("-w, --watch", "build, then rebuild on every change under the brain (Ctrl-C to stop)")
     .addOption(formatOption())
     .option("--strict", "fail on warnings too")
-    .action(async (o: { brain: string; target: string[]; out: string; env?: string; check?: boolean; dryRun?: boolean; format: Format; strict?: boolean }) => {
-      result.code = await buildCommand({ ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
+    .action(async (o: { brain: string; target: string[]; out: string; env?: string; check?: boolean; dryRun?: boolean; watch?: boolean; format: Format; strict?: boolean }) => {
+      const options = { ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) };
+      result.code = o.watch ? await watchCommand(options, io) : await buildCommand(options, io);
     });
 
   return cmd;

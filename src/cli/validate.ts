@@ -14,8 +14,8 @@ export interface ValidateOptions {
 
 /**
  * `brainc validate`: the whole front half of the pipeline (load, schemas, secrets, overlays,
- * references, templates) for the base brain and every overlay (or only `--env`). Writes nothing and
- * loads no target.
+ * references, templates checked by shape) for the base brain and every overlay (or only `--env`).
+ * Writes nothing, renders nothing (build renders every prompt strictly), loads no target.
  */
 export async function validateCommand(options: ValidateOptions, io: Io): Promise<number> {
   const root = resolve(io.cwd, options.brain);
@@ -23,7 +23,7 @@ export async function validateCommand(options: ValidateOptions, io: Io): Promise
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.sources && !hasErrors(loaded.diagnostics)) {
     for (const env of options.env ? [options.env] : environments(loaded.sources)) {
-      diagnostics.push(...(await compileEnv(loaded.sources, env)).diagnostics);
+      diagnostics.push(...(await compileEnv(loaded.sources, env, { render: false })).diagnostics);
     }
   }
   const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict });

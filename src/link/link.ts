@@ -5,7 +5,7 @@ import type { Document, Documents, TemplateDocument } from "../validate/document
 import { didYouMeanHint } from "../validate/did-you-mean.js";
 import type { Policy } from "../types/index.js";
 import type { Agent, Brain, Budget, Model, Namespace, Provider, Route, Template, Tool } from "./model.js";
-import { matchTools, mergePolicies } from "./policy.js";
+import { matchTools, mergePolicies, resolveToolNames } from "./policy.js";
 
 const byId = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntries(entries);
 const esc = (k: string) => k.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -21,9 +21,9 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
   const diagnostics: Diagnostic[] = [];
   const report = (code: Code, doc: { locate: Document<unknown>["locate"] }, pointer: string, message: string, hint?: string, part: "key" | "value" = "value") =>
     diagnostics.push(diagnostic(code, message, { ...doc.locate(pointer, part), hint }));
-  const check = (code: Code, what: string, known: Record<string, unknown>, name: string, doc: { locate: Document<unknown>["locate"] }, pointer: string): boolean => {
+  const check = (code: Code, what: string, known: Record<string, unknown>, name: string, doc: { locate: Document<unknown>["locate"] }, pointer: string, part: "key" | "value" = "value"): boolean => {
     if (name in known) return true;
-    report(code, doc, pointer, `unknown ${what} ${JSON.stringify(name)}`, didYouMeanHint(name, Object.keys(known)));
+    report(code, doc, pointer, `unknown ${what} ${JSON.stringify(name)}`, didYouMeanHint(name, Object.keys(known)), part);
     return false;
   };
 
@@ -61,8 +61,9 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     if (task === undefined) return defaultRoute;
     return check("BRN210", "task class", tasks, task, doc, pointer) ? tasks[task] : defaultRoute;
   };
-  for (const task of Object.keys(budgets.tasks ?? {})) taskRoute(task, docs.routing, `/budgets/tasks/${esc(task)}`);
-  for (const id of Object.keys(budgets.agents ?? {})) check("BRN212", "agent", docs.agents, id, docs.routing, `/budgets/agents/${esc(id)}`);
+  // Budgets are keyed by task class and agent id: an unknown one points at its key.
+  for (const task of Object.keys(budgets.tasks ?? {})) check("BRN210", "task class", tasks, task, docs.routing, `/budgets/tasks/${esc(task)}`, "key");
+  for (const id of Object.keys(budgets.agents ?? {})) check("BRN212", "agent", docs.agents, id, docs.routing, `/budgets/agents/${esc(id)}`, "key");
   checkBudgets(budgets, (pointer, code, message) => report(code, docs.routing, pointer, message));
 
   // MCP servers.
@@ -92,6 +93,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     }
     return [id, { id, source: doc.file, ...doc.value }];
   }));
+  const resolvedPolicies = byId(Object.entries(docs.policies).map(([id, doc]): [string, Policy] => [id, resolveToolNames(doc.value, toolIds)]));
   const defaultPolicies = manifest.defaults?.policies ?? [];
   defaultPolicies.forEach((p, i) => check("BRN205", "policy", policies, p, docs.manifest, `/defaults/policies/${i}`));
 
@@ -124,7 +126,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     const own = (a.policies ?? []).filter((p, i) => check("BRN205", "policy", policies, p, doc, `/policies/${i}`));
     const policyIds = [...new Set([...defaultPolicies.filter((p) => p in policies), ...own])];
     policyIds.forEach((p) => used.policies.add(p));
-    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, policy: docs.policies[p].value })), toolIds);
+    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, policy: resolvedPolicies[p] })));
     const agentTools: Tool[] = [];
     (a.tools ?? []).forEach((t, i) => {
       if (!check("BRN204", "tool", tools, t, doc, `/tools/${i}`)) return;
@@ -170,7 +172,8 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
       budget: budgets.agents?.[id],
     };
   }
-  reportUnused(docs, used, report);
+  // Unused entities are only worth a warning when nothing is broken (a typo makes its target "unused").
+  if (!diagnostics.some((d) => d.severity === "error")) reportUnused(docs, used, report);
 
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const files = [docs.manifest, docs.models, docs.routing, docs.memory, ...Object.values(docs.agents), ...Object.values(docs.tools), ...Object.values(docs.policies), ...Object.values(docs.prompts), ...Object.values(docs.partials)];

@@ -79,8 +79,10 @@ function merge(rule: Rule, a: unknown, b: unknown): { value: unknown; keepA: boo
       return { value: b, keepA: false, keepB: true };
     case "union":
       return { value: sortedUnique([...(a as string[]), ...(b as string[])]), keepA: true, keepB: true };
-    case "intersectNames":
-      return { value: sortedUnique((a as string[]).filter((x) => (b as string[]).includes(x))), keepA: true, keepB: true };
+    case "intersectNames": {
+      const inB = new Set(b as string[]);
+      return { value: sortedUnique((a as string[]).filter((x) => inB.has(x))), keepA: true, keepB: true };
+    }
     case "intersectGlobs":
       return { value: intersectGlobs(a as string[], b as string[]), keepA: true, keepB: true };
   }
@@ -92,18 +94,25 @@ export function matchTools(patterns: readonly string[], toolIds: readonly string
   return toolIds.filter((id) => isMatch(id)).sort();
 }
 
+/** A copy of a policy whose `tools.allow`, `tools.deny` and `tools.requireApproval` name concrete tool ids. */
+export function resolveToolNames(policy: Policy, toolIds: readonly string[]): Policy {
+  if (!policy.tools) return policy;
+  const tools = { ...policy.tools };
+  for (const list of ["allow", "deny", "requireApproval"] as const) if (tools[list]) tools[list] = matchTools(tools[list]!, toolIds);
+  return { ...policy, tools };
+}
+
 /**
  * Merges policies in order into an effective policy, with the provenance of every field (dotted path →
- * files that set the effective value). Tool name lists are resolved against `toolIds` first, so that
- * `allow: ["*"]` and `allow: ["http-*"]` intersect correctly.
+ * files that set the effective value). Tool name lists must already be resolved to tool ids
+ * ({@link resolveToolNames}), so that `allow: ["*"]` and `allow: ["http-*"]` intersect correctly.
  */
-export function mergePolicies(policies: readonly PolicySource[], toolIds: readonly string[]): { policy: EffectivePolicy; provenance: Record<string, string[]> } {
+export function mergePolicies(policies: readonly PolicySource[]): { policy: EffectivePolicy; provenance: Record<string, string[]> } {
   const values = new Map<string, unknown>();
   const provenance = new Map<string, string[]>();
   for (const { source, policy } of policies) {
     const { description: _description, ...body } = policy;
-    for (const [path, raw] of leaves(body)) {
-      const value = path.startsWith("tools.") && ["tools.allow", "tools.deny", "tools.requireApproval"].includes(path) ? matchTools(raw as string[], toolIds) : raw;
+    for (const [path, value] of leaves(body)) {
       const rule = RULES[path] ?? "last";
       if (!values.has(path)) {
         values.set(path, Array.isArray(value) ? sortedUnique(value as string[]) : value);

@@ -34,7 +34,7 @@ export interface SourceSet {
 export type SourceLookup = (path: string) => string | undefined;
 
 /** Lists every file under `root`, brain-relative, sorted (so enumeration order never matters). */
-function listFiles(root: string, dir = ""): string[] {
+export function listFiles(root: string, dir = ""): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
     if (isSkipped(entry.name)) continue;
@@ -63,29 +63,62 @@ export function loadBrain(root: string): { sources?: SourceSet; diagnostics: Dia
   if (!hasManifest) {
     return { diagnostics: [diagnostic("BRN007", `no brain.yaml in ${JSON.stringify(root)}`, { hint: "point --brain at the folder that holds brain.yaml, or run `brainc init`" })] };
   }
+  return assembleSources(root, listFiles(root).sort().map((path) => loadFile(root, path)));
+}
+
+/** One brain file as read by {@link loadFile}: its place (kind and id), the parsed file, its diagnostics. */
+export interface LoadedFile {
+  /** Path relative to the brain root, "/"-separated. */
+  path: string;
+  /** Absent when no kind lives at the path (BRN001) or the file name is not a valid id (BRN010). */
+  place?: { kind: FileKind; id: string };
+  /** Absent when the file could not be read or parsed. */
+  file?: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads and parses one brain file (brain-relative `path`) on its own: the unit that `brainc build
+ * --watch` re-reads when a file changes. Never throws for bad input (BRN001, BRN002–BRN006, BRN008–BRN010);
+ * throws the file system's error (ENOENT) when the file does not exist.
+ */
+export function loadFile(root: string, path: string): LoadedFile {
+  const diagnostics: Diagnostic[] = [];
+  const place = classify(path);
+  if (!place) {
+    diagnostics.push(diagnostic("BRN001", `${JSON.stringify(path)} is not in a place where brain files live`, { file: path, hint: placeHint(path) }));
+    return { path, diagnostics };
+  }
+  const idOk = place.kind === "prompt" ? PROMPT_ID_PATTERN.test(place.id) : place.kind === "manifest" || ID_PATTERN.test(place.id);
+  if (!idOk) {
+    diagnostics.push(diagnostic("BRN010", `file name ${JSON.stringify(path)} does not make a valid ${place.kind} id`, { file: path, hint: "ids are lower-case kebab-case: ^[a-z][a-z0-9-]{0,62}$" }));
+    return { path, diagnostics };
+  }
+  const file = readSource(root, path, place.kind, place.id, diagnostics);
+  return { path, place, file, diagnostics };
+}
+
+/**
+ * Puts loaded files together into a SourceSet (sorted by path), keeping the first file of each id
+ * (BRN011 for the others). `loaded` may come in any order.
+ */
+export function assembleSources(root: string, loaded: Iterable<LoadedFile>): { sources: SourceSet; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const files: SourceFile[] = [];
   const seen = new Map<string, string>();
-  for (const path of listFiles(root).sort()) {
-    const place = classify(path);
-    if (!place) {
-      diagnostics.push(diagnostic("BRN001", `${JSON.stringify(path)} is not in a place where brain files live`, { file: path, hint: placeHint(path) }));
-      continue;
+  for (const entry of [...loaded].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const place = entry.place;
+    if (place) {
+      const key = `${place.kind === "partial" ? "partial" : place.kind}:${place.id}`;
+      const earlier = seen.get(key);
+      if (earlier) {
+        diagnostics.push(diagnostic("BRN011", `${place.kind} ${JSON.stringify(place.id)} is defined by both ${JSON.stringify(earlier)} and ${JSON.stringify(entry.path)}`, { file: entry.path }));
+        continue;
+      }
+      seen.set(key, entry.path);
     }
-    const idOk = place.kind === "prompt" ? PROMPT_ID_PATTERN.test(place.id) : place.kind === "manifest" || ID_PATTERN.test(place.id);
-    if (!idOk) {
-      diagnostics.push(diagnostic("BRN010", `file name ${JSON.stringify(path)} does not make a valid ${place.kind} id`, { file: path, hint: "ids are lower-case kebab-case: ^[a-z][a-z0-9-]{0,62}$" }));
-      continue;
-    }
-    const key = `${place.kind === "partial" ? "partial" : place.kind}:${place.id}`;
-    const earlier = seen.get(key);
-    if (earlier) {
-      diagnostics.push(diagnostic("BRN011", `${place.kind} ${JSON.stringify(place.id)} is defined by both ${JSON.stringify(earlier)} and ${JSON.stringify(path)}`, { file: path }));
-      continue;
-    }
-    seen.set(key, path);
-    const file = readSource(root, path, place.kind, place.id, diagnostics);
-    if (file) files.push(file);
+    diagnostics.push(...entry.diagnostics);
+    if (entry.file) files.push(entry.file);
   }
   return { sources: { root, files }, diagnostics };
 }

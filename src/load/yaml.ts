@@ -1,30 +1,67 @@
+import jsYaml from "js-yaml";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
 import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 
 /**
- * A YAML document parsed with positions (yaml's Document + LineCounter), kept so that any JSON pointer
- * into its value can be turned back into a line:column range.
+ * A YAML document: its plain JS value, and (parsed on first use, since only files with a diagnostic need
+ * it) yaml's Document + LineCounter, so that any JSON pointer into the value can be turned back into a
+ * line:column range.
  */
 export interface ParsedYaml {
-  doc: Document;
-  lineCounter: LineCounter;
   /** The plain JS value (aliases and `<<` merge keys expanded). */
-  value: unknown;
+  readonly value: unknown;
+  readonly doc: Document;
+  readonly lineCounter: LineCounter;
 }
 
 /** Alias expansions allowed per document before it is treated as an alias bomb (yaml's own guard). */
 export const MAX_ALIAS_COUNT = 100;
 
+const YAML_OPTIONS = { uniqueKeys: true, merge: true, prettyErrors: false, version: "1.2" } as const;
+/** js-yaml with YAML 1.2's core schema plus merge keys: the same values the `yaml` package gives. */
+const FAST_SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge] });
+/** Anchors, tags and directives take the slow path, which bounds alias expansion and knows every tag. */
+const NEEDS_FULL_PARSER = /(^|[\s,[{:-])[&!]\S|^%/m;
+
+class LazyYaml implements ParsedYaml {
+  private parsed?: { doc: Document; lineCounter: LineCounter };
+  constructor(readonly value: unknown, private readonly source: string, parsed?: { doc: Document; lineCounter: LineCounter }) {
+    this.parsed = parsed;
+  }
+  private full() {
+    if (!this.parsed) {
+      const lineCounter = new LineCounter();
+      this.parsed = { doc: parseDocument(this.source, { ...YAML_OPTIONS, lineCounter }), lineCounter };
+    }
+    return this.parsed;
+  }
+  get doc() {
+    return this.full().doc;
+  }
+  get lineCounter() {
+    return this.full().lineCounter;
+  }
+}
+
 /**
  * Parses YAML 1.2 text. `lineOffset` blank lines are assumed before `text` (prompt frontmatter starts on
  * line 2 of its file). Returns the parsed document, or diagnostics for syntax errors (BRN002), duplicate
- * keys (BRN003) and alias bombs (BRN004).
+ * keys (BRN003) and alias bombs (BRN004). Plain files take a fast path (js-yaml); files with anchors,
+ * tags or errors are parsed by the `yaml` package, whose diagnostics carry positions.
  */
 export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
-  const lineCounter = new LineCounter();
   const source = "\n".repeat(lineOffset) + text;
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false, version: "1.2" });
+  if (!NEEDS_FULL_PARSER.test(text)) {
+    try {
+      const value = jsYaml.load(source, { schema: FAST_SCHEMA, json: false });
+      return { parsed: new LazyYaml(value === undefined ? null : value, source), diagnostics: [] };
+    } catch {
+      // fall through: the full parser reports the problem with its position
+    }
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { ...YAML_OPTIONS, lineCounter });
   const diagnostics: Diagnostic[] = doc.errors.map((e) => {
     const range = offsetRange(lineCounter, e.pos[0], e.pos[1]);
     const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -35,7 +72,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
   if (diagnostics.length) return { diagnostics };
   try {
     const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    return { parsed: { doc, lineCounter, value }, diagnostics };
+    return { parsed: new LazyYaml(value, source, { doc, lineCounter }), diagnostics };
   } catch (e) {
     if (e instanceof ReferenceError && /alias/i.test(e.message)) {
       return { diagnostics: [diagnostic("BRN004", `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes`, { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } })] };

@@ -3,6 +3,7 @@ import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { Agent, Brain, Template } from "../link/model.js";
 import { BUILTIN_HELPERS, HELPERS } from "./helpers.js";
+import { checkVariables, contextShape, type Shape } from "./variables.js";
 
 type HbsNode = { type: string; loc?: { start: { line: number; column: number }; end: { line: number; column: number } }; [k: string]: any };
 
@@ -51,7 +52,26 @@ class TemplateError extends Error {
   }
 }
 
-const COMPILE_OPTIONS = { strict: true, noEscape: true, preventIndent: false } as const;
+/** Compile options: strict variables, no HTML escaping, only brainc's helpers (which also makes compiling faster). */
+const COMPILE_OPTIONS = {
+  strict: true,
+  noEscape: true,
+  knownHelpersOnly: true,
+  knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((h) => [h, true])),
+} as const;
+
+/** Parsed templates by body text: each template is parsed once, for the static checks and for compiling. */
+const parsed = new Map<string, hbs.AST.Program>();
+
+/** Parses a template body (cached). Throws Handlebars' parse error. */
+function parse(body: string): hbs.AST.Program {
+  let ast = parsed.get(body);
+  if (!ast) {
+    ast = Handlebars.parse(body);
+    parsed.set(body, ast);
+  }
+  return ast;
+}
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 function lineRange(template: Template, line: number, column: number, length = 1): Range {
@@ -84,7 +104,7 @@ export class Renderer {
   private compile(template: Template): HandlebarsTemplateDelegate {
     let fn = this.compiled.get(template.source);
     if (!fn) {
-      fn = this.hbs.compile(template.body, COMPILE_OPTIONS);
+      fn = this.hbs.compile(parse(template.body), COMPILE_OPTIONS);
       this.compiled.set(template.source, fn);
     }
     return fn;
@@ -127,25 +147,33 @@ function walk(node: HbsNode | undefined, visit: (n: HbsNode) => void): void {
 
 /**
  * Static checks of every template and partial: syntax (BRN214), unknown helpers (BRN216), missing
- * partials (BRN202) and partial cycles (BRN203). Runs without an agent, so it also covers unused templates.
+ * partials (BRN202), partial cycles (BRN203) and variables that are not in the render context (BRN215,
+ * by shape; see {@link checkVariables}). Runs without an agent, so it also covers unused templates.
+ * `policyShape` is the shape of an effective policy (from schemas/policy.schema.json).
  */
-export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">): Diagnostic[] {
+export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, policyShape: Shape): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const asts = new Map<Template, HbsNode>();
   const helpers = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
   const uses = new Map<string, { name: string; range: Range }[]>();
   const templates = [...Object.values(brain.prompts).map((t) => ["prompt", t] as const), ...Object.values(brain.partials).map((t) => ["partial", t] as const)];
   for (const [kind, template] of templates) {
     let ast: HbsNode;
     try {
-      ast = Handlebars.parse(template.body) as unknown as HbsNode;
+      ast = parse(template.body) as unknown as HbsNode;
     } catch (e) {
-      const message = (e as Error).message;
-      const line = Number(/on line (\d+)/.exec(message)?.[1] ?? 1);
-      const caret = message.split("\n").find((l) => /^-*\^$/.test(l));
-      const expecting = message.split("\n").find((l) => l.startsWith("Expecting"));
-      out.push(diagnostic("BRN214", `template syntax error${expecting ? `: ${expecting}` : ""}`, { file: template.source, range: lineRange(template, line, caret ? caret.length - 1 : 0) }));
+      // Handlebars' own exceptions (a block closed by the wrong name) carry lineNumber/column; its jison
+      // parser's errors only a text snippet, so their position is the lexer's last token (yylloc:
+      // 1-based line, 0-based column), read right after the synchronous parse failed.
+      const err = e as Error & { lineNumber?: number; column?: number };
+      const lexed = (Handlebars as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer?.yylloc;
+      const [line, column] = err.lineNumber !== undefined ? [err.lineNumber, err.column ?? 0] : [lexed?.first_line ?? 1, lexed?.first_column ?? 0];
+      const expecting = err.message.split("\n").find((l) => l.startsWith("Expecting"));
+      const detail = expecting ?? (err.lineNumber !== undefined ? err.message.replace(/ - \d+:\d+$/, "") : undefined);
+      out.push(diagnostic("BRN214", `template syntax error${detail ? `: ${detail}` : ""}`, { file: template.source, range: lineRange(template, line, column) }));
       continue;
     }
+    asts.set(template, ast);
     const refs: { name: string; range: Range }[] = [];
     walk(ast, (n) => {
       const at = (len: number) => lineRange(template, n.loc?.start.line ?? 1, n.loc?.start.column ?? 0, len);
@@ -162,6 +190,11 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">): Diag
       }
     });
     if (kind === "partial") uses.set(template.id, refs);
+  }
+  const partials = Object.fromEntries(Object.values(brain.partials).map((t) => [t.id, { template: t, ast: asts.get(t) }]));
+  for (const prompt of Object.values(brain.prompts)) {
+    const ast = asts.get(prompt);
+    if (ast) out.push(...checkVariables(prompt, ast, contextShape(policyShape, prompt), partials));
   }
   // Cycles among partials (depth-first, reported once per cycle at the partial that closes it).
   const state = new Map<string, "open" | "done">();

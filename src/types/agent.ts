@@ -17,17 +17,6 @@ export type TaskClass = string;
  */
 export type Id = string;
 /**
- * One timed job: exactly one of `every` (a fixed interval) or `cron` (a cron expression).
- */
-export type Schedule = Schedule1 & Schedule2;
-export type Schedule1 =
-  | {
-      every: unknown;
-    }
-  | {
-      cron: unknown;
-    };
-/**
  * Fixed interval between runs (duration, for example 5m).
  */
 export type Duration = string;
@@ -112,10 +101,13 @@ export interface Agent {
    */
   channels?: Channel[];
 }
-export interface Schedule2 {
+/**
+ * One timed job: exactly one of `every` (a fixed interval) or `cron` (a cron expression).
+ */
+export interface Schedule {
   every?: Duration;
   /**
-   * Standard 5-field cron expression: minute hour day-of-month month day-of-week (for example 0 9 * * 1-5).
+   * Standard 5-field cron expression: minute hour day-of-month month day-of-week (for example 0 9 * * 1-5), evaluated in `timezone`.
    */
   cron?: string;
   /**

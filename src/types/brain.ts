@@ -5,17 +5,6 @@
  */
 export type Id = string;
 /**
- * One MCP server: exactly one of `url` (a remote server) or `command` (a local server over stdio).
- */
-export type MCPServer = McpServer & McpServer1;
-export type McpServer =
-  | {
-      url: unknown;
-    }
-  | {
-      command: unknown;
-    };
-/**
  * An id of an agent, tool, policy, prompt segment, memory namespace, provider or MCP server: lowercase letters, digits and '-', starting with a letter, at most 63 characters (like a Kubernetes object name).
  */
 export type Id1 = string;
@@ -42,7 +31,7 @@ export interface BrainManifest {
      */
     baseUrl: string;
     /**
-     * Key that runtimes send to the gateway. Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+     * Key that runtimes send to the gateway. Credential: must be exactly one ${env:NAME} reference; never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
      */
     apiKey?: string;
   };
@@ -87,7 +76,7 @@ export interface BrainManifest {
        */
       version?: "2.41";
       /**
-       * Name of the n8n OpenAI-type credential (as shown in n8n) that the chat-model nodes use to reach the gateway or provider. A credential name, not a secret.
+       * Name of the n8n OpenAI-type credential (as shown in n8n) that the chat-model nodes use to reach the gateway of brain.yaml. Default: "<brain name> gateway". A credential name, not a secret.
        */
       llmCredential?: string;
       /**
@@ -95,22 +84,41 @@ export interface BrainManifest {
        */
       memory?: "postgres" | "redis" | "buffer";
       /**
-       * Name of the n8n credential (as shown in n8n) of the Postgres or Redis memory backend. A credential name, not a secret; required by brainc when memory is postgres or redis.
+       * Name of the n8n credential (as shown in n8n) of the Postgres or Redis memory backend; required when memory is postgres or redis. A credential name, not a secret.
        */
       memoryCredential?: string;
+      /**
+       * Without a gateway: the name of the n8n credential (as shown in n8n) of each provider of models.yaml, keyed by provider id, for the provider's own chat-model node. Default: "<brain name> <provider id>". Credential names, not secrets.
+       */
+      providerCredentials?: {
+        /**
+         * Name of the n8n credential of this provider.
+         */
+        [k: string]: string;
+      };
     };
     /**
      * Options of the LiteLLM proxy target (config.yaml with model groups, fallbacks, retries and budgets).
      */
     litellm?: {
       /**
-       * LiteLLM proxy master key (general_settings.master_key). Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+       * LiteLLM proxy master key (general_settings.master_key). Credential: must be exactly one ${env:NAME} reference; never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
        */
       masterKey?: string;
       /**
-       * Postgres URL of the LiteLLM proxy, needed for budgets and spend tracking. Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+       * Postgres URL of the LiteLLM proxy, needed for budgets and spend tracking. Credential: must be exactly one ${env:NAME} reference; never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
        */
       databaseUrl?: string;
+      /**
+       * Timeout of one model call through the proxy (litellm_params.timeout and router_settings.timeout), a duration such as 120s or 10m. Default: 10m.
+       */
+      timeout?: string;
+      /**
+       * LiteLLM logging callbacks to turn on (litellm_settings.callbacks), for example prometheus, otel or langfuse. Default: none.
+       *
+       * Items: Name of a LiteLLM callback.
+       */
+      callbacks?: string[];
     };
     /**
      * Options of brainc's own supervisor target. It has none yet; write `supervisor: {}` to build it.
@@ -143,7 +151,7 @@ export interface BrainManifest {
            */
           version?: "2.41";
           /**
-           * Name of the n8n OpenAI-type credential (as shown in n8n) that the chat-model nodes use to reach the gateway or provider. A credential name, not a secret.
+           * Name of the n8n OpenAI-type credential (as shown in n8n) that the chat-model nodes use to reach the gateway of brain.yaml. Default: "<brain name> gateway". A credential name, not a secret.
            */
           llmCredential?: string;
           /**
@@ -151,25 +159,47 @@ export interface BrainManifest {
            */
           memory?: "postgres" | "redis" | "buffer";
           /**
-           * Name of the n8n credential (as shown in n8n) of the Postgres or Redis memory backend. A credential name, not a secret; required by brainc when memory is postgres or redis.
+           * Name of the n8n credential (as shown in n8n) of the Postgres or Redis memory backend; required when memory is postgres or redis. A credential name, not a secret.
            */
           memoryCredential?: string;
+          /**
+           * Without a gateway: the name of the n8n credential (as shown in n8n) of each provider of models.yaml, keyed by provider id, for the provider's own chat-model node. Default: "<brain name> <provider id>". Credential names, not secrets.
+           */
+          providerCredentials?: {
+            /**
+             * Name of the n8n credential of this provider.
+             */
+            [k: string]: string;
+          };
         }
       | {
           /**
-           * LiteLLM proxy master key (general_settings.master_key). Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+           * LiteLLM proxy master key (general_settings.master_key). Credential: must be exactly one ${env:NAME} reference; never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
            */
           masterKey?: string;
           /**
-           * Postgres URL of the LiteLLM proxy, needed for budgets and spend tracking. Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+           * Postgres URL of the LiteLLM proxy, needed for budgets and spend tracking. Credential: must be exactly one ${env:NAME} reference; never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
            */
           databaseUrl?: string;
+          /**
+           * Timeout of one model call through the proxy (litellm_params.timeout and router_settings.timeout), a duration such as 120s or 10m. Default: 10m.
+           */
+          timeout?: string;
+          /**
+           * LiteLLM logging callbacks to turn on (litellm_settings.callbacks), for example prometheus, otel or langfuse. Default: none.
+           *
+           * Items: Name of a LiteLLM callback.
+           */
+          callbacks?: string[];
         }
       | {}
       | undefined;
   };
 }
-export interface McpServer1 {
+/**
+ * One MCP server: exactly one of `url` (a remote server) or `command` (a local server over stdio).
+ */
+export interface MCPServer {
   /**
    * Endpoint of a remote MCP server. May contain ${env:NAME} references.
    */

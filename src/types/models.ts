@@ -38,7 +38,7 @@ export interface ModelsFile {
   };
 }
 /**
- * An LLM API provider. With api: openai-compatible, baseUrl is required.
+ * An LLM API provider. With api: openai-compatible, baseUrl is required (brainc reports a missing one).
  */
 export interface Provider {
   /**
@@ -50,7 +50,7 @@ export interface Provider {
    */
   baseUrl?: string;
   /**
-   * Key of the provider's API. Credential: must be exactly one ${env:NAME} reference (for example ${env:OPENAI_API_KEY}); never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
+   * Key of the provider's API. Credential: must be exactly one ${env:NAME} reference; never a literal secret. Targets render the reference in their own native form; it is never resolved at build time.
    */
   apiKey?: string;
   headers?: HTTPHeaders;

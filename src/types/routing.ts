@@ -1,17 +1,6 @@
 // Generated from schemas/*.schema.json by `npm run gen:types` (json-schema-to-typescript). Do not edit.
 
 /**
- * How one task class is routed: exactly one of `tier` (a named chain from models.yaml) or `models` (an explicit chain).
- */
-export type TaskClass = Task & Task1;
-export type Task =
-  | {
-      tier: unknown;
-    }
-  | {
-      models: unknown;
-    };
-/**
  * Tier (a key of models.yaml tiers) whose chain serves this task class.
  */
 export type TierName = string;
@@ -40,7 +29,7 @@ export interface RoutingFile {
    * Task classes, keyed by snake_case name. Every task class used anywhere (agent task, schedules, heartbeat, budgets.tasks) must be declared here.
    */
   tasks: {
-    [k: string]: TaskClass;
+    [k: string]: TaskRoute;
   };
   default: TierName1;
   /**
@@ -80,7 +69,10 @@ export interface RoutingFile {
     onExceeded?: "block" | "downgrade";
   };
 }
-export interface Task1 {
+/**
+ * How one task class is routed: exactly one of `tier` (a named chain from models.yaml) or `models` (an explicit chain).
+ */
+export interface TaskRoute {
   tier?: TierName;
   /**
    * An explicit chain of model ids instead of a tier: the first is primary, the rest its fallbacks in order.

@@ -31,17 +31,7 @@ export interface ToolContract {
   /**
    * How the tool runs: exactly one of http, mcp or builtin.
    */
-  implementation: (
-    | {
-        http: unknown;
-      }
-    | {
-        mcp: unknown;
-      }
-    | {
-        builtin: unknown;
-      }
-  ) & {
+  implementation: {
     /**
      * An HTTP request built from the arguments. url, header values, query values and strings in body may hold {{name}} placeholders of top-level input properties.
      */
@@ -56,7 +46,7 @@ export interface ToolContract {
       url: string;
       headers?: HTTPHeaders;
       /**
-       * Query parameters appended to the URL, name to value; values may hold {{name}} placeholders. A parameter whose placeholder's argument is absent is left out.
+       * Query parameters appended to the URL (URL-encoded), name to value; values may hold {{name}} placeholders.
        */
       query?: {
         /**

@@ -17,6 +17,11 @@ export type Validators = Record<SchemaKind | "meta", ValidateFunction>;
 /** Where `npm run build` writes the precompiled (ajv standalone) validators. */
 export const PRECOMPILED = "dist/validators.cjs";
 
+/** Reads one schema, schemas/<kind>.schema.json. */
+export function readSchema(kind: SchemaKind): { $id: string } & Record<string, unknown> {
+  return JSON.parse(readFileSync(packagePath(`schemas/${kind}.schema.json`), "utf8"));
+}
+
 /** Reads schemas/*.schema.json. */
 export function readSchemas(): Record<SchemaKind, { $id: string } & Record<string, unknown>> {
   const out = {} as Record<SchemaKind, { $id: string }>;

@@ -142,7 +142,7 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
       file: doc?.file ?? overlayFile.path,
       value,
       locate: (pointer, part = "value") => {
-        if (!doc || introducedBy(patch, pointer)) return { file: overlayFile.path, range: rangeAt(parsed, overlayPointer + pointer, part) };
+        if (!doc || (pointer !== "" && introducedBy(patch, pointer))) return { file: overlayFile.path, range: rangeAt(parsed, overlayPointer + pointer, part) };
         return doc.locate(pointer, part);
       },
     };

@@ -19,9 +19,37 @@ export async function validateSchemas(sources: SourceSet): Promise<Diagnostic[]>
     if (!file.yaml || file.kind === "partial") continue;
     const locate: Locate = (pointer, part) => ({ file: file.path, range: rangeAt(file.yaml!, pointer, part) });
     const errors = validateValue(v, SCHEMA_OF_KIND[file.kind] as SchemaKind, file.yaml.value, locate);
-    diagnostics.push(...(errors.length ? errors : validateEmbeddedSchemas(v, file)));
+    const embedded = errors.length ? [] : validateEmbeddedSchemas(v, file);
+    diagnostics.push(...errors, ...embedded);
+    if (file.kind === "prompt" && !errors.length && !embedded.length) diagnostics.push(...(await checkInputDefaults(file)));
   }
   return diagnostics;
+}
+
+let defaultsAjv: import("ajv").default | undefined;
+
+/**
+ * BRN325: each prompt input's `default` (the value the template is rendered with) must satisfy the rest
+ * of its own JSON Schema. The schemas are the brain's, so they are compiled here (ajv, draft-07, formats).
+ */
+async function checkInputDefaults(file: SourceFile): Promise<Diagnostic[]> {
+  const input = (file.yaml!.value as { input?: Record<string, { default?: unknown } & object> }).input ?? {};
+  const out: Diagnostic[] = [];
+  for (const name of Object.keys(input).sort()) {
+    const { default: value, ...schema } = input[name];
+    if (!defaultsAjv) {
+      const { Ajv } = await import("ajv");
+      const { default: addFormats } = await import("ajv-formats");
+      defaultsAjv = new Ajv({ allErrors: true, strict: false });
+      (addFormats as unknown as { default: (a: typeof defaultsAjv) => void }).default(defaultsAjv);
+    }
+    const validate = defaultsAjv.compile(schema);
+    if (validate(value)) continue;
+    const first = validate.errors?.[0];
+    const pointer = `/input/${escape(name)}/default`;
+    out.push(diagnostic("BRN325", `the default of input ${JSON.stringify(name)} does not satisfy its schema: ${first?.instancePath ? `${first.instancePath} ` : ""}${first?.message ?? "invalid"}`, { file: file.path, range: rangeAt(file.yaml!, pointer) }));
+  }
+  return out;
 }
 
 /** Validates one value against a kind's schema; `locate` turns JSON pointers into source locations. */
@@ -76,7 +104,8 @@ export type Locate = (pointer: string, part: "key" | "value") => { file: string;
 export function mapErrors(errors: ErrorObject[], locate: Locate, prefix = "", forceCode?: Code): Diagnostic[] {
   // A failed oneOf reports its branches' errors too; keep only the oneOf itself.
   const oneOfPaths = errors.filter((e) => e.keyword === "oneOf").map((e) => e.schemaPath + "/");
-  const kept = errors.filter((e) => !oneOfPaths.some((p) => e.schemaPath.startsWith(p)));
+  // A failed propertyNames reports the key's own error (with `propertyName`) and then itself; keep the first.
+  const kept = errors.filter((e) => e.keyword !== "propertyNames" && !oneOfPaths.some((p) => e.schemaPath.startsWith(p)));
   return kept.map((e) => toDiagnostic(e, locate, prefix, forceCode));
 }
 
@@ -84,7 +113,8 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?
   const path = prefix + e.instancePath;
   const at = (pointer: string, part: "key" | "value", code: Code, message: string, hint?: string) =>
     diagnostic(forceCode ?? code, message, { ...locate(pointer, part), hint });
-  const where = path ? ` at ${path}` : "";
+  const name = dotted(path);
+  const where = path ? ` in ${name}` : "";
   const params = e.params as Record<string, any>;
   const title = (e.parentSchema as { title?: string } | undefined)?.title;
   if (e.propertyName !== undefined) {
@@ -113,7 +143,7 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?
       return at(path, "value", "BRN104", `${JSON.stringify(e.data)} is not a valid ${kind}${where}: ${rule}`, examplesHint(e.parentSchema));
     }
     case "type":
-      return at(path, "value", "BRN106", `${where ? path : "value"} must be ${params.type}, not ${typeName(e.data)}`);
+      return at(path, "value", "BRN106", `${path ? name : "the file"} must be ${article(params.type)}, not ${typeName(e.data)}`);
     case "oneOf": {
       const branches = ((e.schema as { required?: string[] }[]) ?? []).map((b) => b.required?.join(" + ")).filter(Boolean);
       const present = branches.filter((b) => b!.split(" + ").every((k) => typeof e.data === "object" && e.data !== null && k in e.data));
@@ -131,10 +161,23 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?
     case "minProperties":
     case "maxProperties":
     case "uniqueItems":
-      return at(path, "value", "BRN105", `${where ? path : "value"} ${e.message}`);
+      return at(path, "value", "BRN105", `${path ? name : "value"} ${e.message}`);
     default:
-      return at(path, "value", "BRN109", `${where ? path : "value"} ${e.message}`);
+      return at(path, "value", "BRN109", `${path ? name : "value"} ${e.message}`);
   }
+}
+
+/** `/schedules/0/every` → `schedules[0].every` (how users read a path into their YAML). */
+function dotted(pointer: string): string {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), "");
+}
+
+function article(type: string): string {
+  return ({ integer: "an integer", array: "a list", object: "a mapping", string: "a string", number: "a number", boolean: "true or false", null: "null" } as Record<string, string>)[type] ?? type;
 }
 
 function examplesHint(schema: unknown): string | undefined {

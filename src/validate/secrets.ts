@@ -77,21 +77,21 @@ function walk(file: SourceFile, value: unknown, pointer: string, parentKey: stri
 }
 
 function checkString(file: SourceFile, value: string, pointer: string, key: string | undefined, out: Diagnostic[]): void {
-  const where = { file: file.path, range: rangeAt(file.yaml!, pointer) };
+  const where = () => ({ file: file.path, range: rangeAt(file.yaml!, pointer) });
   for (const m of value.matchAll(ANY_REF)) {
     if (!SINGLE_ENV_REF.test(m[0])) {
       const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(m[1]) ? m[1] : undefined;
-      out.push(diagnostic("BRN303", `malformed reference ${JSON.stringify(m[0])}`, { ...where, hint: name ? `did you mean "\${env:${name}}"?` : "write ${env:NAME} or ${env:NAME:-default}" }));
+      out.push(diagnostic("BRN303", `malformed reference ${JSON.stringify(m[0])}`, { ...where(), hint: name ? `did you mean "\${env:${name}}"?` : "write ${env:NAME} or ${env:NAME:-default}" }));
     }
   }
   const isCredential = key !== undefined && (CREDENTIAL_KEYS.has(key) || key.startsWith("header:"));
   if (isCredential && !SINGLE_ENV_REF.test(value)) {
     const label = key.startsWith("header:") ? `header ${JSON.stringify(key.slice(7))}` : JSON.stringify(key);
-    out.push(diagnostic("BRN301", `credential field ${label} must be exactly one \${env:NAME} reference`, { ...where, hint: "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value" }));
+    out.push(diagnostic("BRN301", `credential field ${label} must be exactly one \${env:NAME} reference`, { ...where(), hint: "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value" }));
     return;
   }
   const secret = looksLikeSecret(value);
-  if (secret) out.push(diagnostic("BRN302", `this string looks like ${secret}; secrets never live in the brain`, { ...where, hint: "move it into an environment variable and write ${env:NAME}" }));
+  if (secret) out.push(diagnostic("BRN302", `this string looks like ${secret}; secrets never live in the brain`, { ...where(), hint: "move it into an environment variable and write ${env:NAME}" }));
 }
 
 function scanBody(file: SourceFile, out: Diagnostic[]): void {

@@ -1,4 +1,5 @@
 import { canonicalJson, sha256Hex, sortKeys } from "../../src/emit/canonical.js";
+import { CORRELATION, gatewayModel } from "../../src/emit/correlation.js";
 import { envSegments } from "../../src/emit/env-refs.js";
 import type { Agent, Brain, Model, Route } from "../../src/link/model.js";
 
@@ -37,8 +38,9 @@ function modelEntry(m: Model) {
   };
 }
 
-function routeEntry(r: Route) {
-  return { task: r.task, tier: r.tier, chain: r.chain.map(modelEntry), budget: r.budget };
+/** `gatewayModel`: the LiteLLM model group serving the route (src/emit/correlation.ts), for calls through the gateway. */
+function routeEntry(brain: Brain, r: Route) {
+  return { task: r.task, tier: r.tier, chain: r.chain.map(modelEntry), budget: r.budget, gatewayModel: gatewayModel(brain.name, r) };
 }
 
 /** The task classes an agent works in: its own, its schedules' and its heartbeat's. */
@@ -57,7 +59,7 @@ function agentEntry(brain: Brain, agent: Agent) {
     identity: agent.identity,
     source: agent.source,
     task: agent.route.task,
-    routes: Object.fromEntries(agentTasks(agent).map((r) => [r.task, routeEntry(r)])),
+    routes: Object.fromEntries(agentTasks(agent).map((r) => [r.task, routeEntry(brain, r)])),
     prompts: { instructions: agent.instructions, persona: agent.personaText, promptId: agent.prompt.id, personaId: agent.persona?.id },
     policies: agent.policies,
     policy: agent.policy,
@@ -82,11 +84,12 @@ export function buildBundle(brain: Brain): { json: string; bundle: Record<string
       bundleVersion: BUNDLE_VERSION,
       brain: { name: brain.name, description: brain.description, env: brain.env, sources: brain.sources },
       gateway: brain.gateway,
+      correlation: CORRELATION,
       mcpServers: brain.mcpServers,
       providers: brain.providers,
       models: Object.fromEntries(Object.values(brain.models).map((m) => [m.id, modelEntry(m)])),
-      tasks: Object.fromEntries(Object.values(brain.tasks).map((r) => [r.task, routeEntry(r)])),
-      defaultRoute: routeEntry(brain.defaultRoute),
+      tasks: Object.fromEntries(Object.values(brain.tasks).map((r) => [r.task, routeEntry(brain, r)])),
+      defaultRoute: routeEntry(brain, brain.defaultRoute),
       fallback: brain.fallback,
       budgets: {
         global: brain.budgets.global,

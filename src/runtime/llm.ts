@@ -1,0 +1,98 @@
+/**
+ * One request to an OpenAI-compatible Chat Completions endpoint (`POST <baseUrl>/chat/completions`,
+ * OpenAI API reference, "Create chat completion"; the same shape LiteLLM's proxy and the OpenAI
+ * compatibility endpoints of Anthropic and Google accept), with failures classified into the error
+ * kinds of routing.yaml `fallback.on`.
+ */
+import type { LlmErrorKind } from "./events.js";
+
+/** A chat message (OpenAI Chat Completions). */
+export interface ChatMessage {
+  role: "system" | "developer" | "user" | "assistant" | "tool";
+  content: string | null | unknown[];
+  name?: string;
+  tool_calls?: { id: string; type: "function"; function: { name: string; arguments: string } }[];
+  tool_call_id?: string;
+  [key: string]: unknown;
+}
+
+/** A tool the model may call (OpenAI function tool). */
+export interface ChatTool {
+  type: "function";
+  function: { name: string; description?: string; parameters?: Record<string, unknown> };
+}
+
+/** A chat completion response (the fields the runtime reads; the rest passes through). */
+export interface ChatCompletion {
+  id?: string;
+  model?: string;
+  choices: { index?: number; message: ChatMessage; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
+  [key: string]: unknown;
+}
+
+/** A failed model call, classified. `status` is the HTTP status when there was one. */
+export class LlmError extends Error {
+  constructor(
+    readonly kind: LlmErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "LlmError";
+  }
+}
+
+const CONTEXT_WINDOW = /context[ _-]?(length|window)|maximum context|too many tokens|prompt is too long|reduce the length|input is too long|exceeds the (model's )?(maximum|max)/i;
+
+/** Classifies an HTTP error response by status and body (OpenAI `error.code` `context_length_exceeded`). */
+export function classifyHttp(status: number, body: string): LlmErrorKind {
+  if (status === 429) return "rate_limit";
+  if (status === 408 || status === 504) return "timeout";
+  if (status >= 500) return "server_error";
+  if ((status === 400 || status === 413 || status === 422) && (body.includes("context_length_exceeded") || CONTEXT_WINDOW.test(body))) return "context_window";
+  if (status === 401 || status === 403) return "auth";
+  return "bad_request";
+}
+
+export interface PostChatOptions {
+  /** Base URL including the version path, e.g. http://127.0.0.1:4000/v1. */
+  baseUrl: string;
+  apiKey?: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+  /** Abort the request after this many ms (timeout error kind). */
+  timeoutMs: number;
+  fetch: typeof fetch;
+}
+
+/**
+ * Posts one chat completion request.
+ * @returns the parsed completion and the response headers.
+ * @throws {LlmError} on timeouts, connection failures, HTTP errors and malformed responses.
+ */
+export async function postChat(o: PostChatOptions): Promise<{ completion: ChatCompletion; headers: Headers }> {
+  const url = `${o.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+  const headers: Record<string, string> = { "content-type": "application/json", ...o.headers };
+  if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
+  const signal = AbortSignal.timeout(Math.max(1, Math.floor(o.timeoutMs)));
+  let res: Response;
+  let text: string;
+  try {
+    res = await o.fetch(url, { method: "POST", headers, body: JSON.stringify(o.body), signal });
+    text = await res.text();
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    if (err.name === "TimeoutError" || err.name === "AbortError" || signal.aborted) throw new LlmError("timeout", `no response from ${url} within ${o.timeoutMs} ms`);
+    throw new LlmError("connection", `cannot reach ${url}: ${err.cause?.code ?? err.message}`);
+  }
+  if (!res.ok) throw new LlmError(classifyHttp(res.status, text), `HTTP ${res.status} from ${url}: ${text.slice(0, 300)}`, res.status);
+  let completion: ChatCompletion;
+  try {
+    completion = JSON.parse(text) as ChatCompletion;
+  } catch {
+    throw new LlmError("server_error", `${url} answered with something other than JSON: ${text.slice(0, 120)}`, res.status);
+  }
+  if (!Array.isArray(completion.choices) || !completion.choices[0]?.message) throw new LlmError("server_error", `${url} answered without choices[0].message`, res.status);
+  return { completion, headers: res.headers };
+}

@@ -1,0 +1,88 @@
+import { canonicalJson } from "../../src/emit/canonical.js";
+import { agentTag, taskTag } from "../../src/emit/correlation.js";
+import type { Brain, Budget } from "../../src/link/model.js";
+import { LITELLM_PROVIDER, type ModelGroup } from "./model-list.js";
+
+/** A LiteLLM budget: USD per `budget_duration` (LiteLLM durations: `1d`, `1mo`). */
+export interface LitellmBudget {
+  max_budget: number;
+  budget_duration: "1d" | "1mo";
+}
+
+/**
+ * The one budget LiteLLM can attach to an object: the daily one when the brain sets it, else the monthly
+ * one. `dropped` says a monthly budget was left out (LiteLLM objects have a single budget window).
+ */
+export function primaryBudget(budget: Budget | undefined): { budget?: LitellmBudget; dropped: boolean } {
+  if (!budget) return { dropped: false };
+  if (budget.dailyUsd !== undefined) return { budget: { max_budget: budget.dailyUsd, budget_duration: "1d" }, dropped: budget.monthlyUsd !== undefined };
+  if (budget.monthlyUsd !== undefined) return { budget: { max_budget: budget.monthlyUsd, budget_duration: "1mo" }, dropped: false };
+  return { dropped: false };
+}
+
+/** Rounds USD to a cent fraction that prints cleanly (soft budgets are percentages of budgets). */
+const usd = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/**
+ * `router_settings.provider_budget_config` (LiteLLM `GenericBudgetInfo` per provider): brain budgets are per
+ * brain, agent and task class, so they map onto a provider only when every deployment goes to one LiteLLM
+ * provider; then the global budget is that provider's budget, enforced by the router without a database.
+ */
+export function providerBudgetConfig(brain: Brain, groups: readonly ModelGroup[]): Record<string, { budget_limit: number; time_period: string }> | undefined {
+  const providers = new Set(groups.flatMap((g) => g.chain.map((m) => LITELLM_PROVIDER[m.provider.api])));
+  const { budget } = primaryBudget(brain.budgets.global);
+  if (providers.size !== 1 || !budget) return undefined;
+  return { [[...providers][0]]: { budget_limit: budget.max_budget, time_period: budget.budget_duration } };
+}
+
+/** One admin API call of the plan: POST `path` with `body`; `updatePath` re-applies it to an existing object. */
+export interface AdminRequest {
+  method: "POST";
+  path: "/tag/new" | "/team/new" | "/key/generate";
+  updatePath?: "/tag/update" | "/team/update";
+  body: Record<string, unknown>;
+}
+
+/** The team (and key) id of an agent: `<brain>-agent-<id>`. */
+export const agentTeamId = (brain: string, agent: string) => `${brain}-agent-${agent}`;
+
+/**
+ * The budgets LiteLLM only accepts through its admin API (they live in its database, not in config.yaml),
+ * as `budgets.json`: per task class a tag budget (`/tag/new`, name `task:<class>`, enforced on requests that
+ * carry the tag), per agent a team holding the budget (`/team/new`) and a key for the agent (`/key/generate`,
+ * carrying the monthly budget when the brain sets both). Request bodies follow the LiteLLM proxy admin API
+ * (`NewTagRequest`, `NewTeamRequest`, `GenerateKeyRequest` in litellm/proxy/_types.py).
+ */
+export function budgetRequests(brain: Brain): AdminRequest[] {
+  const requests: AdminRequest[] = [];
+  for (const route of Object.values(brain.tasks)) {
+    const { budget } = primaryBudget(route.budget);
+    if (!budget) continue;
+    const body: Record<string, unknown> = { name: taskTag(route.task), description: `brainc ${brain.name}: budget of task class ${route.task}`, ...budget };
+    if (route.budget?.alertAtPercent !== undefined) body.soft_budget = usd((budget.max_budget * route.budget.alertAtPercent) / 100);
+    requests.push({ method: "POST", path: "/tag/new", updatePath: "/tag/update", body });
+  }
+  for (const agent of Object.values(brain.agents)) {
+    const { budget } = primaryBudget(agent.budget);
+    if (!budget) continue;
+    const id = agentTeamId(brain.name, agent.id);
+    const metadata = { brain: brain.name, env: brain.env, agent: agent.id, tag: agentTag(agent.id) };
+    requests.push({ method: "POST", path: "/team/new", updatePath: "/team/update", body: { team_id: id, team_alias: id, ...budget, metadata } });
+    const key: Record<string, unknown> = { key_alias: id, team_id: id, metadata };
+    if (agent.budget?.dailyUsd !== undefined && agent.budget.monthlyUsd !== undefined) Object.assign(key, { max_budget: agent.budget.monthlyUsd, budget_duration: "1mo" });
+    if (agent.budget?.alertAtPercent !== undefined) key.soft_budget = usd((((key.max_budget as number | undefined) ?? budget.max_budget) * agent.budget.alertAtPercent) / 100);
+    requests.push({ method: "POST", path: "/key/generate", body: key });
+  }
+  return requests;
+}
+
+/** The text of budgets.json: what it is, how to apply it, and the requests in order (teams before their keys). */
+export function budgetsJson(brain: Brain, requests: readonly AdminRequest[]): string {
+  return canonicalJson({
+    brain: brain.name,
+    env: brain.env,
+    description:
+      "LiteLLM budgets that exist only in the proxy's database. Apply each request in order: POST <proxy>/<path> with the body, header 'Authorization: Bearer <master key>'; when the object exists already, POST the body to updatePath instead. Keys are generated once: store each in the environment of its agent's runtime.",
+    requests,
+  });
+}

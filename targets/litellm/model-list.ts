@@ -1,0 +1,84 @@
+import { chainGroupName, tierGroupName } from "../../src/emit/correlation.js";
+import type { Brain, Model, Provider } from "../../src/link/model.js";
+import type { EnvCollector } from "./env.js";
+
+/** A LiteLLM model group built from the brain: a tier's chain, or a task class's explicit chain. */
+export interface ModelGroup {
+  /** The group's `model_name`, e.g. "acme-ops-cheap" (src/emit/correlation.ts). */
+  name: string;
+  /** The tier it serves, or undefined for an explicit chain. */
+  tier?: string;
+  /** For an explicit chain: the task class it serves. */
+  task?: string;
+  /** The chain: `chain[0]` is primary (order 1), the rest its fallbacks in order. */
+  chain: Model[];
+}
+
+/**
+ * The groups of a brain: one per tier (sorted by tier), then one per task class with an explicit `models:`
+ * chain (sorted by task class). Returns the group names that collide (a tier named `task-<class>`).
+ */
+export function modelGroups(brain: Brain): { groups: ModelGroup[]; collisions: string[] } {
+  const groups: ModelGroup[] = Object.entries(brain.tiers).map(([tier, chain]) => ({ name: tierGroupName(brain.name, tier), tier, chain }));
+  for (const route of Object.values(brain.tasks)) {
+    if (route.tier === undefined) groups.push({ name: chainGroupName(brain.name, route.task), task: route.task, chain: route.chain });
+  }
+  const seen = new Set<string>();
+  const collisions = groups.map((g) => g.name).filter((n) => (seen.has(n) ? true : (seen.add(n), false)));
+  return { groups, collisions };
+}
+
+/** LiteLLM's provider prefix (`<provider>/<model>`) for a brain provider api; OpenAI-compatible ones use `openai/` with `api_base`. */
+export const LITELLM_PROVIDER = { openai: "openai", anthropic: "anthropic", google: "gemini", "openai-compatible": "openai" } as const satisfies Record<Provider["api"], string>;
+
+/** The stable `model_info.id` of a deployment: `<group>.<model id>`, e.g. "acme-ops-cheap.glm-5.1". */
+export function deploymentId(group: string, model: Model): string {
+  return `${group}.${model.id}`;
+}
+
+/** USD per token from USD per million tokens, parsed from decimal text so that 0.6 gives 6e-7 exactly (no float noise). */
+export function perToken(usdPerMTok: number): number {
+  return Number(`${usdPerMTok}e-6`);
+}
+
+/** Upper-case env-name fragment of an id ("zai" → "ZAI", "my-llm.eu" → "MY_LLM_EU"). */
+const envPart = (id: string) => id.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+
+/**
+ * One deployment (`model_list[]` entry) per model of each group: LiteLLM `provider/model` naming, the
+ * provider's `api_base`, `api_key` and `extra_headers` as `os.environ/` references, prices per token, the
+ * call timeout (s), `max_retries: 0` (the router retries, not the provider SDK), `order` (position in the
+ * chain, 1 = primary), tags, and a stable `model_info.id` with the context window.
+ * Format: LiteLLM proxy config.yaml `model_list` (litellm/types/router.py `Deployment`, `LiteLLM_Params`).
+ */
+export function modelList(brain: Brain, groups: readonly ModelGroup[], timeoutSeconds: number, env: EnvCollector): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const group of groups) {
+    group.chain.forEach((model, index) => {
+      const provider = model.provider;
+      const params: Record<string, unknown> = { model: `${LITELLM_PROVIDER[provider.api]}/${model.name}` };
+      if (provider.baseUrl !== undefined) params.api_base = env.render(provider.baseUrl, `provider ${provider.id}: litellm_params.api_base`, `BRAINC_${envPart(provider.id)}_API_BASE`);
+      if (provider.apiKey !== undefined) params.api_key = env.render(provider.apiKey, `provider ${provider.id}: litellm_params.api_key`, `BRAINC_${envPart(provider.id)}_API_KEY`);
+      if (provider.headers && Object.keys(provider.headers).length) {
+        params.extra_headers = Object.fromEntries(
+          Object.keys(provider.headers)
+            .sort()
+            .map((h) => [h, env.render(provider.headers![h], `provider ${provider.id}: litellm_params.extra_headers.${h}`, `BRAINC_${envPart(provider.id)}_HEADER_${envPart(h)}`)]),
+        );
+      }
+      const cost = model.costPerMTokUsd;
+      params.input_cost_per_token = perToken(cost.input);
+      params.output_cost_per_token = perToken(cost.output);
+      if (cost.cacheRead !== undefined) params.cache_read_input_token_cost = perToken(cost.cacheRead);
+      if (cost.cacheWrite !== undefined) params.cache_creation_input_token_cost = perToken(cost.cacheWrite);
+      params.timeout = timeoutSeconds;
+      params.max_retries = 0;
+      params.order = index + 1;
+      params.tags = [`brain:${brain.name}`, group.tier !== undefined ? `tier:${group.tier}` : `chain:${group.task}`, `model:${model.id}`, `provider:${provider.id}`];
+      const info: Record<string, unknown> = { id: deploymentId(group.name, model), mode: "chat", max_input_tokens: model.contextWindow };
+      if (model.maxOutputTokens !== undefined) info.max_output_tokens = model.maxOutputTokens;
+      out.push({ model_name: group.name, litellm_params: params, model_info: info });
+    });
+  }
+  return out;
+}

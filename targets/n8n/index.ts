@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { diagnostic } from "../../src/diagnostics/codes.js";
+import { canonicalJson } from "../../src/emit/canonical.js";
+import type { Target } from "../../src/emit/target.js";
+import { packagePath } from "../../src/package-root.js";
+import { checkWorkflows } from "./check.js";
+import { CredentialSet } from "./credentials.js";
+import type { N8nOptions } from "./options.js";
+import { agentWorkflow, errorHandlerWorkflow } from "./workflow.js";
+
+const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.json"), "utf8"));
+
+/**
+ * The n8n target (n8n 2.41): one importable AI Agent workflow per agent (`<agent id>.json`), the error
+ * workflow every agent workflow names (`error-handler.json`), and `credentials.json`, a template of every
+ * credential the workflows reference (names and types, no secrets), importable with
+ * `n8n import:credentials`. check() validates the workflows against n8n's own node descriptions.
+ */
+const n8n: Target<Partial<N8nOptions>> = {
+  name: "n8n",
+  optionsSchema: brainSchema.properties.targets.properties.n8n,
+  emit(brain, rawOptions, context) {
+    const options: N8nOptions = { ...rawOptions, memory: rawOptions.memory ?? "buffer" };
+    if (options.memory !== "buffer" && !options.memoryCredential) {
+      context.report(diagnostic("BRN503", `targets.n8n.memoryCredential is required when targets.n8n.memory is ${options.memory}: name the n8n ${options.memory === "postgres" ? "Postgres" : "Redis"} credential`, { file: "brain.yaml" }));
+      return [];
+    }
+    const credentials = new CredentialSet();
+    const errorHandler = errorHandlerWorkflow(brain);
+    const files = Object.values(brain.agents).map((agent) => ({
+      path: `${agent.id}.json`,
+      contents: canonicalJson(agentWorkflow(brain, agent, options, credentials, errorHandler.id, context)),
+    }));
+    files.push({ path: "error-handler.json", contents: canonicalJson(errorHandler) });
+    files.push({ path: "credentials.json", contents: credentials.toJson() });
+    return files;
+  },
+  check(files) {
+    return checkWorkflows(files);
+  },
+};
+
+export default n8n;

@@ -1,0 +1,182 @@
+import { diagnostic } from "../../src/diagnostics/codes.js";
+import type { EmitContext } from "../../src/emit/target.js";
+import { durationMs } from "../../src/link/durations.js";
+import type { Agent, Brain, Model } from "../../src/link/model.js";
+import type { CredentialSet } from "./credentials.js";
+import { credentialValue } from "./credentials.js";
+import { jsString } from "./expressions.js";
+import type { GraphNode } from "./graph.js";
+import type { N8nOptions } from "./options.js";
+
+/** Node types and typeVersions brainc writes (the latest of n8n 2.41.1, from its node descriptions). */
+export const NODE = {
+  agent: { type: "@n8n/n8n-nodes-langchain.agent", typeVersion: 3.1 },
+  openAi: { type: "@n8n/n8n-nodes-langchain.lmChatOpenAi", typeVersion: 1.3 },
+  anthropic: { type: "@n8n/n8n-nodes-langchain.lmChatAnthropic", typeVersion: 1.6 },
+  gemini: { type: "@n8n/n8n-nodes-langchain.lmChatGoogleGemini", typeVersion: 1.2 },
+  memoryBuffer: { type: "@n8n/n8n-nodes-langchain.memoryBufferWindow", typeVersion: 1.4 },
+  memoryPostgres: { type: "@n8n/n8n-nodes-langchain.memoryPostgresChat", typeVersion: 1.4 },
+  memoryRedis: { type: "@n8n/n8n-nodes-langchain.memoryRedisChat", typeVersion: 1.6 },
+  schedule: { type: "n8n-nodes-base.scheduleTrigger", typeVersion: 1.4 },
+  webhook: { type: "n8n-nodes-base.webhook", typeVersion: 2.1 },
+  chat: { type: "@n8n/n8n-nodes-langchain.chatTrigger", typeVersion: 1.5 },
+  executeWorkflow: { type: "n8n-nodes-base.executeWorkflowTrigger", typeVersion: 1.2 },
+  errorTrigger: { type: "n8n-nodes-base.errorTrigger", typeVersion: 1 },
+  set: { type: "n8n-nodes-base.set", typeVersion: 3.4 },
+} as const;
+
+/** Messages the chat model keeps in the conversation memory (n8n's default is 5). */
+export const CONTEXT_WINDOW_MESSAGES = 10;
+
+/** The prompt of a run started without a message (`n8n execute`, a bare webhook call). */
+export const DEFAULT_MESSAGE = "Run your instructions now.";
+
+/**
+ * The AI Agent's user message: `chatInput` (chat trigger, Execute Workflow Trigger input, the schedules' Set
+ * nodes), else a webhook's JSON body, else {@link DEFAULT_MESSAGE}.
+ */
+export const AGENT_TEXT = `={{ $json.chatInput || ($json.body === undefined ? ${jsString(DEFAULT_MESSAGE)} : (typeof $json.body === "string" ? $json.body : ($json.body.chatInput ?? JSON.stringify($json.body)))) }}`;
+
+/** The system message: the persona (when the agent has one), then the rendered instructions. */
+export function systemMessage(agent: Agent): string {
+  const text = [agent.personaText, agent.instructions].filter((t) => t && t.trim()).map((t) => t!.trim()).join("\n\n");
+  return text.startsWith("=") ? `={{ ${jsString(text)} }}` : text;
+}
+
+/** An AI Agent node (3.1): `define` prompt, system message, maxIterations = loop.maxSteps, fallback flag. */
+export function agentNode(name: string, agent: Agent, needsFallback: boolean): GraphNode {
+  const options: Record<string, unknown> = { systemMessage: systemMessage(agent) };
+  if (agent.policy.loop?.maxSteps !== undefined) options.maxIterations = agent.policy.loop.maxSteps;
+  const parameters: Record<string, unknown> = { promptType: "define", text: AGENT_TEXT, options };
+  if (needsFallback) parameters.needsFallback = true;
+  return { name, ...NODE.agent, parameters };
+}
+
+/**
+ * A chat-model node for one model of a routing chain. With a gateway: `lmChatOpenAi` 1.3 on the Chat
+ * Completions API (`responsesApiEnabled: false`) and the gateway credential, model = the brain's model id
+ * (the gateway's model name). Without: the provider's own node and credential, model = the provider's name.
+ * `primaryWithFallback` sets `maxRetries: 0` so a failing primary moves to the fallback at once.
+ */
+export function modelNode(name: string, brain: Brain, model: Model, primaryWithFallback: boolean, options: N8nOptions, credentials: CredentialSet, context: EmitContext): GraphNode {
+  const retries = primaryWithFallback ? { maxRetries: 0 } : {};
+  if (brain.gateway) {
+    const data: Record<string, unknown> = { url: credentialValue(brain.gateway.baseUrl) };
+    data.apiKey = brain.gateway.apiKey ? credentialValue(brain.gateway.apiKey) : "";
+    return {
+      name,
+      ...NODE.openAi,
+      parameters: { model: { __rl: true, mode: "id", value: model.id }, responsesApiEnabled: false, options: retries },
+      credentials: credentials.use({ type: "openAiApi", name: options.llmCredential ?? `${brain.name} gateway`, data }),
+    };
+  }
+  const provider = model.provider;
+  const credentialName = options.providerCredentials?.[provider.id] ?? `${brain.name} ${provider.id}`;
+  const apiKey = provider.apiKey ? credentialValue(provider.apiKey) : "";
+  switch (provider.api) {
+    case "anthropic": {
+      const data: Record<string, unknown> = { apiKey };
+      if (provider.baseUrl) data.url = credentialValue(provider.baseUrl);
+      return { name, ...NODE.anthropic, parameters: { model: { __rl: true, mode: "id", value: model.name }, options: {} }, credentials: credentials.use({ type: "anthropicApi", name: credentialName, data }) };
+    }
+    case "google": {
+      const data: Record<string, unknown> = { apiKey };
+      if (provider.baseUrl) data.host = credentialValue(provider.baseUrl);
+      if (primaryWithFallback) context.report(diagnostic("BRN509", `n8n: the Google Gemini chat-model node has no retry setting, so model "${model.id}" retries n8n's default number of times before the fallback takes over; route through a gateway to control retries`));
+      return { name, ...NODE.gemini, parameters: { modelName: `models/${model.name}`, options: {} }, credentials: credentials.use({ type: "googlePalmApi", name: credentialName, data }) };
+    }
+    default: {
+      const data: Record<string, unknown> = { apiKey };
+      if (provider.baseUrl) data.url = credentialValue(provider.baseUrl);
+      return {
+        name,
+        ...NODE.openAi,
+        parameters: { model: { __rl: true, mode: "id", value: model.name }, responsesApiEnabled: false, options: retries },
+        credentials: credentials.use({ type: "openAiApi", name: credentialName, data }),
+      };
+    }
+  }
+}
+
+/** The conversation memory node per `targets.n8n.memory` (default buffer), keyed by the run's sessionId. */
+export function memoryNode(brain: Brain, agent: Agent, options: N8nOptions, credentials: CredentialSet): GraphNode {
+  const parameters = { sessionIdType: "customKey", sessionKey: `={{ $json.sessionId ?? ${jsString(agent.id)} }}`, contextWindowLength: CONTEXT_WINDOW_MESSAGES };
+  const credentialName = options.memoryCredential ?? `${brain.name} ${options.memory}`;
+  switch (options.memory) {
+    case "postgres":
+      return { name: "Chat memory", ...NODE.memoryPostgres, parameters, credentials: credentials.use({ type: "postgres", name: credentialName, data: { host: "", database: "", user: "", password: "", port: 5432 } }) };
+    case "redis":
+      return { name: "Chat memory", ...NODE.memoryRedis, parameters, credentials: credentials.use({ type: "redis", name: credentialName, data: { host: "", port: 6379, password: "", database: 0 } }) };
+    default:
+      return { name: "Chat memory", ...NODE.memoryBuffer, parameters };
+  }
+}
+
+/**
+ * One `rule.interval` entry of a Schedule Trigger (1.4) for a fixed interval (ms): the largest unit that
+ * divides it and fits n8n's bounds (seconds 1-59, minutes 1-59, hours 1-23, days 1-31), else the nearest
+ * expressible interval with `approximated` set.
+ */
+export function intervalRule(ms: number): { rule: Record<string, unknown>; approximated: boolean } {
+  const s = Math.max(1, Math.round(ms / 1000));
+  const exact = (unit: number, max: number) => s % unit === 0 && s / unit >= 1 && s / unit <= max;
+  if (exact(86400, 31)) return { rule: { field: "days", daysInterval: s / 86400, triggerAtHour: 0, triggerAtMinute: 0 }, approximated: false };
+  if (exact(3600, 23)) return { rule: { field: "hours", hoursInterval: s / 3600, triggerAtMinute: 0 }, approximated: false };
+  if (exact(60, 59)) return { rule: { field: "minutes", minutesInterval: s / 60 }, approximated: false };
+  if (s <= 59) return { rule: { field: "seconds", secondsInterval: s }, approximated: false };
+  if (s < 3600) return { rule: { field: "minutes", minutesInterval: Math.min(59, Math.round(s / 60)) }, approximated: true };
+  if (s < 86400) return { rule: { field: "hours", hoursInterval: Math.min(23, Math.round(s / 3600)), triggerAtMinute: 0 }, approximated: true };
+  return { rule: { field: "days", daysInterval: Math.min(31, Math.round(s / 86400)), triggerAtHour: 0, triggerAtMinute: 0 }, approximated: true };
+}
+
+/** A Schedule Trigger for `every` (a duration) or `cron` (5 fields, evaluated in the workflow's timezone). */
+export function scheduleNode(name: string, spec: { every?: string; cron?: string }): { node: GraphNode; approximated: boolean } {
+  if (spec.cron) return { node: { name, ...NODE.schedule, parameters: { rule: { interval: [{ field: "cronExpression", expression: spec.cron }] } } }, approximated: false };
+  const { rule, approximated } = intervalRule(durationMs(spec.every!));
+  return { node: { name, ...NODE.schedule, parameters: { rule: { interval: [rule] } } }, approximated };
+}
+
+/** A Set node (3.4) that turns a schedule's firing into the agent's input: chatInput = message, sessionId. */
+export function messageNode(name: string, message: string, sessionId: string, assignmentId: (field: string) => string): GraphNode {
+  const value = message.startsWith("=") ? `={{ ${jsString(message)} }}` : message;
+  return {
+    name,
+    ...NODE.set,
+    parameters: {
+      mode: "manual",
+      assignments: {
+        assignments: [
+          { id: assignmentId("chatInput"), name: "chatInput", value, type: "string" },
+          { id: assignmentId("sessionId"), name: "sessionId", value: sessionId, type: "string" },
+        ],
+      },
+      options: {},
+    },
+  };
+}
+
+/** A Webhook trigger (2.1): POST /webhook/<path>, answering with the agent's output. */
+export function webhookNode(name: string, path: string): GraphNode {
+  return { name, ...NODE.webhook, parameters: { httpMethod: "POST", path, responseMode: "lastNode", options: {} }, webhook: true };
+}
+
+/** A Chat Trigger (1.5): n8n's hosted chat at /webhook/<webhookId>/chat, for signed-in n8n users only. */
+export function chatNode(name: string, agent: Agent): GraphNode {
+  const who = [agent.identity?.emoji, agent.identity?.name ?? agent.name].filter(Boolean).join(" ");
+  const greeting = `${who} here.${agent.description ? ` ${agent.description}` : ""}`;
+  return {
+    name,
+    ...NODE.chat,
+    parameters: { public: true, mode: "hostedChat", authentication: "n8nUserAuth", initialMessages: greeting, options: {} },
+    webhook: true,
+  };
+}
+
+/** The Execute Workflow Trigger (1.2): how other workflows and `n8n execute --id` start the agent. */
+export function executeWorkflowNode(name: string): GraphNode {
+  return {
+    name,
+    ...NODE.executeWorkflow,
+    parameters: { inputSource: "workflowInputs", workflowInputs: { values: [{ name: "chatInput", type: "string" }, { name: "sessionId", type: "string" }] } },
+  };
+}

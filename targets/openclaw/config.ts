@@ -1,0 +1,90 @@
+import { canonicalJson } from "../../src/emit/canonical.js";
+import type { Brain, McpServer } from "../../src/link/model.js";
+import type { EnvRenderer } from "./env.js";
+import { providers, routeModel } from "./models.js";
+import { OPENCLAW_CHANNELS, type AgentPlan, type Plan } from "./plan.js";
+
+/** A brain duration in OpenClaw's duration syntax (units ms, s, m, h; no days). */
+export function openclawDuration(duration: string): string {
+  const m = /^([0-9]+)d$/.exec(duration);
+  return m ? `${Number(m[1]) * 24}h` : duration;
+}
+
+/** The smallest of some numbers, or undefined when there are none. */
+const smallest = (values: (number | undefined)[]): number | undefined => {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length ? Math.min(...defined) : undefined;
+};
+
+function mcpServer(server: McpServer, env: EnvRenderer) {
+  if (server.url !== undefined) return { url: env.text(server.url), transport: server.transport ?? "streamable-http", headers: env.record(server.headers) };
+  return { command: server.command, args: server.args && server.args.map((a) => env.text(a)), env: env.record(server.env), cwd: server.cwd && env.text(server.cwd), transport: "stdio" };
+}
+
+function entry(brain: Brain, p: AgentPlan) {
+  const { agent, tools } = p;
+  const id = agent.identity;
+  const identity = id && { name: id.name, emoji: id.emoji, theme: id.theme, avatar: id.avatar && /^https:\/\//.test(id.avatar) ? id.avatar : undefined };
+  return {
+    name: agent.name,
+    description: agent.description,
+    workspace: p.workspace,
+    model: routeModel(brain, agent.route),
+    heartbeat: agent.heartbeat && {
+      every: openclawDuration(agent.heartbeat.every),
+      model: routeModel(brain, agent.heartbeat.route).primary,
+      prompt: agent.heartbeat.message,
+    },
+    identity: identity && Object.values(identity).some((v) => v !== undefined) ? identity : undefined,
+    skills: tools.skills,
+    tools: {
+      profile: "minimal",
+      alsoAllow: tools.alsoAllow.length ? tools.alsoAllow : undefined,
+      deny: tools.deny.length ? tools.deny : undefined,
+      exec: tools.exec,
+      fs: agent.policy.tools?.paths?.workspaceOnly ? { workspaceOnly: true } : undefined,
+    },
+  };
+}
+
+/**
+ * openclaw.json for OpenClaw 2026.9 (format: `openclaw config schema` of openclaw@2026.9.6, copied to
+ * targets/openclaw/config.schema.2026.9.6.json). OpenClaw keeps one run timeout and one compaction
+ * setting for all agents: `agents.defaults` gets the smallest of the agents' values, and agents whose
+ * own value differs get a note (BRN509). Canonical JSON; no `meta` (machine-owned).
+ */
+export function buildConfig(plan: Plan): string {
+  const { brain, env } = plan;
+  const agents = plan.agents;
+  const timeoutSeconds = smallest(agents.map((a) => a.timeoutSeconds));
+  const keepRecentTokens = smallest(agents.map((a) => a.agent.policy.context?.keepRecentTokens));
+  for (const a of agents) {
+    if (a.timeoutSeconds !== undefined && a.timeoutSeconds !== timeoutSeconds) a.notes.push(`OpenClaw has one run timeout for all agents, agents.defaults.timeoutSeconds = ${timeoutSeconds} s (the smallest loop.maxDuration); this agent's ${a.agent.policy.loop?.maxDuration} applies to its cron jobs only`);
+    const keep = a.agent.policy.context?.keepRecentTokens;
+    if (keep !== undefined && keep !== keepRecentTokens) a.notes.push(`OpenClaw has one compaction setting for all agents, keepRecentTokens = ${keepRecentTokens} (the smallest); this agent's ${keep} is not used`);
+  }
+  const bindings = agents.flatMap((a) =>
+    a.agent.channels
+      .filter((c) => OPENCLAW_CHANNELS.has(c.channel))
+      .map((c) => ({ type: "route", agentId: a.agent.id, comment: c.description, match: { channel: c.channel, accountId: c.accountId } })),
+  );
+  const servers = Object.entries(brain.mcpServers);
+  const config = {
+    models: { providers: providers(brain, env) },
+    agents: {
+      ownership: agents.length > 1 ? "explicit" : undefined,
+      defaults: {
+        workspace: plan.workspaceRoot,
+        model: routeModel(brain, brain.defaultRoute),
+        timeoutSeconds,
+        compaction: keepRecentTokens === undefined ? undefined : { keepRecentTokens },
+      },
+      entries: Object.fromEntries(agents.map((a) => [a.agent.id, entry(brain, a)])),
+    },
+    mcp: servers.length ? { servers: Object.fromEntries(servers.map(([name, s]) => [name, mcpServer(s, env)])) } : undefined,
+    bindings: bindings.length ? bindings : undefined,
+  };
+  // env.vars last: every env reference above has been rendered by now.
+  const vars = [...env.defaults].sort(([a], [b]) => (a < b ? -1 : 1));
+  return canonicalJson(vars.length ? { env: { vars: Object.fromEntries(vars) }, ...config } : config);
+}

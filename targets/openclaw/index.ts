@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { diagnostic } from "../../src/diagnostics/codes.js";
+import type { EmitContext, OutputFile, Target } from "../../src/emit/target.js";
+import type { Brain } from "../../src/link/model.js";
+import { packagePath } from "../../src/package-root.js";
+import { checkOutput } from "./check.js";
+import { buildConfig } from "./config.js";
+import { buildCron } from "./cron.js";
+import { OPENCLAW_CHANNELS, plan, type OpenClawOptions, type Plan } from "./plan.js";
+import { buildReadme } from "./readme.js";
+import { workspaceFiles } from "./workspace.js";
+
+const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.json"), "utf8"));
+
+/**
+ * The BRN509 infos of a build: what OpenClaw cannot express, what brainc did instead, and which target
+ * enforces it. One per agent and concern, plus the brain-wide ones.
+ */
+function reportLimits(p: Plan, context: EmitContext): void {
+  const { brain } = p;
+  for (const a of p.agents) {
+    const file = a.agent.source;
+    const agentsMd = `workspaces/${a.agent.id}/AGENTS.md`;
+    if (a.limits.supervisor.length) context.report(diagnostic("BRN509", `agent "${a.agent.id}": OpenClaw cannot enforce ${a.limits.supervisor.join(", ")}; brainc wrote them into ${agentsMd} as instructions; enforce them with the supervisor target`, { file }));
+    if (a.limits.budgets.length) context.report(diagnostic("BRN509", `agent "${a.agent.id}": OpenClaw has no budgets (${a.limits.budgets.join(", ")}); brainc wrote them into ${agentsMd} as instructions; enforce them with the litellm target (or the supervisor)`, { file }));
+    for (const note of a.notes) context.report(diagnostic("BRN509", `agent "${a.agent.id}": ${note}; enforce it with the supervisor target`, { file }));
+    for (const c of a.agent.channels.filter((c) => !OPENCLAW_CHANNELS.has(c.channel))) context.report(diagnostic("BRN509", `agent "${a.agent.id}": channel "${c.channel}" is not an OpenClaw channel, so it has no binding; serve it with the n8n target`, { file }));
+  }
+  context.report(diagnostic("BRN509", `OpenClaw fails over on its own error classes without retries or backoff; the brain's fallback rules (on, retriesPerModel, backoff) are not expressed; enforce them with the litellm target`, { file: "routing.yaml" }));
+  for (const name of [...p.env.unsupported].sort()) context.report(diagnostic("BRN509", `OpenClaw substitutes only upper-case variables; \${${name}} stays literal in openclaw.json; rename the variable`, { file: "brain.yaml", severity: "warning" }));
+}
+
+/**
+ * The OpenClaw target (OpenClaw 2026.9, validated against openclaw@2026.9.6): `openclaw.json`, one
+ * workspace per agent under `workspaces/<id>/` (AGENTS.md, SOUL.md, IDENTITY.md, skills), `cron.json`
+ * (declarations for `openclaw cron add`) and a README on deploying them.
+ */
+const openclaw: Target<OpenClawOptions> = {
+  name: "openclaw",
+  optionsSchema: brainSchema.properties.targets.properties.openclaw,
+  emit(brain: Brain, options: OpenClawOptions, context: EmitContext): OutputFile[] {
+    const p = plan(brain, options);
+    const config = buildConfig(p);
+    const cron = buildCron(p);
+    const files: OutputFile[] = [
+      { path: "openclaw.json", contents: config },
+      { path: "cron.json", contents: cron.json },
+      ...p.agents.flatMap((a) => workspaceFiles(brain, a)),
+      { path: "README.md", contents: buildReadme(p, cron.jobs) },
+    ];
+    reportLimits(p, context);
+    return files;
+  },
+  check: (files) => checkOutput(files),
+};
+
+export default openclaw;

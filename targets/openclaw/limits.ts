@@ -1,0 +1,75 @@
+import type { Agent, Brain, Budget } from "../../src/link/model.js";
+import type { AgentTools } from "./tools.js";
+
+/**
+ * What OpenClaw 2026.9 cannot enforce for one agent, in words for its AGENTS.md, and the names of the
+ * brain fields involved, grouped by the brainc target that does enforce them.
+ */
+export interface AgentLimits {
+  /** Markdown bullet lines ("- …") for the `## Policies` section of AGENTS.md. */
+  lines: string[];
+  /** Effective-policy fields that only the supervisor target enforces (e.g. "loop.maxSteps"). */
+  supervisor: string[];
+  /** Budgets (routing.yaml) that the litellm or supervisor target enforces. */
+  budgets: string[];
+}
+
+const usd = (n: number) => `${n} USD`;
+
+function budgetWords(b: Budget): string {
+  const parts: string[] = [];
+  if (b.dailyUsd !== undefined) parts.push(`${usd(b.dailyUsd)} a day (UTC)`);
+  if (b.monthlyUsd !== undefined) parts.push(`${usd(b.monthlyUsd)} a month`);
+  return parts.join(" and ");
+}
+
+/**
+ * The policy of an agent as instructions, and what of it OpenClaw does not enforce. `tools` is the agent's
+ * OpenClaw tool policy ({@link AgentTools}); what it already enforces (exec allowlist, workspaceOnly) is
+ * stated in words too, so the model knows its fences.
+ */
+export function agentLimits(brain: Brain, agent: Agent, tools: AgentTools): AgentLimits {
+  const p = agent.policy;
+  const lines: string[] = [];
+  const supervisor: string[] = [];
+  const budgets: string[] = [];
+  /** Adds an instruction line and the brain field it stands for (supervisor-enforced, or a budget). */
+  const say = (line: string, field?: string, budget?: string) => {
+    lines.push(line);
+    if (field) supervisor.push(field);
+    if (budget) budgets.push(budget);
+  };
+  const loop = p.loop ?? {};
+  if (loop.maxSteps !== undefined) say(`- Stop a job after ${loop.maxSteps} steps (model turns) and say what is left undone.`, "loop.maxSteps");
+  if (loop.maxToolCalls !== undefined) say(`- Make at most ${loop.maxToolCalls} tool calls in one job.`, "loop.maxToolCalls");
+  if (loop.maxTokens !== undefined) say(`- Use at most ${loop.maxTokens} tokens (input and output) in one job.`, "loop.maxTokens");
+  if (loop.maxCostUsd !== undefined) say(`- Spend at most ${usd(loop.maxCostUsd)} on one job.`, "loop.maxCostUsd");
+  if (loop.maxDuration !== undefined) lines.push(`- Finish a job within ${loop.maxDuration}.`);
+  if (loop.stopAfterNoProgress !== undefined) say(`- If ${loop.stopAfterNoProgress} steps in a row bring no new tool result and no new output, stop and report that you are stuck.`, "loop.stopAfterNoProgress");
+  const ctx = p.context ?? {};
+  if (ctx.compactAtPercent !== undefined) supervisor.push("context.compactAtPercent");
+  if (ctx.maxCompactions !== undefined) supervisor.push("context.maxCompactions");
+  const exec = p.tools?.exec;
+  if (tools.exec && tools.execAllowlist.length) lines.push(`- Shell commands may only start ${tools.execAllowlist.map((b) => `\`${b}\``).join(", ")}.`);
+  if (exec?.denyPatterns?.length) say(`- Never run a command that matches ${exec.denyPatterns.map((x) => `\`${x}\``).join(", ")}.`, "tools.exec.denyPatterns");
+  for (const t of tools.approvalByInstruction) lines.push(`- Ask a human and wait for approval before every call of \`${t.id}\`.`);
+  if (tools.approvalByInstruction.length) supervisor.push("tools.requireApproval");
+  const paths = p.tools?.paths;
+  if (paths?.workspaceOnly) lines.push("- Read and write files only inside your workspace.");
+  if (paths?.allow?.length) say(`- Touch files only under ${paths.allow.map((x) => `\`${x}\``).join(", ")}.`, "tools.paths.allow");
+  if (paths?.deny?.length) say(`- Never read or write ${paths.deny.map((x) => `\`${x}\``).join(", ")}.`, "tools.paths.deny");
+  const net = p.tools?.network;
+  if (net?.allow?.length) say(`- Contact only these hosts: ${net.allow.map((x) => `\`${x}\``).join(", ")}.`, "tools.network.allow");
+  if (net?.deny?.length) say(`- Never contact ${net.deny.map((x) => `\`${x}\``).join(", ")}.`, "tools.network.deny");
+  if (p.retry?.maxAttempts !== undefined) say(`- Try a failing job at most ${p.retry.maxAttempts} times.`, "retry");
+  if (p.checkpoint) supervisor.push("checkpoint");
+  if (p.restart) supervisor.push("restart");
+  if (p.health) supervisor.push("health");
+  if (agent.budget) say(`- Your budget is ${budgetWords(agent.budget)}; stop non-urgent work when it is spent.`, undefined, `budgets.agents.${agent.id}`);
+  for (const route of [agent.route, ...agent.schedules.map((s) => s.route), ...(agent.heartbeat ? [agent.heartbeat.route] : [])]) {
+    const key = `budgets.tasks.${route.task}`;
+    if (route.budget && !budgets.includes(key)) say(`- Work of task class \`${route.task}\` has a budget of ${budgetWords(route.budget)}, shared by all agents.`, undefined, key);
+  }
+  if (brain.budgets.global) say(`- All agents of ${brain.name} together have a budget of ${budgetWords(brain.budgets.global)}.`, undefined, "budgets.global");
+  return { lines, supervisor, budgets };
+}

@@ -1,0 +1,115 @@
+import type { Agent, Tool } from "../../src/link/model.js";
+
+/**
+ * How one brain tool contract reaches an OpenClaw 2026.9 agent:
+ * - `builtin`: an OpenClaw core tool by name (`exec`, `read`, `web_fetch`, …), from `implementation.builtin.openclaw`;
+ * - `mcp`: a tool of an `mcp.servers` entry, named `<server>__<tool>` (OpenClaw's bundle-mcp naming);
+ * - `skill`: an http contract, taught by the workspace skill `skills/<tool id>/SKILL.md` and run with `exec` + `curl`;
+ * - `none`: a builtin contract with no OpenClaw implementation.
+ */
+export type ToolRoute = { kind: "builtin" | "mcp" | "skill"; name: string } | { kind: "none" };
+
+/** The {@link ToolRoute} of a tool contract. */
+export function toolRoute(tool: Tool): ToolRoute {
+  const impl = tool.implementation;
+  if (impl.http) return { kind: "skill", name: tool.id };
+  if (impl.mcp) return { kind: "mcp", name: `${impl.mcp.server}__${impl.mcp.tool}` };
+  if (impl.builtin?.openclaw) return { kind: "builtin", name: impl.builtin.openclaw };
+  return { kind: "none" };
+}
+
+/** OpenClaw `tools.exec` security (who may run what) and ask (when a human approves). */
+export interface ExecSettings {
+  security: "allowlist" | "full";
+  ask: "off" | "on-miss" | "always";
+}
+
+/** Everything the OpenClaw tool policy of one agent needs, derived from its tools and effective policy. */
+export interface AgentTools {
+  /** OpenClaw tool names added to the `minimal` profile (`agents.entries.<id>.tools.alsoAllow`), sorted. */
+  alsoAllow: string[];
+  /** OpenClaw tool names of tools the effective policy denies (`tools.deny`), sorted. */
+  deny: string[];
+  /** Workspace skills (http tool ids), sorted: the agent's `skills` allow-list. */
+  skills: string[];
+  /** `tools.exec` when the agent can run commands (a builtin exec tool, or curl for http skills). */
+  exec?: ExecSettings;
+  /** Bare command names for the exec approvals allowlist (`openclaw approvals allowlist add --agent <id> <name>`), sorted. */
+  execAllowlist: string[];
+  /** Contracts with no OpenClaw implementation (builtin without an `openclaw` name). */
+  unavailable: Tool[];
+  /** Tools that need a human's approval but that OpenClaw cannot gate (only exec has approvals). */
+  approvalByInstruction: Tool[];
+}
+
+const ASK_ORDER = ["off", "on-miss", "always"] as const;
+
+/** How much approval a tool call needs: from the contract's `approval` and the policy's `requireApproval`. */
+function askFor(agent: Agent, tool: Tool): ExecSettings["ask"] {
+  if (tool.approval === "always" || agent.policy.tools?.requireApproval?.includes(tool.id)) return "always";
+  return tool.approval === "on-risk" ? "on-miss" : "off";
+}
+
+/**
+ * The OpenClaw tool policy of an agent. Memory files need `read` (and `write`/`edit` when the agent writes
+ * a namespace). A denied brain tool whose OpenClaw name the agent still needs (exec for curl) is not
+ * denied; exec's allowlist security keeps it to the listed commands instead. `allTools`: the brain's
+ * tool contracts by id (the policy's deny list names tools the agent does not get).
+ */
+export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>>, writesMemory: boolean): AgentTools {
+  const allow = new Set<string>();
+  const skills: string[] = [];
+  const unavailable: Tool[] = [];
+  const approvalByInstruction: Tool[] = [];
+  const allowlist = new Set<string>();
+  let ask: ExecSettings["ask"] = "off";
+  let execTool: Tool | undefined;
+  let needsExec = false;
+  const raiseAsk = (a: ExecSettings["ask"]) => {
+    if (ASK_ORDER.indexOf(a) > ASK_ORDER.indexOf(ask)) ask = a;
+  };
+  for (const tool of agent.tools) {
+    const route = toolRoute(tool);
+    if (route.kind === "none") {
+      unavailable.push(tool);
+      continue;
+    }
+    if (route.kind === "skill") {
+      skills.push(route.name);
+      needsExec = true;
+      allowlist.add("curl");
+      raiseAsk(askFor(agent, tool));
+      continue;
+    }
+    allow.add(route.name);
+    if (route.kind === "builtin" && route.name === "exec") {
+      execTool = tool;
+      needsExec = true;
+      raiseAsk(askFor(agent, tool));
+    } else if (askFor(agent, tool) !== "off") approvalByInstruction.push(tool);
+  }
+  if (needsExec) allow.add("exec");
+  if (agent.memory.length) allow.add("read");
+  if (writesMemory) {
+    allow.add("write");
+    allow.add("edit");
+  }
+  const allowBins = agent.policy.tools?.exec?.allowBins;
+  if (execTool && allowBins) for (const bin of allowBins) allowlist.add(bin);
+  const security: ExecSettings["security"] = execTool && !allowBins ? "full" : "allowlist";
+  const deny = new Set<string>();
+  for (const id of agent.policy.tools?.deny ?? []) {
+    const denied = allTools[id];
+    const route = denied ? toolRoute(denied) : undefined;
+    if (route && route.kind !== "none" && route.kind !== "skill" && !allow.has(route.name)) deny.add(route.name);
+  }
+  return {
+    alsoAllow: [...allow].sort(),
+    deny: [...deny].sort(),
+    skills: skills.sort(),
+    exec: needsExec ? { security, ask } : undefined,
+    execAllowlist: security === "allowlist" ? [...allowlist].sort() : [],
+    unavailable,
+    approvalByInstruction,
+  };
+}

@@ -1,0 +1,273 @@
+/**
+ * `brainc build` and the output folder (src/emit/write.ts, src/cli/build.ts): only changed files are
+ * written; a second run writes nothing; `--check` writes nothing and exits 1 on drift; stale files brainc
+ * wrote are removed and nothing else ever is; a failed build leaves the output untouched; the output is
+ * byte-identical across runs and across directory enumeration order.
+ */
+import * as realFs from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { buildInMemory } from "../src/emit/build.js";
+import { MANIFEST } from "../src/emit/write.js";
+import { repoRoot, runCli, tempCopy } from "./helpers.js";
+
+/** When set, every readdirSync (the loader's and everyone's) returns its entries in this order. */
+let reorder: (<T>(entries: T[]) => T[]) | undefined;
+/** How many listings were reordered (so the determinism test knows the mock took effect). */
+let reordered = 0;
+
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  const readdirSync = ((...args: Parameters<typeof fs.readdirSync>) => {
+    const entries = fs.readdirSync(...args) as unknown[];
+    if (!reorder) return entries;
+    reordered++;
+    return reorder(entries);
+  }) as typeof fs.readdirSync;
+  return { ...fs, readdirSync, default: { ...fs, readdirSync } };
+});
+
+const minimal = join(repoRoot, "test/fixtures/valid/minimal");
+const echoTarget = join(repoRoot, "test/fixtures/targets/echo-target.mjs");
+
+/** Every file under `dir` (brain-relative, sorted) with its bytes and modification time. */
+function snapshot(dir: string): Record<string, { text: string; mtimeMs: number; ino: number }> {
+  const out: Record<string, { text: string; mtimeMs: number; ino: number }> = {};
+  if (!existsSync(dir)) return out;
+  const walk = (rel: string) => {
+    for (const e of realFs.readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path);
+      else {
+        const st = statSync(join(dir, path));
+        out[path] = { text: readFileSync(join(dir, path), "utf8"), mtimeMs: st.mtimeMs, ino: st.ino };
+      }
+    }
+  };
+  walk("");
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let work: { dir: string; cleanup: () => void };
+let brain: string;
+let out: string;
+beforeEach(() => {
+  work = tempCopy(minimal);
+  brain = work.dir;
+  out = join(brain, ".out");
+});
+afterEach(() => {
+  reorder = undefined;
+  work.cleanup();
+});
+
+const build = (...extra: string[]) => runCli(["build", "--brain", ".", "--out", ".out", "--target", "supervisor", ...extra], brain);
+
+describe("build writes only what changed", () => {
+  it("writes every target's files and a manifest, for the base brain and each overlay", async () => {
+    const { code, stderr } = await build();
+    expect(code, stderr).toBe(0);
+    expect(Object.keys(snapshot(out))).toEqual([MANIFEST, "prod/supervisor/brain.ts", "prod/supervisor/bundle.json", "supervisor/brain.ts", "supervisor/bundle.json"]);
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8"));
+    expect(Object.keys(manifest.files)).toEqual(["prod/supervisor/brain.ts", "prod/supervisor/bundle.json", "supervisor/brain.ts", "supervisor/bundle.json"]);
+    expect(stderr).toMatch(/wrote 4 files/);
+  });
+
+  it("a second run writes no file (same mtimes and inodes) and says so", async () => {
+    expect((await build()).code).toBe(0);
+    const before = snapshot(out);
+    await sleep(30);
+    const second = await build();
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/no changes/);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it("after an edit, rewrites only the files whose contents changed", async () => {
+    expect((await build()).code).toBe(0);
+    const before = snapshot(out);
+    await sleep(30);
+    // The prod overlay replaces the watcher's schedules; a change there touches only prod's bundle.
+    writeFileSync(join(brain, "overlays/prod.yaml"), readFileSync(join(brain, "overlays/prod.yaml"), "utf8").replace("every: 1m", "every: 2m"));
+    expect((await build()).code).toBe(0);
+    const after = snapshot(out);
+    const changed = Object.keys(after).filter((p) => after[p].text !== before[p]?.text || after[p].mtimeMs !== before[p]?.mtimeMs);
+    expect(changed).toEqual([MANIFEST, "prod/supervisor/bundle.json"]);
+  });
+
+  it("output files end in a newline and use LF only", async () => {
+    expect((await build()).code).toBe(0);
+    for (const [path, f] of Object.entries(snapshot(out))) {
+      expect(f.text.endsWith("\n"), path).toBe(true);
+      expect(f.text.includes("\r"), path).toBe(false);
+    }
+  });
+});
+
+describe("--check and --dry-run", () => {
+  it("--check exits 0 on a fresh build and 1 after a prompt is edited, writing nothing", async () => {
+    expect((await build()).code).toBe(0);
+    const clean = await build("--check");
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.stderr).toMatch(/up to date/);
+
+    writeFileSync(join(brain, "prompts/watcher.md"), readFileSync(join(brain, "prompts/watcher.md"), "utf8").replace("You are", "You, the agent, are"));
+    const before = snapshot(out);
+    await sleep(30);
+    const drift = await build("--check", "--format", "json");
+    expect(drift.code).toBe(1);
+    const diagnostics = JSON.parse(drift.stdout) as { code: string; message: string }[];
+    expect(diagnostics.map((d) => d.code)).toEqual(["BRN507", "BRN507"]);
+    expect(diagnostics.map((d) => d.message).join("\n")).toMatch(/\.out\/prod\/supervisor\/bundle\.json is out of date[\s\S]*\.out\/supervisor\/bundle\.json is out of date/);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it("--check lists missing and stale files", async () => {
+    const empty = await build("--check", "--format", "json");
+    expect(empty.code).toBe(1);
+    expect((JSON.parse(empty.stdout) as { message: string }[]).filter((d) => /is missing/.test(d.message))).toHaveLength(4);
+    expect(existsSync(out)).toBe(false);
+
+    mkdirSync(join(brain, "agents"), { recursive: true });
+    writeFileSync(join(brain, "agents/helper.yaml"), "name: Helper\nprompt: watcher\npersona: personas/calm\n");
+    const echo = ["--target", echoTarget];
+    expect((await build(...echo)).code).toBe(0);
+    rmSync(join(brain, "agents/helper.yaml"));
+    const stale = await build(...echo, "--check", "--format", "json");
+    expect(stale.code).toBe(1);
+    const messages = (JSON.parse(stale.stdout) as { message: string }[]).map((d) => d.message);
+    expect(messages.filter((m) => /helper\.md is stale/.test(m))).toHaveLength(2);
+  });
+
+  it("--dry-run lists the plan and writes nothing", async () => {
+    const dry = await build("--dry-run");
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(/\+ supervisor\/bundle\.json/);
+    expect(dry.stderr).toMatch(/4 to add, 0 to change, 0 to remove/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("brainc only deletes and overwrites its own files", () => {
+  it("removes stale files it wrote (and their empty folders), and leaves foreign files alone", async () => {
+    writeFileSync(join(brain, "agents/helper.yaml"), "name: Helper\nprompt: watcher\npersona: personas/calm\n");
+    expect((await build("--target", echoTarget)).code).toBe(0);
+    expect(existsSync(join(out, "echo/agents/helper.md"))).toBe(true);
+    mkdirSync(join(out, "echo/notes"), { recursive: true });
+    writeFileSync(join(out, "echo/notes/mine.txt"), "my own notes\n");
+    writeFileSync(join(out, "echo/agents/also-mine.md"), "not brainc's\n");
+
+    rmSync(join(brain, "agents/helper.yaml"));
+    const { code, stderr } = await build("--target", echoTarget);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/removed 2/);
+    expect(existsSync(join(out, "echo/agents/helper.md"))).toBe(false);
+    expect(existsSync(join(out, "prod/echo/agents/helper.md"))).toBe(false);
+    expect(readFileSync(join(out, "echo/notes/mine.txt"), "utf8")).toBe("my own notes\n");
+    expect(readFileSync(join(out, "echo/agents/also-mine.md"), "utf8")).toBe("not brainc's\n");
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8"));
+    expect(Object.keys(manifest.files).some((p) => p.includes("helper"))).toBe(false);
+  });
+
+  it("keeps a stale file that was edited by hand since brainc wrote it", async () => {
+    writeFileSync(join(brain, "agents/helper.yaml"), "name: Helper\nprompt: watcher\npersona: personas/calm\n");
+    expect((await build("--target", echoTarget)).code).toBe(0);
+    writeFileSync(join(out, "echo/agents/helper.md"), "edited by hand\n");
+    rmSync(join(brain, "agents/helper.yaml"));
+    const { code, stderr } = await build("--target", echoTarget);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/! echo\/agents\/helper\.md \(edited by hand/);
+    expect(readFileSync(join(out, "echo/agents/helper.md"), "utf8")).toBe("edited by hand\n");
+  });
+
+  it("never overwrites a foreign file where it would write (BRN508), and then writes nothing at all", async () => {
+    mkdirSync(join(out, "supervisor"), { recursive: true });
+    writeFileSync(join(out, "supervisor/bundle.json"), "{ \"mine\": true }\n");
+    const before = snapshot(out);
+    const { code, stdout } = await build("--format", "json");
+    expect(code).toBe(1);
+    const diagnostics = JSON.parse(stdout) as { code: string; severity: string }[];
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([["BRN508", "error"]]);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it("a file already holding exactly the right contents is adopted, not an error", async () => {
+    expect((await build()).code).toBe(0);
+    const bundle = readFileSync(join(out, "supervisor/bundle.json"), "utf8");
+    rmSync(out, { recursive: true });
+    mkdirSync(join(out, "supervisor"), { recursive: true });
+    writeFileSync(join(out, "supervisor/bundle.json"), bundle);
+    expect((await build()).code).toBe(0);
+  });
+});
+
+describe("failed builds", () => {
+  it("a brain with errors leaves the output untouched", async () => {
+    expect((await build()).code).toBe(0);
+    const before = snapshot(out);
+    await sleep(30);
+    writeFileSync(join(brain, "agents/watcher.yaml"), readFileSync(join(brain, "agents/watcher.yaml"), "utf8").replace("search]", "serch]"));
+    const { code, stdout } = await build();
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/BRN204/);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it("a target that throws (BRN505) leaves the output untouched, including the other targets' files", async () => {
+    expect((await build()).code).toBe(0);
+    writeFileSync(join(brain, "prompts/watcher.md"), readFileSync(join(brain, "prompts/watcher.md"), "utf8").replace("You are", "You really are"));
+    const before = snapshot(out);
+    const { code, stdout } = await build("--target", join(repoRoot, "test/fixtures/targets/throwing-target.mjs"), "--format", "json");
+    expect(code).toBe(1);
+    expect((JSON.parse(stdout) as { code: string }[]).map((d) => d.code)).toContain("BRN505");
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it("an output folder that cannot be written is BRN506, not a stack trace", async () => {
+    writeFileSync(join(brain, ".blocker"), "a file where the output folder should be\n");
+    const { code, stdout, stderr } = await runCli(["build", "--brain", ".", "--out", ".blocker/out", "--target", "supervisor"], brain);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/BRN506/);
+    expect(stdout + stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe("determinism", () => {
+  const files = async (root: string) => {
+    const { outputs, diagnostics } = await buildInMemory(root, { target: ["supervisor", echoTarget] }, root);
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    return outputs.flatMap((o) => o.files);
+  };
+
+  it("the same brain gives byte-identical output on every run", async () => {
+    const a = await files(brain);
+    const b = await files(brain);
+    expect(b).toEqual(a);
+    expect(a.length).toBeGreaterThan(4);
+  });
+
+  it("directory enumeration order does not matter (reversed and shuffled readdir)", async () => {
+    const reference = await files(brain);
+    reorder = <T>(entries: T[]) => [...entries].reverse();
+    expect(await files(brain)).toEqual(reference);
+    expect(reordered, "the loader lists folders with readdirSync").toBeGreaterThan(5);
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 3; round++) {
+      reorder = <T>(entries: T[]) => entries.map((e) => [random(), e] as const).sort((x, y) => x[0] - y[0]).map(([, e]) => e);
+      expect(await files(brain)).toEqual(reference);
+    }
+  });
+
+  it("the output does not depend on where the brain lives", async () => {
+    const other = tempCopy(minimal);
+    try {
+      expect(await files(other.dir)).toEqual(await files(brain));
+    } finally {
+      other.cleanup();
+    }
+  });
+});
