@@ -80,6 +80,18 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
   return { brain: deepFreeze(brain), documents, diagnostics };
 }
 
+/**
+ * The diagnostics of an overlay environment as users should see them beside the base brain's: those the
+ * base brain already reported at the same place with the same code are dropped, and the rest name the
+ * overlay. For "default" the diagnostics are returned as they are.
+ */
+export function overlayDiagnostics(env: string, diagnostics: readonly Diagnostic[], base: readonly Diagnostic[]): Diagnostic[] {
+  if (env === "default") return [...diagnostics];
+  const key = (d: Diagnostic) => `${d.file}:${d.range?.start.line}:${d.range?.start.column}:${d.code}`;
+  const seen = new Set(base.map(key));
+  return diagnostics.filter((d) => !seen.has(key(d))).map((d) => ({ ...d, message: `${d.message} (with overlay ${JSON.stringify(env)})` }));
+}
+
 /** The environments a brain builds by default: "default" and every overlay, sorted. */
 export function environments(sources: SourceSet): string[] {
   return ["default", ...sources.files.filter((f) => f.kind === "overlay").map((f) => f.id).sort()];

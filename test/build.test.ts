@@ -14,6 +14,8 @@ import { repoRoot, runCli, tempCopy } from "./helpers.js";
 
 /** When set, every readdirSync (the loader's and everyone's) returns its entries in this order. */
 let reorder: (<T>(entries: T[]) => T[]) | undefined;
+/** When set, renameSync fails once this many more renames have happened (a crash in the middle of a build). */
+let renameBudget: number | undefined;
 /** How many listings were reordered (so the determinism test knows the mock took effect). */
 let reordered = 0;
 
@@ -25,7 +27,11 @@ vi.mock("node:fs", async (importOriginal) => {
     reordered++;
     return reorder(entries);
   }) as typeof fs.readdirSync;
-  return { ...fs, readdirSync, default: { ...fs, readdirSync } };
+  const renameSync = ((...args: Parameters<typeof fs.renameSync>) => {
+    if (renameBudget !== undefined && renameBudget-- <= 0) throw new Error("simulated crash in the middle of a build");
+    return fs.renameSync(...args);
+  }) as typeof fs.renameSync;
+  return { ...fs, readdirSync, renameSync, default: { ...fs, readdirSync, renameSync } };
 });
 
 const minimal = join(repoRoot, "test/fixtures/valid/minimal");
@@ -61,6 +67,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   reorder = undefined;
+  renameBudget = undefined;
   work.cleanup();
 });
 
@@ -104,6 +111,25 @@ describe("build writes only what changed", () => {
       expect(f.text.endsWith("\n"), path).toBe(true);
       expect(f.text.includes("\r"), path).toBe(false);
     }
+  });
+});
+
+describe("defaults", () => {
+  it("`brainc build` compiles ./brain into ./generated; a second run writes nothing; --check is 0, then 1 after a prompt edit", async () => {
+    const cwd = join(brain, ".project");
+    realFs.cpSync(minimal, join(cwd, "brain"), { recursive: true });
+    const first = await runCli(["build", "--target", "supervisor"], cwd);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/wrote 4 files in generated /);
+    const before = snapshot(join(cwd, "generated"));
+    expect(Object.keys(before)).toContain("supervisor/bundle.json");
+    await sleep(30);
+    expect((await runCli(["build", "--target", "supervisor"], cwd)).stderr).toMatch(/no changes/);
+    expect(snapshot(join(cwd, "generated"))).toEqual(before);
+    expect((await runCli(["build", "--target", "supervisor", "--check"], cwd)).code).toBe(0);
+    writeFileSync(join(cwd, "brain/prompts/_rules.md"), "Stop after {{agent.policy.loop.maxSteps}} steps, always.\n");
+    expect((await runCli(["build", "--target", "supervisor", "--check"], cwd)).code).toBe(1);
+    expect(snapshot(join(cwd, "generated"))).toEqual(before);
   });
 });
 
@@ -172,6 +198,20 @@ describe("brainc only deletes and overwrites its own files", () => {
     expect(Object.keys(manifest.files).some((p) => p.includes("helper"))).toBe(false);
   });
 
+  it("a build of some targets or one env never removes the files of the others", async () => {
+    expect((await build("--target", echoTarget)).code).toBe(0);
+    const all = Object.keys(snapshot(out)).filter((p) => p !== MANIFEST);
+    expect((await build()).stderr).toMatch(/no changes|wrote/);
+    expect((await build("--env", "prod")).code).toBe(0);
+    writeFileSync(join(brain, "overlays/prod.yaml"), readFileSync(join(brain, "overlays/prod.yaml"), "utf8").replace("every: 1m", "every: 3m"));
+    const { code, stderr } = await build("--env", "prod");
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/removed/);
+    expect(Object.keys(snapshot(out)).filter((p) => p !== MANIFEST)).toEqual(all);
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8"));
+    expect(Object.keys(manifest.files)).toEqual(all);
+  });
+
   it("keeps a stale file that was edited by hand since brainc wrote it", async () => {
     writeFileSync(join(brain, "agents/helper.yaml"), "name: Helper\nprompt: watcher\npersona: personas/calm\n");
     expect((await build("--target", echoTarget)).code).toBe(0);
@@ -192,6 +232,23 @@ describe("brainc only deletes and overwrites its own files", () => {
     const diagnostics = JSON.parse(stdout) as { code: string; severity: string }[];
     expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([["BRN508", "error"]]);
     expect(snapshot(out)).toEqual(before);
+  });
+
+  it("a foreign file where brainc needs a folder (or a folder where it needs a file) stops the build before anything is written", async () => {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "supervisor"), "my notes, not a folder\n");
+    mkdirSync(join(out, "prod/supervisor/bundle.json"), { recursive: true });
+    const before = snapshot(out);
+    for (let run = 0; run < 2; run++) {
+      const { code, stdout } = await build("--format", "json");
+      expect(code).toBe(1);
+      const diagnostics = JSON.parse(stdout) as { code: string; message: string }[];
+      expect(diagnostics.map((d) => d.code)).toEqual(["BRN508", "BRN508", "BRN508"]);
+      expect(snapshot(out)).toEqual(before);
+    }
+    rmSync(join(out, "supervisor"));
+    rmSync(join(out, "prod"), { recursive: true });
+    expect((await build()).code).toBe(0);
   });
 
   it("a file already holding exactly the right contents is adopted, not an error", async () => {
@@ -232,6 +289,31 @@ describe("failed builds", () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/BRN506/);
     expect(stdout + stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe("interrupted builds", () => {
+  it("the next build finishes an interrupted one and then builds what the brain says now", async () => {
+    const prompt = join(brain, "prompts/watcher.md");
+    const oldPrompt = readFileSync(prompt, "utf8");
+    expect((await build()).code).toBe(0);
+    const old = snapshot(out);
+    // Head for a new version and crash after the commit point: the journal rename and one file move.
+    writeFileSync(prompt, oldPrompt.replace("You are", "From now on you are"));
+    renameBudget = 2;
+    const crashed = await build();
+    renameBudget = undefined;
+    expect(crashed.code).toBe(1);
+    expect(crashed.stdout).toMatch(/BRN506.*simulated crash/);
+    expect(existsSync(join(out, ".brainc-journal.json"))).toBe(true);
+    expect((await build("--check")).code).toBe(1);
+    // Now the brain says "old" again: the result must be exactly the old output.
+    writeFileSync(prompt, oldPrompt);
+    const { code, stderr } = await build();
+    expect(code, stderr).toBe(0);
+    const texts = (snap: ReturnType<typeof snapshot>) => Object.fromEntries(Object.entries(snap).map(([p, f]) => [p, f.text]));
+    expect(texts(snapshot(out))).toEqual(texts(old));
+    expect((await build("--check")).code).toBe(0);
   });
 });
 

@@ -6,31 +6,14 @@
  * stack trace. Cases that cannot be committed as files (over 1 MiB, invalid UTF-8, an alias bomb) are
  * built here in a temp copy of the base brain.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { invalidCases, invalidRoot, minimalBrain, type Expected } from "./corpus.js";
 import { repoRoot, runCli, tempCopy } from "./helpers.js";
-
-/** One expected diagnostic, as written in expected.json. */
-export interface Expected {
-  code: string;
-  file?: string;
-  line?: number;
-  column?: number;
-  severity?: "warning";
-}
-
-export const invalidRoot = join(repoRoot, "test/fixtures/invalid");
-export const minimalBrain = join(repoRoot, "test/fixtures/valid/minimal");
-
-/** The committed cases, sorted: [folder name, brain dir, expected]. */
-export function invalidCases(): [string, string, Expected[]][] {
-  return readdirSync(invalidRoot)
-    .filter((n) => /^\d{3}-/.test(n))
-    .sort()
-    .map((n) => [n, join(invalidRoot, n, "brain"), JSON.parse(readFileSync(join(invalidRoot, n, "expected.json"), "utf8"))]);
-}
 
 function summarize(d: Diagnostic): Expected {
   const out: Expected = { code: d.code };
@@ -57,6 +40,23 @@ describe("invalid corpus", () => {
 
   it("holds at least 40 cases", () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it("is exactly what test/fixtures/make-invalid.mjs generates (no hand edits, nothing stale)", () => {
+    const fresh = mkdtempSync(join(tmpdir(), "brainc-invalid-"));
+    try {
+      const run = spawnSync(process.execPath, [join(repoRoot, "test/fixtures/make-invalid.mjs")], { env: { ...process.env, MAKE_INVALID_OUT: fresh }, encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      const tree = (dir: string) =>
+        readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+          .sort()
+          .map((p) => [p, readFileSync(join(dir, p), "utf8")]);
+      expect(tree(invalidRoot)).toEqual(tree(fresh));
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it("the base brain is clean (no errors, no warnings)", async () => {

@@ -1,19 +1,27 @@
 /**
  * A killed build never leaves the output half-written (src/emit/write.ts: staging, a journal renamed
  * into place as the commit point, roll-forward by the next build). The test spawns the real CLI
- * (`node bin/brainc.js build`, from dist/) on a copy of a brain with many agents, kills it with SIGKILL
+ * (`node bin/brainc.js build`, from dist/, with the fixture echo target, which writes a file per agent) on a copy of a brain with many agents, kills it with SIGKILL
  * after a random delay, many times, and checks after each kill that every output file is entirely the
  * old or entirely the new version; one more complete build must then give exactly the new output.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, tempCopy } from "./helpers.js";
 
-const AGENTS = 120;
-const KILLS = 12;
-const bin = join(repoRoot, "bin/brainc.js");
+const AGENTS = 150;
+const KILLS = 10;
+const MIN_KILLS = 4;
+const BUDGET_MS = 15_000;
+/**
+ * The CLI runs from a private copy of the built package (bin, dist, schemas, package.json; node_modules
+ * linked), so that a `npm run build` running beside the test cannot pull files from under it.
+ */
+let pkg: string;
+let bin: string;
 const echoTarget = join(repoRoot, "test/fixtures/targets/echo-target.mjs");
 
 /** Output files by path (journal and staging included, so that leftovers show). */
@@ -30,7 +38,7 @@ function readTree(dir: string): Map<string, string> {
 function runBuild(brain: string, out: string, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [bin, "build", "--brain", brain, "--out", out, "--target", "supervisor", "--target", echoTarget], { stdio: ["ignore", "pipe", "pipe"], env: cliEnv });
+    const child = spawn(process.execPath, [bin, "build", "--brain", brain, "--out", out, "--target", echoTarget], { stdio: ["ignore", "pipe", "pipe"], env: cliEnv });
     let stderr = "";
     child.stdout.on("data", (d) => (stderr += d));
     child.stderr.on("data", (d) => (stderr += d));
@@ -55,48 +63,73 @@ describe("a build killed at a random moment", () => {
   let newTree: Map<string, string>;
   let buildMs = 0;
 
+  let oldPrompt: string;
+  let newPrompt: string;
+
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, "dist/src/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build` first");
+    pkg = mkdtempSync(join(tmpdir(), "brainc-pkg-"));
+    for (const part of ["bin", "dist", "schemas", "package.json"]) cpSync(join(repoRoot, part), join(pkg, part), { recursive: true });
+    symlinkSync(join(repoRoot, "node_modules"), join(pkg, "node_modules"), "dir");
+    bin = join(pkg, "bin/brainc.js");
     work = tempCopy(join(repoRoot, "test/fixtures/valid/minimal"));
     for (let i = 0; i < AGENTS; i++) writeFileSync(join(work.dir, `agents/worker-${String(i).padStart(3, "0")}.yaml`), `name: Worker ${i}\nprompt: watcher\npersona: personas/calm\n`);
     const first = await runBuild(work.dir, join(work.dir, ".out"));
     expect(first.code, first.stderr).toBe(0);
-    buildMs = first.ms;
     oldTree = readTree(join(work.dir, ".out"));
     // The new version changes every agent's instructions, so nearly every file changes.
-    writeFileSync(join(work.dir, "prompts/watcher.md"), readFileSync(join(work.dir, "prompts/watcher.md"), "utf8").replace("You are", "From now on you are"));
+    oldPrompt = readFileSync(join(work.dir, "prompts/watcher.md"), "utf8");
+    newPrompt = oldPrompt.replace("You are", "From now on you are");
+    writeFileSync(join(work.dir, "prompts/watcher.md"), newPrompt);
     reference = tempCopy(work.dir);
     const ref = await runBuild(reference.dir, join(reference.dir, ".out-ref"));
     expect(ref.code, ref.stderr).toBe(0);
+    buildMs = ref.ms;
     newTree = readTree(join(reference.dir, ".out-ref"));
     expect(oldTree.size).toBeGreaterThan(2 * AGENTS);
   });
 
   afterAll(() => {
+    if (pkg) rmSync(pkg, { recursive: true, force: true });
     work?.cleanup();
     reference?.cleanup();
   });
 
-  it(`leaves every file entirely old or entirely new, ${KILLS} times, then finishes cleanly`, async () => {
+  it("leaves every file entirely old or entirely new after each kill, then finishes cleanly", async () => {
     const out = join(work.dir, ".out");
     const outcomes: string[] = [];
-    for (let i = 0; i < KILLS; i++) {
-      // Spread the kills over the whole run, most of them late, where the writes happen.
-      const delay = Math.round(buildMs * (0.4 + Math.random() * 0.9));
+    const started = performance.now();
+    // At most KILLS rounds, and no new round after BUDGET_MS (at least MIN_KILLS), so that a loaded machine stays bounded.
+    // The writes happen at the end of a run. The kill time homes in on them: later after a kill that
+    // came before any write, earlier after a run that finished; with some jitter around it.
+    let aim = buildMs * 0.8;
+    let previous = "old";
+    for (let i = 0; i < KILLS && (i < MIN_KILLS || performance.now() - started < BUDGET_MS); i++) {
+      // Each run heads for the version the output is not at, so that every run has files to write.
+      const headsForNew = previous === "old" || (previous === "mixed" && i % 2 === 0);
+      writeFileSync(join(work.dir, "prompts/watcher.md"), headsForNew ? newPrompt : oldPrompt);
+      const delay = Math.round(aim * (0.9 + Math.random() * 0.2));
       const result = await runBuild(work.dir, out, delay);
-      outcomes.push(result.signal ?? `exit ${result.code}`);
       if (result.signal === null) expect(result.code, result.stderr).toBe(0);
       const tree = readTree(out);
+      const brainc = [...tree.keys()].filter(isBrainc);
+      const state = brainc.every((p) => tree.get(p) === oldTree.get(p)) ? "old" : brainc.every((p) => tree.get(p) === newTree.get(p)) ? "new" : "mixed";
+      outcomes.push(`${headsForNew ? "→new" : "→old"} ${result.signal ?? `exit ${result.code}`}@${delay}ms:${state}${tree.has(".brainc-journal.json") ? "+journal" : ""}`);
+      if (result.signal === null) aim *= 0.85;
+      else if (state === previous && !tree.has(".brainc-journal.json")) aim *= 1.12;
+      previous = state;
       for (const path of new Set([...oldTree.keys(), ...newTree.keys()])) {
         const actual = tree.get(path);
         expect([oldTree.get(path), newTree.get(path)], `${path} after a kill at ${delay} ms`).toContain(actual);
       }
       for (const path of tree.keys()) if (isBrainc(path)) expect(oldTree.has(path) || newTree.has(path), `unexpected file ${path}`).toBe(true);
     }
+    writeFileSync(join(work.dir, "prompts/watcher.md"), newPrompt);
     const final = await runBuild(work.dir, out);
     expect(final.code, final.stderr).toBe(0);
     expect(readTree(out)).toEqual(newTree);
     // Record how the kills landed (useful when the test is tuned); at least one must have hit.
-    expect(outcomes.filter((o) => o === "SIGKILL").length, outcomes.join(", ")).toBeGreaterThan(0);
+    console.info(`kill outcomes (full build ${Math.round(buildMs)} ms): ${outcomes.join(", ")}`);
+    expect(outcomes.filter((o) => o.includes("SIGKILL")).length, outcomes.join(", ")).toBeGreaterThan(0);
   });
 });

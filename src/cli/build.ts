@@ -19,6 +19,7 @@ export interface BuildOptions {
   dryRun?: boolean;
   format: Format;
   strict?: boolean;
+  verbose?: boolean;
 }
 
 function listPlan(io: Io, plan: Plan, out: string): void {
@@ -47,7 +48,7 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   const result = await buildInMemory(root, options, io.cwd);
   const diagnostics = result.diagnostics;
   const failed = hasErrors(diagnostics) || (options.strict && diagnostics.some((d) => d.severity === "warning"));
-  if (failed) return printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict });
+  if (failed) return printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
 
   const files = result.outputs.flatMap((o) => o.files);
   const scopes = result.outputs.map((o) => o.scope);
@@ -58,12 +59,12 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
     const drift = [...plan.added.map((p) => [p, "missing"]), ...plan.changed.map((p) => [p, "out of date"]), ...plan.removed.map((p) => [p, "stale (brainc no longer writes it)"])];
     for (const [p, why] of drift) diagnostics.push(diagnostic("BRN507", `${shownOut}/${p} is ${why}`, { hint: "run `brainc build` and commit the result" }));
     if (isInterrupted(out)) diagnostics.push(diagnostic("BRN507", `${shownOut} holds an interrupted build`, { hint: "run `brainc build` to finish it" }));
-    const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict });
+    const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
     if (code === EXIT.ok && options.format === "text") io.stderr(`brainc: ${shownOut} is up to date (${files.length} files)\n`);
     return code;
   }
   if (options.dryRun) {
-    const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict });
+    const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
     listPlan(io, plan, shownOut);
     return code;
   }
@@ -74,7 +75,7 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
       diagnostics.push(diagnostic("BRN506", `cannot write ${shownOut}: ${(e as Error).message}`));
     }
   }
-  const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict });
+  const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
   if (code === EXIT.ok && options.format === "text") {
     const ms = Math.round(performance.now() - started);
     const written = plan.added.length + plan.changed.length;

@@ -2,8 +2,15 @@ import { Command, CommanderError, Option } from "commander";
 import { FORMATS, type Format } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
 import { buildCommand } from "./build.js";
+import { diffCommand, type DiffOptions } from "./diff.js";
+import { explainAgentCommand, explainRouteCommand, type ExplainOptions } from "./explain.js";
+import { initCommand } from "./init.js";
+import { renderCommand, type RenderOptions } from "./render.js";
+import { schemaCommand } from "./schema.js";
+import { DIFF_FORMATS } from "../diff/format.js";
 import { EXIT, internalError, printDiagnostics, processIo, type Io } from "./report.js";
 import { validateCommand } from "./validate.js";
+import { registerRuns } from "./runs.js";
 import { watchCommand } from "./watch.js";
 
 const formatOption = () => new Option("--format <format>", "diagnostics format").choices(FORMATS).default("text");
@@ -24,7 +31,8 @@ function program(io: Io, result: { code: number }): Command {
     .option("--env <name>", "validate only this overlay (overlays/<name>.yaml); 'default' for none")
     .addOption(formatOption())
     .option("--strict", "fail on warnings too")
-    .action(async (o: { brain: string; env?: string; format: Format; strict?: boolean }) => {
+    .option("--verbose", "also list info diagnostics (what each target cannot express, and what brainc did instead)")
+    .action(async (o: { brain: string; env?: string; format: Format; strict?: boolean; verbose?: boolean }) => {
       result.code = await validateCommand(o, io);
     });
 
@@ -40,9 +48,67 @@ function program(io: Io, result: { code: number }): Command {
     .option("-w, --watch", "build, then rebuild on every change under the brain (Ctrl-C to stop)")
     .addOption(formatOption())
     .option("--strict", "fail on warnings too")
-    .action(async (o: { brain: string; target: string[]; out: string; env?: string; check?: boolean; dryRun?: boolean; watch?: boolean; format: Format; strict?: boolean }) => {
+    .option("--verbose", "also list info diagnostics (what each target cannot express, and what brainc did instead)")
+    .action(async (o: { brain: string; target: string[]; out: string; env?: string; check?: boolean; dryRun?: boolean; watch?: boolean; format: Format; strict?: boolean; verbose?: boolean }) => {
       const options = { ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) };
       result.code = o.watch ? await watchCommand(options, io) : await buildCommand(options, io);
+    });
+
+  cmd
+    .command("diff")
+    .description("compare the brain with its state at a git ref: routing, agents, tools, policies, memory, prompts, generated files")
+    .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
+    .option("--against <ref>", "git branch, tag or commit to compare with", "HEAD")
+    .option("-t, --target <name...>", "built-in target name, module path, or 'all'", [])
+    .option("--env <name>", "compare only this overlay; 'default' for the base brain only")
+    .addOption(new Option("--format <format>", "output format").choices(DIFF_FORMATS).default("text"))
+    .option("--detailed-exitcode", "exit 0 when nothing changed, 2 when something did, 1 on errors")
+    .action(async (o: DiffOptions) => {
+      result.code = await diffCommand({ ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
+    });
+
+  registerRuns(cmd, result, io);
+
+  const explain = cmd.command("explain").description("explain how the brain resolves a task class or an agent");
+  const explainOptions = (c: Command) =>
+    c
+      .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
+      .option("--env <name>", "explain this overlay's brain; 'default' for the base brain")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
+  explainOptions(explain.command("route").argument("<task>", "task class (routing.yaml), or 'default'").description("the model chain, context windows, prices and budgets of a task class")).action(async (task: string, o: ExplainOptions) => {
+    result.code = await explainRouteCommand(task, { ...o, target: [] }, io);
+  });
+  explainOptions(explain.command("agent").argument("<id>", "agent id").description("the effective policy (and the file that set each value), tools, model chain, schedules and target limits of an agent"))
+    .option("-t, --target <name...>", "targets whose limits to report (default: all)", [])
+    .action(async (id: string, o: ExplainOptions) => {
+      result.code = await explainAgentCommand(id, { ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
+    });
+
+  cmd
+    .command("render")
+    .description("print a prompt rendered for an agent")
+    .argument("<prompt>", "prompt id (prompts/<id>.md)")
+    .requiredOption("--agent <id>", "the agent to render it for")
+    .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
+    .option("--env <name>", "render in this overlay's brain")
+    .action(async (prompt: string, o: RenderOptions) => {
+      result.code = await renderCommand(prompt, o, io);
+    });
+
+  cmd
+    .command("init")
+    .description("scaffold a small brain, editor settings and a GitHub Actions workflow (never overwrites)")
+    .argument("[dir]", "project folder", ".")
+    .action(async (dir: string) => {
+      result.code = await initCommand(dir, io);
+    });
+
+  cmd
+    .command("schema")
+    .description("write brainc's JSON Schemas for editors")
+    .option("--out <dir>", "output directory", ".brainc/schemas")
+    .action(async (o: { out: string }) => {
+      result.code = await schemaCommand(o, io);
     });
 
   return cmd;

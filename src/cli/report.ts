@@ -28,8 +28,13 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
  * Prints diagnostics in the chosen format (text adds a summary line on stderr) and returns the exit
  * code they imply.
  */
-export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], options: { format: Format; brainRoot?: string; strict?: boolean }): number {
-  const sorted = sortDiagnostics(diagnostics);
+export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], options: { format: Format; brainRoot?: string; strict?: boolean; verbose?: boolean }): number {
+  const all = sortDiagnostics(diagnostics);
+  // `info` (what a target cannot express and what brainc did instead) is listed with --verbose, and
+  // always in the machine-readable formats; otherwise it is counted in the summary line.
+  const showInfo = options.verbose || options.format === "json" || options.format === "sarif";
+  const sorted = showInfo ? all : all.filter((d) => d.severity !== "info");
+  const hiddenInfo = all.length - sorted.length;
   const root = options.brainRoot;
   const displayPath = (file: string) => (root ? relative(io.cwd, join(root, file)) || file : file);
   const source = (file: string) => {
@@ -42,8 +47,9 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], opt
   const text = formatDiagnostics(sorted, options.format, { displayPath, source, pretty: io.isTTY, version: VERSION });
   if (text || options.format !== "text") io.stdout(text);
   if (options.format === "text" && sorted.length) io.stderr(summaryLine(sorted) + "\n");
+  if (options.format === "text" && hiddenInfo) io.stderr(`(${hiddenInfo} info diagnostic${hiddenInfo === 1 ? "" : "s"} about what targets cannot express: --verbose lists them)\n`);
   if (sorted.some((d) => d.code === "BRN900" || d.code === "BRN901")) return EXIT.usage;
-  if (hasErrors(sorted) || (options.strict && sorted.some((d) => d.severity === "warning"))) return EXIT.failed;
+  if (hasErrors(all) || (options.strict && all.some((d) => d.severity === "warning"))) return EXIT.failed;
   return EXIT.ok;
 }
 

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { Format } from "../diagnostics/format.js";
-import { compileEnv, environments, loadAndValidate } from "../compile.js";
+import { compileEnv, environments, loadAndValidate, overlayDiagnostics } from "../compile.js";
 import { printDiagnostics, type Io } from "./report.js";
 
 export interface ValidateOptions {
@@ -10,6 +10,7 @@ export interface ValidateOptions {
   env?: string;
   format: Format;
   strict?: boolean;
+  verbose?: boolean;
 }
 
 /**
@@ -22,11 +23,14 @@ export async function validateCommand(options: ValidateOptions, io: Io): Promise
   const loaded = await loadAndValidate(root);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   if (loaded.sources && !hasErrors(loaded.diagnostics)) {
+    const base: Diagnostic[] = [];
     for (const env of options.env ? [options.env] : environments(loaded.sources)) {
-      diagnostics.push(...(await compileEnv(loaded.sources, env, { render: false })).diagnostics);
+      const found = (await compileEnv(loaded.sources, env, { render: false })).diagnostics;
+      if (env === "default") base.push(...found);
+      diagnostics.push(...overlayDiagnostics(env, found, base));
     }
   }
-  const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict });
+  const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
   if (options.format === "text" && code === 0) io.stderr(`brainc: ${options.brain} is valid\n`);
   return code;
 }

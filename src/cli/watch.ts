@@ -1,5 +1,5 @@
 import { relative, resolve } from "node:path";
-import { countBySeverity, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { countBySeverity, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Format } from "../diagnostics/format.js";
 import { watchBrain, type Rebuild } from "../watch/watch.js";
@@ -14,6 +14,8 @@ export interface WatchCommandOptions {
   dryRun?: boolean;
   format: Format;
   strict?: boolean;
+  /** List info diagnostics too (as `brainc build --verbose`). */
+  verbose?: boolean;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -30,7 +32,7 @@ function describeChanged(changed: readonly string[]): string {
  * `brainc watch: prompts/a.md → wrote 1, removed 0, 23 unchanged in 41 ms; 0 errors, 2 warnings`.
  */
 export function summaryOf(rebuild: Rebuild): string {
-  const c = countBySeverity(rebuild.diagnostics);
+  const c = countBySeverity(sortDiagnostics(rebuild.diagnostics));
   const what = rebuild.seq === 0 ? "first build" : rebuild.changed.length ? describeChanged(rebuild.changed) : "no brain file changed";
   const outcome = rebuild.plan
     ? `wrote ${rebuild.plan.added.length + rebuild.plan.changed.length}, removed ${rebuild.plan.removed.length}, ${rebuild.plan.unchanged.length} unchanged`
@@ -56,7 +58,7 @@ export async function watchCommand(options: WatchCommandOptions, io: Io, signal?
   const watching = watchBrain({ root, out, cwd: io.cwd, target: options.target, env: options.env, strict: options.strict }, (rebuild) => {
     const failed = !rebuild.plan;
     if (failed || key(rebuild.diagnostics) !== shown) {
-      printDiagnostics(io, rebuild.diagnostics, { format: options.format, brainRoot: root, strict: options.strict });
+      printDiagnostics(io, rebuild.diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
       shown = failed ? key([]) : key(rebuild.diagnostics);
     }
     io.stderr(summaryOf(rebuild) + "\n");

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { compileEnv, environments, loadAndValidate, type LoadResult } from "../compile.js";
+import { compileEnv, environments, loadAndValidate, overlayDiagnostics, type LoadResult } from "../compile.js";
 import type { Brain } from "../link/model.js";
 import { availableBuiltins, loadTarget } from "./registry.js";
 import { runTargets, type TargetOutput } from "./run.js";
@@ -41,9 +41,14 @@ export async function buildFromSources(loaded: LoadResult, root: string, selecti
   const brains: Record<string, Brain> = {};
   if (!loaded.sources || hasErrors(diagnostics)) return { outputs, brains, diagnostics };
   let targets: Target[] | undefined;
+  const base: Diagnostic[] = [];
+  const report = (env: string, found: Diagnostic[]) => {
+    if (env === "default") base.push(...found);
+    diagnostics.push(...overlayDiagnostics(env, found, base));
+  };
   for (const env of selection.env ? [selection.env] : environments(loaded.sources)) {
     const compiled = await compileEnv(loaded.sources, env);
-    diagnostics.push(...compiled.diagnostics);
+    report(env, compiled.diagnostics);
     if (!compiled.brain) continue;
     brains[env] = compiled.brain;
     if (!targets) {
@@ -54,7 +59,7 @@ export async function buildFromSources(loaded: LoadResult, root: string, selecti
     }
     const manifest = compiled.documents!.manifest;
     const ran = await runTargets(compiled.brain, targets, (pointer) => manifest.locate(pointer, "key"));
-    diagnostics.push(...ran.diagnostics);
+    report(env, ran.diagnostics);
     outputs.push(...ran.outputs);
   }
   return { outputs, brains, diagnostics };

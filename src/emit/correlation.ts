@@ -26,47 +26,34 @@ export function gatewayModel(brain: string, route: { task: string; tier?: string
 
 /**
  * How a client of the gateway correlates its calls (a JSON object so that it can travel in the supervisor
- * bundle). Every call of job J, task class T, by agent A sends in the request body
- * `litellm_session_id: J` and `metadata.tags: ["job:J", "task:T", "agent:A"]` (or the same tags,
- * comma-separated, in the `x-litellm-tags` header), plus `metadata.spend_logs_metadata` with the ids.
- * Tag budgets (`/tag/new`, see the LiteLLM target's budgets.json) are enforced on the `task:` tags.
+ * bundle, whose runtime reads `sessionField` and `tagPrefixes`: src/runtime/bundle.ts `BundleCorrelation`).
+ * Every call of job J, task class T, by agent A sends in the request body `litellm_session_id: J` and
+ * `metadata.tags: ["job:J", "task:T", "agent:A"]` (or the same tags, comma-separated, in the
+ * `x-litellm-tags` header), plus `metadata.spend_logs_metadata` with the ids. Tag budgets (`/tag/new`, see
+ * the LiteLLM target's budgets.json) are enforced on the `task:` tags.
  */
 export const CORRELATION = {
   version: 1,
   /** Request body field holding the job id (LiteLLM groups the calls of one session in its logs). */
-  sessionIdField: "litellm_session_id",
+  sessionField: "litellm_session_id",
   /** Request body path of the tag list (`metadata.tags`); `litellm_metadata.tags` on non-chat endpoints. */
   tagsField: "metadata.tags",
   /** Header alternative to `tagsField`: tags joined with ",". */
   tagsHeader: "x-litellm-tags",
+  /** Prefixes of the tags: `job:<job id>`, `task:<task class>`, `agent:<agent id>`. */
+  tagPrefixes: { job: "job:", task: "task:", agent: "agent:" },
   /** Request body path of free-form ids recorded with each call's spend log. */
   spendLogsMetadataField: "metadata.spend_logs_metadata",
-  /** Tag formats; `{jobId}`, `{task}`, `{agentId}` are replaced by the call's ids. */
-  tags: { job: "job:{jobId}", task: "task:{task}", agent: "agent:{agentId}" },
-  /** Response headers worth recording: the deployment that answered and the call's cost (USD). */
+  /** Response headers worth recording: the deployment that answered, the call's cost (USD), fallbacks tried. */
   responseHeaders: { modelId: "x-litellm-model-id", responseCost: "x-litellm-response-cost", attemptedFallbacks: "x-litellm-attempted-fallbacks" },
 } as const;
 
-/** The ids one gateway call belongs to. */
-export interface CallIds {
-  jobId: string;
-  task: string;
-  agentId?: string;
-}
-
-/** The tags a call carries (see {@link CORRELATION}): `job:<id>`, `task:<class>` and, when known, `agent:<id>`. */
-export function correlationTags(ids: CallIds): string[] {
-  const tags = [CORRELATION.tags.job.replace("{jobId}", ids.jobId), CORRELATION.tags.task.replace("{task}", ids.task)];
-  if (ids.agentId !== undefined) tags.push(CORRELATION.tags.agent.replace("{agentId}", ids.agentId));
-  return tags;
-}
-
 /** The tag of a task class (`task:<class>`), the name of its LiteLLM tag budget. */
 export function taskTag(task: string): string {
-  return CORRELATION.tags.task.replace("{task}", task);
+  return CORRELATION.tagPrefixes.task + task;
 }
 
 /** The tag of an agent (`agent:<id>`). */
 export function agentTag(agentId: string): string {
-  return CORRELATION.tags.agent.replace("{agentId}", agentId);
+  return CORRELATION.tagPrefixes.agent + agentId;
 }

@@ -14,11 +14,17 @@ export interface TargetOutput {
 
 const SAFE_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\\0]+$/;
 
-/** Validates target options against the target's optionsSchema (ajv, compiled on demand). */
+/** Each target's compiled optionsSchema, so that `build --watch` does not compile it again on every rebuild. */
+const optionValidators = new WeakMap<Target, import("ajv").ValidateFunction>();
+
+/** Validates target options against the target's optionsSchema (ajv, compiled on first use per target). */
 async function checkOptions(target: Target, options: unknown, locate: (pointer: string) => Location | undefined): Promise<Diagnostic[]> {
-  const { Ajv } = await import("ajv");
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(target.optionsSchema);
+  let validate = optionValidators.get(target);
+  if (!validate) {
+    const { Ajv } = await import("ajv");
+    validate = new Ajv({ allErrors: true, strict: false }).compile(target.optionsSchema);
+    optionValidators.set(target, validate);
+  }
   if (validate(options)) return [];
   return (validate.errors ?? []).map((e) => {
     const pointer = `/targets/${target.name}${e.instancePath}`;
@@ -38,7 +44,14 @@ export async function runTargets(brain: Brain, targets: readonly Target[], locat
   for (const target of targets) {
     const options = (brain.targetOptions[target.name] ?? {}) as Record<string, unknown>;
     const { module: _module, ...rest } = options;
-    const optionErrors = await checkOptions(target, rest, locate);
+    let optionErrors: Diagnostic[];
+    try {
+      optionErrors = await checkOptions(target, rest, locate);
+    } catch (e) {
+      // ajv cannot compile the target's optionsSchema: a broken target, not a bug in brainc.
+      diagnostics.push(diagnostic("BRN502", `target ${JSON.stringify(target.name)} has an invalid optionsSchema: ${(e as Error).message}`));
+      continue;
+    }
     diagnostics.push(...optionErrors);
     if (optionErrors.length) continue;
     let files: OutputFile[];
@@ -46,6 +59,10 @@ export async function runTargets(brain: Brain, targets: readonly Target[], locat
       files = await target.emit(brain, rest, { report: (d) => diagnostics.push(d) });
     } catch (e) {
       diagnostics.push(diagnostic("BRN505", `target ${JSON.stringify(target.name)} failed: ${(e as Error).message}`));
+      continue;
+    }
+    if (!Array.isArray(files) || !files.every((f) => typeof f?.path === "string" && typeof f.contents === "string")) {
+      diagnostics.push(diagnostic("BRN505", `target ${JSON.stringify(target.name)} failed: emit returned something other than a list of { path, contents } strings`));
       continue;
     }
     const seen = new Set<string>();

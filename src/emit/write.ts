@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
@@ -58,11 +58,18 @@ export function planOutput(out: string, files: readonly OutputFile[], scopes: re
   const diagnostics: Diagnostic[] = [];
   const desired = new Set(files.map((f) => f.path));
   for (const file of files) {
+    // A file where a folder of the path belongs, or a folder where the file belongs, would make the
+    // build fail after its commit point: it is a foreign file in the way, found before anything is written.
+    const blocker = inTheWay(out, file.path);
+    if (blocker) {
+      diagnostics.push(diagnostic("BRN508", `${join(out, blocker)} is in the way of ${file.path} and was not written by brainc; it is left as it is and the build writes nothing`, { hint: "move it away, then build again" }));
+      continue;
+    }
     const onDisk = readIfExists(join(out, file.path));
     if (onDisk === undefined) plan.added.push(file.path);
     else if (onDisk.equals(Buffer.from(file.contents))) plan.unchanged.push(file.path);
     else if (!(file.path in manifest.files)) {
-      diagnostics.push(diagnostic("BRN508", `${join(out, file.path)} exists and was not written by brainc; it is left as it is and the build writes nothing`, { severity: "error", hint: "move the file away (or delete it if it is an old copy of brainc's output), then build again" }));
+      diagnostics.push(diagnostic("BRN508", `${join(out, file.path)} exists and was not written by brainc; it is left as it is and the build writes nothing`, { hint: "move the file away (or delete it if it is an old copy of brainc's output), then build again" }));
     } else plan.changed.push(file.path);
   }
   for (const [path, hash] of Object.entries(manifest.files)) {
@@ -74,6 +81,22 @@ export function planOutput(out: string, files: readonly OutputFile[], scopes: re
   }
   for (const list of Object.values(plan)) list.sort();
   return { plan, diagnostics };
+}
+
+/** The output-relative path that blocks writing `path`: an ancestor that is not a folder, or a folder at `path` itself. */
+function inTheWay(out: string, path: string): string | undefined {
+  const parts = path.split("/");
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join("/");
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(join(out, prefix)).isDirectory();
+    } catch {
+      return undefined; // does not exist: nothing below it exists either
+    }
+    if (isDirectory !== (i < parts.length)) return prefix;
+  }
+  return undefined;
 }
 
 export const hasChanges = (plan: Plan) => plan.added.length + plan.changed.length + plan.removed.length > 0;
@@ -91,7 +114,9 @@ interface Journal {
  * finished by the next build ({@link recoverInterrupted}). Throws on I/O errors (the caller reports BRN506).
  */
 export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[], scopes: readonly string[]): void {
-  recoverInterrupted(out);
+  // The plan was made against the folder as an interrupted build left it; finishing that build changes
+  // the folder (it may put back contents the plan counted as unchanged), so plan again after it.
+  if (recoverInterrupted(out)) plan = planOutput(out, files, scopes).plan;
   const manifest = readManifest(out);
   const next: Manifest = { brainc: 1, files: { ...manifest.files } };
   for (const path of Object.keys(next.files)) if (scopes.some((s) => path.startsWith(s)) && !files.some((f) => f.path === path)) delete next.files[path];
@@ -149,10 +174,11 @@ export function isInterrupted(out: string): boolean {
   return existsSync(join(out, JOURNAL));
 }
 
-/** Finishes a build that was killed after its commit point, and removes staging left before it. */
-export function recoverInterrupted(out: string): void {
+/** Finishes a build that was killed after its commit point, and removes staging left before it. Returns whether there was one to finish. */
+export function recoverInterrupted(out: string): boolean {
   const journal = readIfExists(join(out, JOURNAL));
   if (journal) rollForward(out, JSON.parse(journal.toString("utf8")) as Journal);
   rmSync(join(out, STAGING), { recursive: true, force: true });
   rmSync(join(out, `${JOURNAL}.tmp`), { force: true });
+  return journal !== undefined;
 }

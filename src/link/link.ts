@@ -227,13 +227,18 @@ function checkBudgets(budgets: NonNullable<Documents["routing"]["value"]["budget
   }
 }
 
-/** `{{name}}` placeholders of an http tool's url, headers and query must be input properties. */
+/** `{{name}}` placeholders of an http tool's url, headers, query and body must be input properties. */
 function checkPlaceholders(tool: Tool | Omit<Tool, "id" | "source">, doc: Document<unknown>, report: Report): void {
   const http = tool.implementation.http!;
   const props = Object.keys((tool.input as { properties?: object }).properties ?? {});
   const strings: [string, string][] = [["/implementation/http/url", http.url]];
   for (const [k, v] of Object.entries(http.headers ?? {})) strings.push([`/implementation/http/headers/${esc(k)}`, v]);
   for (const [k, v] of Object.entries((http as { query?: Record<string, string> }).query ?? {})) strings.push([`/implementation/http/query/${esc(k)}`, String(v)]);
+  const collect = (value: unknown, pointer: string): void => {
+    if (typeof value === "string") strings.push([pointer, value]);
+    else if (typeof value === "object" && value !== null) for (const [k, v] of Object.entries(value)) collect(v, `${pointer}/${esc(k)}`);
+  };
+  collect((http as { body?: unknown }).body, "/implementation/http/body");
   for (const [pointer, s] of strings) {
     for (const m of s.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
       if (!props.includes(m[1])) report("BRN326", doc, pointer, `placeholder {{${m[1]}}} is not a property of the tool's input`, didYouMeanHint(m[1], props));

@@ -146,7 +146,9 @@ function readSource(root: string, path: string, kind: FileKind, id: string, diag
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const file: SourceFile = { path, kind, id, text };
-  if (kind === "prompt" || kind === "partial") return splitFrontmatter(file, diagnostics);
+  // Partials have no frontmatter (a leading `---` is a Markdown rule): their whole text is the body.
+  if (kind === "partial") return { ...file, body: { text, line: 1 } };
+  if (kind === "prompt") return splitFrontmatter(file, diagnostics);
   const { parsed, diagnostics: errs } = parseYaml(path, text);
   diagnostics.push(...errs);
   if (!parsed) return undefined;

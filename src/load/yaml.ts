@@ -110,7 +110,8 @@ function findPair(doc: Document, map: unknown, key: string, seen = new Set<unkno
   for (const pair of m.items) {
     const k = isScalar(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair;
-    if (k === "<<" && !merged) {
+    // yaml 2.x parses a merge key's name as Symbol(<<) (older versions: the string "<<").
+    if ((k === "<<" || (typeof k === "symbol" && k.description === "<<")) && !merged) {
       const sources = deref(doc, pair.value);
       for (const src of isSeq(sources) ? sources.items : [sources]) {
         const found = findPair(doc, src, key, seen);

@@ -112,17 +112,26 @@ export interface BundleAgent {
 }
 
 /**
- * Job correlation names shared with the LiteLLM target (optional; defaults: header `x-job-id`, body
- * field `litellm_session_id`, tags `job:<id>`, `task:<task>`, `agent:<agent>`).
+ * How calls through the gateway say which job, task class and agent they belong to: the contract shared
+ * with brainc's LiteLLM target (src/emit/correlation.ts, `version` 1; names of the LiteLLM proxy).
+ * Defaults when absent: `litellm_session_id`, `metadata.tags`, `metadata.spend_logs_metadata`, tag
+ * prefixes `job:`, `task:`, `agent:`, response headers `x-litellm-model-id`, `x-litellm-response-cost`,
+ * `x-litellm-attempted-fallbacks`.
  */
 export interface BundleCorrelation {
-  /** HTTP header that carries the job id. */
-  header?: string;
-  /** Body field that carries the job id (LiteLLM session logs). */
+  version?: number;
+  /** Request body field holding the job id. */
   sessionField?: string;
-  /** Tag prefixes of `metadata.tags`, e.g. `{ job: "job:", task: "task:", agent: "agent:" }`. */
+  /** Dotted request body path of the tag list, e.g. "metadata.tags". */
+  tagsField?: string;
+  /** Header alternative to `tagsField` (not sent by the runtime, which uses the body). */
+  tagsHeader?: string;
+  /** Tag prefixes: `job:<id>`, `task:<task>`, `agent:<agent>`. */
   tagPrefixes?: { job?: string; task?: string; agent?: string };
-  [key: string]: unknown;
+  /** Dotted request body path of per-call ids recorded with the gateway's spend log. */
+  spendLogsMetadataField?: string;
+  /** Response headers: the deployment that answered (`<gatewayModel>.<model id>`), the cost in USD, fallbacks tried. */
+  responseHeaders?: { modelId?: string; responseCost?: string; attemptedFallbacks?: string };
 }
 
 /** The whole bundle (`bundleVersion` 1). */
@@ -217,7 +226,16 @@ export const BUNDLE_SCHEMA = {
     bundleVersion: { const: 1 },
     brain: { type: "object", required: ["name"], properties: { name: { type: "string" } } },
     gateway: { type: "object", required: ["baseUrl"], properties: { baseUrl: envValue, apiKey: envValue } },
-    correlation: { type: "object", properties: { header: { type: "string" }, sessionField: { type: "string" }, tagPrefixes: { type: "object", additionalProperties: { type: "string" } } } },
+    correlation: {
+      type: "object",
+      properties: {
+        sessionField: { type: "string" },
+        tagsField: { type: "string" },
+        spendLogsMetadataField: { type: "string" },
+        tagPrefixes: { type: "object", additionalProperties: { type: "string" } },
+        responseHeaders: { type: "object", additionalProperties: { type: "string" } },
+      },
+    },
     providers: { type: "object", additionalProperties: { type: "object", required: ["id", "api"], properties: { id: { type: "string" }, baseUrl: envValue, apiKey: envValue } } },
     models: { type: "object", additionalProperties: model },
     tasks: { type: "object", additionalProperties: route },

@@ -37,6 +37,8 @@ export interface GuardOptions {
 const BIN_DIRS = new Set(["/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin", "/usr/local/sbin"]);
 const PATH_KEY = /^(path|paths|file|files|filename|filepath|dir|dirs|directory|workdir|cwd|folder)$|[a-z](Path|File|Dir|Directory)$/;
 const COMMAND_KEY = /^(command|cmd|script|commandLine)$/;
+/** Commands whose first operand is a pattern or program, not a file (`grep /x/ f`, `awk '/x/ {…}' f`). */
+const PATTERN_FIRST = new Set(["grep", "egrep", "fgrep", "zgrep", "zegrep", "rg", "awk", "gawk", "mawk", "sed", "jq"]);
 const GLOB = { dot: true } as const;
 const CMD_GLOB = { dot: true, bash: true, noextglob: true, nobrace: true } as const;
 
@@ -110,18 +112,20 @@ export class ToolGuard {
     const line = Object.entries(input).find(([k, v]) => COMMAND_KEY.test(k) && typeof v === "string")?.[1] as string | undefined;
     if (line === undefined) return deny("tools.exec", "an exec tool call without a command cannot be checked");
     const analysis = analyzeCommand(line);
-    if (analysis.problems.length) return deny("tools.exec", analysis.problems.join("; "));
     for (const pattern of exec.denyPatterns ?? []) {
       const normal = normalPattern(pattern);
       const hit = analysis.texts.find((t) => picomatch.isMatch(t, normal, CMD_GLOB) || picomatch.isMatch(t, pattern, CMD_GLOB));
       if (hit !== undefined) return deny("tools.exec.denyPatterns", `the command matches the denied pattern "${pattern}" (read as "${hit}")`);
     }
+    if (analysis.problems.length) return deny("tools.exec", analysis.problems.join("; "));
     for (const c of analysis.commands) {
       if (exec.allowBins) {
         if (!exec.allowBins.includes(c.name)) return deny("tools.exec.allowBins", `"${c.name}" is not an allowed executable (${exec.allowBins.join(", ")})`);
         if (c.bin.includes("/") && !BIN_DIRS.has(dirname(c.bin))) return deny("tools.exec.allowBins", `"${c.bin}" is not in a system bin directory`);
       } else unverified.push(`runs ${c.name}`);
-      for (const a of c.args) {
+      const patternAt = PATTERN_FIRST.has(c.name) && !c.args.some((a) => /^-[A-Za-z]*[ef]/.test(a)) ? c.args.findIndex((a) => !a.startsWith("-")) : -1;
+      for (const [i, a] of c.args.entries()) {
+        if (i === patternAt) continue;
         if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a)) urls.push(a);
         else if (/^(\d{1,3}\.){3}\d{1,3}(:\d+)?(\/.*)?$/.test(a)) urls.push(`http://${a}`);
         else if (looksLikePath(a)) paths.push(a);

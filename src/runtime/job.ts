@@ -228,22 +228,22 @@ export class Job extends EventEmitter {
     let reason: string | undefined;
     const over = this.ctx.budgets.exceeded(this.agent.id, this.task, this.ctx.now());
     if (over) reason = await this.onBudgetExceeded(over);
+    const targets = this.targets(this.route);
     const step = ++this.steps;
     const fallback = this.ctx.bundle.fallback;
     const on = new Set<string>(fallback.on ?? []);
     const retries = fallback.retriesPerModel ?? 0;
-    const targets = this.targets(this.route);
     let attempt = 0;
     let last: LlmError | undefined;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i];
       for (let retry = 0; retry <= retries; retry++) {
         if (retry > 0) await this.ctx.sleep(backoffMs(fallback.backoff, retry, this.ctx.random));
+        if (attempt > 0) await this.enforce("retry");
         attempt++;
         const started = this.ctx.now();
         try {
-          const result = await this.attempt(target, request, step, attempt, i > 0, reason, started);
-          if (result) return result;
+          return await this.attempt(target, request, step, attempt, i > 0, reason, started);
         } catch (e) {
           if (!(e instanceof LlmError)) throw e;
           last = e;
@@ -334,7 +334,8 @@ export class Job extends EventEmitter {
     return this.activeBefore + (this.ctx.now() - this.startedAt);
   }
 
-  private async enforce(kind: "llm" | "tool"): Promise<void> {
+  /** Stops the job when a limit is reached: before a step (`llm`), a tool call (`tool`) or another attempt of a step (`retry`). */
+  private async enforce(kind: "llm" | "tool" | "retry"): Promise<void> {
     const loop = this.agent.policy.loop ?? {};
     const limit = (k: Exclude<StopReason["kind"], "budget_exceeded">, max: number | undefined, value: number, exceeded: boolean, what: string) =>
       max !== undefined && exceeded ? this.stop({ kind: k, limit: max, value, message: `${what}: ${value} of ${max}` }) : undefined;
@@ -407,24 +408,31 @@ export class Job extends EventEmitter {
     return { request: m.name, id: m.id, model: m, provider: m.provider, baseUrl, apiKey };
   }
 
+  /** The job id header, and in gateway mode the body fields of the correlation contract. */
   private correlation(step: number): { headers: Record<string, string>; body: Record<string, unknown> } {
-    const c = this.ctx.bundle.correlation ?? {};
-    const headers = { [c.header ?? "x-job-id"]: this.id };
+    const headers = { "x-job-id": this.id };
     if (this.ctx.endpoint !== "gateway") return { headers, body: {} };
+    const c = this.ctx.bundle.correlation ?? {};
     const p = { job: "job:", task: "task:", agent: "agent:", ...c.tagPrefixes };
-    return {
-      headers,
-      body: {
-        [c.sessionField ?? "litellm_session_id"]: this.id,
-        metadata: {
-          tags: [`${p.job}${this.id}`, `${p.task}${this.task}`, `${p.agent}${this.agent.id}`],
-          spend_logs_metadata: { job_id: this.id, agent: this.agent.id, task: this.task, step, run: this.run },
-        },
-      },
-    };
+    const body: Record<string, unknown> = { [c.sessionField ?? "litellm_session_id"]: this.id };
+    setPath(body, c.tagsField ?? "metadata.tags", [`${p.job}${this.id}`, `${p.task}${this.task}`, `${p.agent}${this.agent.id}`]);
+    setPath(body, c.spendLogsMetadataField ?? "metadata.spend_logs_metadata", { job_id: this.id, agent: this.agent.id, task: this.task, step, run: this.run });
+    return { headers, body };
   }
 
-  private async attempt(target: Target, request: ChatRequest, step: number, attempt: number, isFallback: boolean, reason: string | undefined, started: number): Promise<ChatResult | undefined> {
+  /** The bundle model that answered a gateway call: from the deployment id header, else the response's `model`. */
+  private servedBy(target: Target, completion: ChatCompletion, headers: Headers): BundleModel | undefined {
+    if (target.model) return target.model;
+    const models = this.ctx.bundle.models;
+    const deployment = headers.get(this.ctx.bundle.correlation?.responseHeaders?.modelId ?? "x-litellm-model-id");
+    if (deployment?.startsWith(`${target.request}.`) && models[deployment.slice(target.request.length + 1)]) return models[deployment.slice(target.request.length + 1)];
+    const name = completion.model;
+    if (!name) return undefined;
+    const bare = name.includes("/") ? name.slice(name.indexOf("/") + 1) : name;
+    return Object.values(models).find((m) => m.id === name || m.name === name || m.id === bare || m.name === bare);
+  }
+
+  private async attempt(target: Target, request: ChatRequest, step: number, attempt: number, isFallback: boolean, reason: string | undefined, started: number): Promise<ChatResult> {
     const corr = this.correlation(step);
     const { messages, tools, metadata, ...params } = request;
     const body: Record<string, unknown> = { ...params, model: target.request, messages, ...(tools?.length ? { tools } : {}), ...corr.body };
@@ -438,19 +446,27 @@ export class Job extends EventEmitter {
       const inputTokens = usage.prompt_tokens ?? 0;
       const outputTokens = usage.completion_tokens ?? 0;
       const cachedTokens = usage.prompt_tokens_details?.cached_tokens ?? 0;
-      const served = completion.model && completion.model !== target.request ? completion.model : undefined;
-      const priced = target.model ?? Object.values(this.ctx.bundle.models).find((m) => m.id === completion.model || m.name === completion.model);
-      const headerCost = Number(headers.get("x-litellm-response-cost"));
-      const costUsd = priced ? cost(priced, inputTokens, outputTokens, cachedTokens) : Number.isFinite(headerCost) ? headerCost : 0;
+      const served = this.servedBy(target, completion, headers);
+      const servedName = target.model ? undefined : (served?.id ?? completion.model);
+      const respHeaders = this.ctx.bundle.correlation?.responseHeaders;
+      const headerCost = Number.parseFloat(headers.get(respHeaders?.responseCost ?? "x-litellm-response-cost") ?? "");
+      const gatewayFallbacks = Number.parseInt(headers.get(respHeaders?.attemptedFallbacks ?? "x-litellm-attempted-fallbacks") ?? "0", 10) || 0;
+      // Prices: the bundle's, of the model that answered; else the gateway's own figure; else the primary's (an estimate).
+      const costUsd = served ? cost(served, inputTokens, outputTokens, cachedTokens) : Number.isFinite(headerCost) ? headerCost : cost(this.route.chain[0], inputTokens, outputTokens, cachedTokens);
+      if (!target.model) {
+        isFallback = (served !== undefined && served.id !== this.route.chain[0].id) || gatewayFallbacks > 0;
+        if (gatewayFallbacks > 0 && !reason) reason = "gateway_fallback";
+      }
+      const contextWindow = served?.contextWindow ?? Math.min(...this.route.chain.map((m) => m.contextWindow));
       this.tokens += inputTokens + outputTokens;
       this.costUsd += costUsd;
-      const [event] = await this.record({ type: "llm.call", ...base, ...(served ? { servedModel: served } : {}), ok: true, inputTokens, outputTokens, ...(cachedTokens ? { cachedTokens } : {}), costUsd, latencyMs });
+      const [event] = await this.record({ type: "llm.call", ...base, fallback: isFallback, ...(reason ? { fallbackReason: reason } : {}), ...(servedName && servedName !== target.request ? { servedModel: servedName } : {}), ok: true, inputTokens, outputTokens, ...(cachedTokens ? { cachedTokens } : {}), costUsd, latencyMs });
       this.ctx.budgets.add(event);
       await this.alerts();
       const message = completion.choices[0].message;
       this.trackProgress(message);
       if (this.agent.policy.checkpoint?.every === "step") this.dueCheckpoint = true;
-      const compact = await this.checkContext(priced?.contextWindow, inputTokens + outputTokens, step, target.id);
+      const compact = await this.checkContext(contextWindow, inputTokens + outputTokens, step, target.id);
       return { completion, message, step, model: target.id, attempts: attempt, fallback: isFallback, ...(reason ? { fallbackReason: reason } : {}), inputTokens, outputTokens, costUsd, latencyMs, ...(compact ? { compact } : {}) };
     } catch (e) {
       if (!(e instanceof LlmError)) throw e;
@@ -505,6 +521,14 @@ export function cost(m: BundleModel, inputTokens: number, outputTokens: number, 
   const p = m.costPerMTokUsd;
   const cached = Math.min(cachedTokens, inputTokens);
   return ((inputTokens - cached) * p.input + cached * (p.cacheRead ?? p.input) + outputTokens * p.output) / 1_000_000;
+}
+
+/** Sets a dotted path ("metadata.tags") in an object, merging into objects on the way. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let node = target;
+  for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+  node[parts[parts.length - 1]] = value;
 }
 
 function pct(value: number, of: number): number {

@@ -5,12 +5,12 @@
  * in the next single write + fdatasync) and acknowledged only after that fdatasync, so no acknowledged
  * event is lost when the process is killed (SIGKILL) or the machine loses power. A torn last line (a
  * write cut short by a crash, never acknowledged) is ignored by readers and cut off by the next writer.
- * `index.jsonl` maps jobs to the byte ranges of the batches that hold their events; it is derived data,
+ * `index.jsonl` maps jobs to the byte ranges of their lines in each batch; it is derived data,
  * written without fsync and repaired from the log on open. `writer.lock` holds the pid of the one
  * process that may append (a lock left by a dead process is taken over).
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, existsSync, fdatasync as fdatasyncCallback, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import type { LedgerEvent, NewEvent } from "./events.js";
 
@@ -37,16 +37,19 @@ export class LedgerBusyError extends Error {
   }
 }
 
+const fdatasync = promisify(fdatasyncCallback);
 const LOG = "ledger.jsonl";
 const INDEX = "index.jsonl";
 const LOCK = "writer.lock";
+/** Gap (bytes) between two of a job's ranges that `jobEvents` reads through rather than seeking. */
+const GAP = 16384;
 
 interface IndexEntry {
   /** Job id. */
   j: string;
-  /** Byte offset of the batch in the log. */
+  /** Byte offset in the log of a run of consecutive lines of the job. */
   o: number;
-  /** Byte length of the batch. */
+  /** Byte length of the run. */
   n: number;
 }
 
@@ -62,17 +65,29 @@ function readRange(fd: number, offset: number, length: number): Buffer {
   return buf.subarray(0, done);
 }
 
-/** Parses complete JSON lines; a line that does not parse (a torn tail) is skipped. */
-function parseLines(text: string, keep?: (e: LedgerEvent) => boolean): LedgerEvent[] {
+/**
+ * Parses complete JSON lines; a line that does not parse (a torn tail) is skipped. With `job`, only that
+ * job's lines (lines that do not contain its `"job":"<id>"` text are skipped unparsed).
+ */
+function parseLines(text: string, job?: string): LedgerEvent[] {
   const out: LedgerEvent[] = [];
+  const needle = job === undefined ? undefined : `"job":${JSON.stringify(job)}`;
   let start = 0;
   for (;;) {
     const end = text.indexOf("\n", start);
     if (end < 0) break;
     if (end > start) {
       try {
+        if (needle !== undefined) {
+          const at = text.indexOf(needle, start);
+          if (at < 0) break;
+          if (at > end) {
+            start = text.lastIndexOf("\n", at) + 1;
+            continue;
+          }
+        }
         const e = JSON.parse(text.slice(start, end)) as LedgerEvent;
-        if (!keep || keep(e)) out.push(e);
+        if (job === undefined || e.job === job) out.push(e);
       } catch {
         // only a crash can leave a partial line, and only at the end of a write; it was never acknowledged
       }
@@ -96,6 +111,7 @@ function completeSize(fd: number): number {
   return 0;
 }
 
+/** Reads the whole index (what a writer repairs): valid entries, the log bytes they cover, and whether it needs rewriting. */
 function readIndex(dir: string, logSize: number): { entries: IndexEntry[]; covered: number; clean: boolean } {
   const path = join(dir, INDEX);
   if (!existsSync(path)) return { entries: [], covered: 0, clean: false };
@@ -105,14 +121,8 @@ function readIndex(dir: string, logSize: number): { entries: IndexEntry[]; cover
   let clean = text.length === 0 || text.endsWith("\n");
   for (const line of text.split("\n")) {
     if (!line) continue;
-    let e: IndexEntry;
-    try {
-      e = JSON.parse(line) as IndexEntry;
-    } catch {
-      clean = false;
-      continue;
-    }
-    if (e.o + e.n > logSize) {
+    const e = parseEntry(line);
+    if (!e || e.o + e.n > logSize) {
       clean = false;
       continue;
     }
@@ -120,6 +130,44 @@ function readIndex(dir: string, logSize: number): { entries: IndexEntry[]; cover
     covered = Math.max(covered, e.o + e.n);
   }
   return { entries, covered, clean };
+}
+
+function parseEntry(line: string): IndexEntry | undefined {
+  try {
+    return JSON.parse(line) as IndexEntry;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads one job's index entries (only lines starting with its `{"j":"<id>",` are parsed) and the log
+ * bytes the index covers (from its last valid entry; entries are appended in log order).
+ */
+function readJobIndex(dir: string, logSize: number, job: string): { entries: IndexEntry[]; covered: number } {
+  const path = join(dir, INDEX);
+  if (!existsSync(path)) return { entries: [], covered: 0 };
+  const text = readFileSync(path, "utf8");
+  const entries: IndexEntry[] = [];
+  const needle = `{"j":${JSON.stringify(job)},`;
+  for (let at = text.startsWith(needle) ? 0 : text.indexOf(`\n${needle}`); at >= 0; at = text.indexOf(`\n${needle}`, at + 1)) {
+    const from = text[at] === "\n" ? at + 1 : at;
+    const to = text.indexOf("\n", from);
+    if (to < 0) break;
+    const e = parseEntry(text.slice(from, to));
+    if (e && e.o + e.n <= logSize) entries.push(e);
+  }
+  let covered = 0;
+  for (let end = text.endsWith("\n") ? text.length - 1 : text.lastIndexOf("\n"); end > 0; ) {
+    const from = text.lastIndexOf("\n", end - 1) + 1;
+    const e = parseEntry(text.slice(from, end));
+    if (e && e.o + e.n <= logSize) {
+      covered = e.o + e.n;
+      break;
+    }
+    end = from - 1;
+  }
+  return { entries, covered };
 }
 
 /** Reads a store without locking it (what `brainc runs` does); safe while a writer appends. */
@@ -146,17 +194,17 @@ export class LedgerReader {
     const fd = openSync(path, "r");
     try {
       const size = completeSize(fd);
-      const { entries, covered } = readIndex(this.dir, size);
+      const { entries, covered } = readJobIndex(this.dir, size, jobId);
       const ranges: [number, number][] = [];
       for (const e of entries) {
         if (e.j !== jobId) continue;
         const last = ranges[ranges.length - 1];
-        if (last && last[1] >= e.o) last[1] = Math.max(last[1], e.o + e.n);
+        // ranges are line-aligned, so a small gap between two is whole lines of other jobs: read through it
+        if (last && e.o >= last[0] && e.o - last[1] <= GAP) last[1] = Math.max(last[1], e.o + e.n);
         else ranges.push([e.o, e.o + e.n]);
       }
       if (covered < size) ranges.push([covered, size]);
-      const keep = (e: LedgerEvent) => e.job === jobId;
-      return ranges.flatMap(([from, to]) => parseLines(readRange(fd, from, to - from).toString("utf8"), keep));
+      return ranges.flatMap(([from, to]) => parseLines(readRange(fd, from, to - from).toString("utf8"), jobId));
     } finally {
       closeSync(fd);
     }
@@ -178,7 +226,7 @@ export class FileLedger implements LedgerStore {
 
   private constructor(
     readonly dir: string,
-    private readonly log: FileHandle,
+    private readonly logFd: number,
     private readonly indexFd: number,
     private size: number,
     private seq: number,
@@ -196,7 +244,18 @@ export class FileLedger implements LedgerStore {
     lock(dir);
     try {
       const logPath = join(dir, LOG);
+      const created = !existsSync(logPath);
       const fd = openSync(logPath, "a+");
+      if (created) {
+        // make the new file's directory entry durable too
+        fsyncSync(fd);
+        const dfd = openSync(dir, "r");
+        try {
+          fsyncSync(dfd);
+        } finally {
+          closeSync(dfd);
+        }
+      }
       let size: number;
       let seq = 0;
       try {
@@ -211,7 +270,7 @@ export class FileLedger implements LedgerStore {
         closeSync(fd);
       }
       repairIndex(dir, size);
-      const log = await open(logPath, "a");
+      const log = openSync(logPath, "a");
       const indexFd = openSync(join(dir, INDEX), "a");
       return new FileLedger(dir, log, indexFd, size, seq);
     } catch (e) {
@@ -246,12 +305,12 @@ export class FileLedger implements LedgerStore {
         if (this.failed) throw this.failed;
         const buf = Buffer.from(lines.join(""), "utf8");
         let done = 0;
-        while (done < buf.length) done += (await this.log.write(buf, done, buf.length - done)).bytesWritten;
-        await this.log.datasync();
+        // The write only copies into the page cache (fast, kept on the event loop); fdatasync waits for the disk.
+        while (done < buf.length) done += writeSync(this.logFd, buf, done, buf.length - done);
+        await fdatasync(this.logFd);
         const offset = this.size;
         this.size += buf.length;
-        const index = [...new Set(jobs)].map((j) => JSON.stringify({ j, o: offset, n: buf.length }) + "\n").join("");
-        writeSync(this.indexFd, index);
+        writeSync(this.indexFd, indexLines(lines, jobs, offset));
         for (const w of waiters) w.resolve();
       } catch (e) {
         this.failed ??= new Error(`the run store ${this.dir} failed to write: ${(e as Error).message}`);
@@ -273,10 +332,32 @@ export class FileLedger implements LedgerStore {
     if (this.closed) return;
     this.closed = true;
     while (this.flushing) await this.flushing;
-    await this.log.close();
+    closeSync(this.logFd);
     closeSync(this.indexFd);
     unlock(this.dir);
   }
+}
+
+/**
+ * Index entries of one batch: for each job, the byte ranges of its lines (consecutive lines of a job
+ * make one range), so that `runs show` reads only that job's lines.
+ */
+function indexLines(lines: readonly string[], jobs: readonly string[], offset: number): string {
+  const last = new Map<string, IndexEntry>();
+  const entries: IndexEntry[] = [];
+  let at = offset;
+  for (let i = 0; i < lines.length; i++) {
+    const n = Buffer.byteLength(lines[i], "utf8");
+    const prev = last.get(jobs[i]);
+    if (prev && prev.o + prev.n === at) prev.n += n;
+    else {
+      const e = { j: jobs[i], o: at, n };
+      entries.push(e);
+      last.set(jobs[i], e);
+    }
+    at += n;
+  }
+  return entries.map((e) => JSON.stringify(e) + "\n").join("");
 }
 
 /** Drops index entries past the log's end and indexes the log's unindexed tail. */

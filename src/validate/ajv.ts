@@ -9,13 +9,22 @@ export type SchemaKind = (typeof SCHEMA_KINDS)[number];
 /** The draft-07 meta-schema, used to check JSON Schemas embedded in a brain (tool input, memory record). */
 export const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 
-/** Ajv options shared by the live compiler and the precompiled module (they must agree). */
-export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true } as const;
+/**
+ * Ajv options shared by the live compiler and the precompiled modules (they must agree). Validation runs
+ * in two modes: "fast" stops at the first error and is what valid files cost; "full" collects every
+ * error with its schema (for messages and did-you-mean) and runs only on files that failed.
+ */
+export const AJV_OPTIONS = {
+  full: { allErrors: true, verbose: true, strict: true, allowUnionTypes: true },
+  fast: { allErrors: false, verbose: false, strict: true, allowUnionTypes: true },
+} as const;
+export type AjvMode = keyof typeof AJV_OPTIONS;
 
+/** One validator per schema kind, plus `meta` (draft-07); each sets `.errors` like an ajv ValidateFunction. */
 export type Validators = Record<SchemaKind | "meta", ValidateFunction>;
 
-/** Where `npm run build` writes the precompiled (ajv standalone) validators. */
-export const PRECOMPILED = "dist/validators.cjs";
+/** Where `npm run build` writes the precompiled (ajv standalone) validators of each mode. */
+export const PRECOMPILED: Record<AjvMode, string> = { full: "dist/validators.cjs", fast: "dist/validators-fast.cjs" };
 
 /** Reads one schema, schemas/<kind>.schema.json. */
 export function readSchema(kind: SchemaKind): { $id: string } & Record<string, unknown> {
@@ -37,10 +46,10 @@ export function readSchemas(): Record<SchemaKind, { $id: string } & Record<strin
  * Compiles every schema with ajv (and ajv-formats). Used by `npm run build` to write the precompiled
  * module, and at run time only when that module is missing (running from sources).
  */
-export async function compileValidators(options: { code?: { source: boolean } } = {}) {
+export async function compileValidators(mode: AjvMode, options: { code?: { source: boolean } } = {}) {
   const { Ajv } = await import("ajv");
   const { default: addFormats } = await import("ajv-formats");
-  const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
+  const ajv = new Ajv({ ...AJV_OPTIONS[mode], ...options });
   // ajv-formats is CommonJS: its function is the default export's `default` under NodeNext.
   (addFormats as unknown as { default: (a: typeof ajv) => void }).default(ajv);
   const schemas = readSchemas();
@@ -50,14 +59,33 @@ export async function compileValidators(options: { code?: { source: boolean } } 
 
 let cached: Validators | undefined;
 
-/** The validators, from the precompiled module when present (fast start-up), else compiled now. */
+async function load(mode: AjvMode): Promise<Validators> {
+  try {
+    return createRequire(import.meta.url)(packagePath(PRECOMPILED[mode])) as Validators;
+  } catch {
+    const { ajv, ids } = await compileValidators(mode);
+    return Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, ajv.getSchema(id)!])) as Validators;
+  }
+}
+
+/** Runs the fast validator, and the full one only when the value is invalid. */
+function twoPhase(fast: ValidateFunction, full: ValidateFunction): ValidateFunction {
+  const validate = ((data: unknown) => {
+    if (fast(data)) {
+      validate.errors = null;
+      return true;
+    }
+    const ok = full(data);
+    validate.errors = full.errors;
+    return ok;
+  }) as ValidateFunction;
+  return validate;
+}
+
+/** The validators, from the precompiled modules when present (fast start-up), else compiled now. */
 export async function validators(): Promise<Validators> {
   if (cached) return cached;
-  try {
-    cached = createRequire(import.meta.url)(packagePath(PRECOMPILED)) as Validators;
-  } catch {
-    const { ajv, ids } = await compileValidators();
-    cached = Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, ajv.getSchema(id)!])) as Validators;
-  }
+  const [fast, full] = await Promise.all([load("fast"), load("full")]);
+  cached = Object.fromEntries(Object.keys(full).map((k) => [k, twoPhase(fast[k as SchemaKind], full[k as SchemaKind])])) as Validators;
   return cached;
 }

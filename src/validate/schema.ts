@@ -27,6 +27,8 @@ export async function validateSchemas(sources: SourceSet): Promise<Diagnostic[]>
 }
 
 let defaultsAjv: import("ajv").default | undefined;
+/** Compiled input schemas by their JSON text: prompts tend to repeat the same small schemas. */
+const compiledDefaults = new Map<string, import("ajv").ValidateFunction>();
 
 /**
  * BRN325: each prompt input's `default` (the value the template is rendered with) must satisfy the rest
@@ -43,7 +45,9 @@ async function checkInputDefaults(file: SourceFile): Promise<Diagnostic[]> {
       defaultsAjv = new Ajv({ allErrors: true, strict: false });
       (addFormats as unknown as { default: (a: typeof defaultsAjv) => void }).default(defaultsAjv);
     }
-    const validate = defaultsAjv.compile(schema);
+    const key = JSON.stringify(schema);
+    let validate = compiledDefaults.get(key);
+    if (!validate) compiledDefaults.set(key, (validate = defaultsAjv.compile(schema)));
     if (validate(value)) continue;
     const first = validate.errors?.[0];
     const pointer = `/input/${escape(name)}/default`;

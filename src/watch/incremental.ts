@@ -25,7 +25,8 @@ export class IncrementalBrain {
    * that may have been written, created or deleted since the last call (files or folders). The folder
    * tree is listed again on every call (a few ms even for thousands of files), so files that appeared or
    * vanished without an event are noticed too; only new files and the `changed` ones are read again.
-   * Returns `reread`: the brain-relative paths that were read again or dropped, sorted.
+   * Returns `reread`: the brain-relative paths whose contents changed, appeared or vanished, sorted (a
+   * file read again with the same text is not listed, so a repeated event makes no rebuild).
    */
   async load(changed: Iterable<string> = []): Promise<LoadResult & { reread: string[] }> {
     if (!isFile(join(this.root, "brain.yaml"))) {
@@ -39,16 +40,24 @@ export class IncrementalBrain {
     for (const path of listed) if (!this.files.has(path)) stale.add(path);
     const reread: string[] = [];
     for (const path of stale) {
-      const isListed = listed.has(path);
-      if (!isListed && !this.files.has(path)) continue; // a folder, a skipped file, or gone already
-      reread.push(path);
-      this.files.delete(path);
-      if (!isListed) continue;
-      try {
-        this.files.set(path, loadFile(this.root, path));
-      } catch {
-        // vanished between listing and reading (an editor's temporary file): the next event brings it back
+      const before = this.files.get(path);
+      if (!listed.has(path)) {
+        if (before) reread.push(path); // deleted
+        this.files.delete(path);
+        continue; // else a folder, a skipped file, or gone already
       }
+      let after: LoadedFile;
+      try {
+        after = loadFile(this.root, path);
+      } catch {
+        this.files.delete(path); // vanished between listing and reading: the next event brings it back
+        if (before) reread.push(path);
+        continue;
+      }
+      // Editors and file systems often report one save several times: the same text is no change.
+      if (before?.file && after.file && before.file.text === after.file.text) continue;
+      this.files.set(path, after);
+      reread.push(path);
     }
     this.scanned = true;
     const { sources, diagnostics } = assembleSources(this.root, this.files.values());

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, sep } from "node:path";
+import { statSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { watch as chokidarWatch } from "chokidar";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -49,8 +50,9 @@ export interface Watching {
  * changed ({@link IncrementalBrain}) and writing through the same plan/apply path as `brainc build`
  * (unchanged files are not rewritten; stale files brainc wrote, such as those of a renamed agent, are
  * removed). A build with errors (or warnings, with `strict`) writes nothing, so the last good output
- * stays. File events within `debounceMs` of each other make one rebuild. `onRebuild` is called after
- * every build. Files under `out`, dotfiles and README.md never trigger a rebuild.
+ * stays. File events within `debounceMs` of each other make one rebuild; events that change no file's
+ * text make none. `onRebuild` is called after every build. Files under `out`, dotfiles and README.md
+ * never trigger a rebuild.
  */
 export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) => void): Watching {
   const brain = new IncrementalBrain(options.root);
@@ -77,6 +79,7 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
 
   const build = async (changed: string[] | undefined, startedAt: number) => {
     const loaded = await brain.load(changed);
+    if (changed !== undefined && loaded.reread.length === 0) return; // only folders, skipped files, or events already handled
     const result = await buildFromSources(loaded, options.root, options, options.cwd);
     const diagnostics = result.diagnostics;
     const files = result.outputs.flatMap((o) => o.files);
@@ -121,16 +124,25 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
     timer = setTimeout(flush, debounceMs);
   };
 
-  const watcher = chokidarWatch(options.root, {
-    ignoreInitial: true,
-    ignored: (path: string) => {
-      const rel = relative(options.root, path);
-      if (!rel || rel.startsWith("..")) return false;
-      if (ignoreOut && (rel === outInside || rel.startsWith(outInside + sep))) return true;
-      return rel.split(sep).some(isSkipped);
-    },
-  });
+  const ignored = (path: string) => {
+    const rel = relative(options.root, path);
+    if (!rel || rel.startsWith("..")) return false;
+    if (ignoreOut && (rel === outInside || rel.startsWith(outInside + sep))) return true;
+    return rel.split(sep).some(isSkipped);
+  };
+  // Editors' save patterns (write a temporary file, rename it over the original) are handled by the
+  // debounce, by listing the tree again on every rebuild, and by the raw events below.
+  const watcher = chokidarWatch(options.root, { ignoreInitial: true, atomic: false, ignored });
   for (const event of ["add", "change", "unlink", "addDir", "unlinkDir"] as const) watcher.on(event, onEvent);
+  // chokidar 5 can miss a file renamed over a watched one while it is still settling the previous event
+  // for that file (seen under load); the watched folder's raw event for the name is a reliable second
+  // signal. Duplicates cost nothing: a file read again with the same text makes no rebuild.
+  watcher.on("raw", (_event, name: string | null, details) => {
+    const watched = (details as { watchedPath?: string } | undefined)?.watchedPath;
+    if (!watched || !name) return;
+    const path = isDirectory(watched) ? join(watched, name) : watched;
+    if (!ignored(path)) onEvent(path);
+  });
 
   const ready = new Promise<void>((resolveReady, reject) => {
     watcher.once("ready", () => {
@@ -144,6 +156,13 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
     });
     watcher.once("error", reject);
   });
+  let isReady = false;
+  ready.then(() => (isReady = true), () => undefined);
+  watcher.on("error", (e) => {
+    if (!isReady) return; // rejects `ready`
+    const message = `the file watcher failed: ${(e as Error)?.message ?? String(e)}; rebuilds may be missed`;
+    onRebuild({ seq: seq++, changed: [], diagnostics: [diagnostic("BRN900", message, { severity: "warning", hint: "on Linux, raise fs.inotify.max_user_watches; or restart brainc build --watch" })], files: 0, ms: 0 });
+  });
 
   return {
     ready,
@@ -154,4 +173,12 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
       await running.catch(() => undefined);
     },
   };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

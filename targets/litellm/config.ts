@@ -2,22 +2,18 @@ import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { diagnostic } from "../../src/diagnostics/codes.js";
 import { durationSeconds } from "../../src/link/durations.js";
 import type { Brain } from "../../src/link/model.js";
+import type { BrainManifest } from "../../src/types/index.js";
 import { budgetRequests, primaryBudget, providerBudgetConfig, type AdminRequest } from "./budgets.js";
 import { EnvCollector, type EnvVar } from "./env.js";
 import { modelGroups, modelList } from "./model-list.js";
 import { routerSettings, type ErrorClass } from "./router.js";
 
-/** brain.yaml `targets.litellm` (schemas/brain.schema.json). */
-export interface LitellmOptions {
-  /** `${env:NAME}` of the proxy master key. Default: `${env:LITELLM_MASTER_KEY}`. */
-  masterKey?: string;
-  /** `${env:NAME}` of the proxy's Postgres URL. Default: `${env:DATABASE_URL}`. */
-  databaseUrl?: string;
-  /** Timeout of one model call, a brain duration. Default: 10m. */
-  timeout?: string;
-  /** LiteLLM callbacks (litellm_settings.callbacks). Default: none. */
-  callbacks?: string[];
-}
+/**
+ * brain.yaml `targets.litellm` (schemas/brain.schema.json): `masterKey` and `databaseUrl` (`${env:NAME}`;
+ * defaults `${env:LITELLM_MASTER_KEY}`, `${env:DATABASE_URL}`), `timeout` (a duration, default 10m),
+ * `callbacks` (LiteLLM callback names, default none).
+ */
+export type LitellmOptions = NonNullable<NonNullable<BrainManifest["targets"]>["litellm"]>;
 
 /** Everything the LiteLLM target derives from a brain, before it is written as files. */
 export interface LitellmBuild {

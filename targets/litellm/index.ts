@@ -10,7 +10,7 @@ import { buildLitellm, type LitellmOptions } from "./config.js";
 import { envExample, envExampleNames } from "./env.js";
 import { lintConfig } from "./lint.js";
 import { validateConfig } from "./validate.js";
-import { stringifyYaml11 } from "./yaml11.js";
+import { pyyamlDivergences, stringifyYaml11 } from "./yaml11.js";
 
 const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.json"), "utf8"));
 
@@ -40,7 +40,8 @@ export function litellmFiles(brain: Brain, options: LitellmOptions): { files: Ou
 const invalid = (file: string, pointer: string, message: string) => diagnostic("BRN510", `litellm/${file}${pointer ? ` ${pointer}` : ""}: ${message}`);
 
 /**
- * Checks the output: config.yaml parses as YAML 1.1 (as the proxy's PyYAML loads it), passes the strict and
+ * Checks the output: config.yaml parses as YAML 1.1 with no plain scalar that PyYAML (the proxy's loader)
+ * would type differently (yaml11.ts `pyyamlDivergences`), passes the strict and
  * the permissive LiteLLM config schemas (targets/litellm/schema/) and the semantic lint (lint.ts);
  * budgets.json is JSON with a `requests` list. Every problem is a BRN510 error.
  */
@@ -54,7 +55,15 @@ export async function checkLitellm(files: readonly OutputFile[]): Promise<Diagno
   } catch (e) {
     return [invalid("config.yaml", "", `not valid YAML 1.1: ${(e as Error).message.split("\n")[0]}`)];
   }
-  const out = (await validateConfig(config)).map((e) => invalid("config.yaml", e.pointer, `${e.message} (${e.schema} LiteLLM config schema)`));
+  const out = pyyamlDivergences(text).map((s) => invalid("config.yaml", "", `PyYAML, which the proxy loads its config with, reads the plain scalar ${JSON.stringify(s)} as another type than YAML 1.1 does here; quote it`));
+  const errors = await validateConfig(config);
+  const key = (e: { pointer: string; message: string }) => `${e.pointer}\0${e.message}`;
+  const permissive = new Set(errors.filter((e) => e.schema === "permissive").map(key));
+  const strict = new Set(errors.filter((e) => e.schema === "strict").map(key));
+  const schemaErrors = errors
+    .filter((e) => e.schema === "strict" || !strict.has(key(e)))
+    .map((e) => invalid("config.yaml", e.pointer, `${e.message} (${e.schema === "strict" && permissive.has(key(e)) ? "strict and permissive LiteLLM config schemas" : `${e.schema} LiteLLM config schema`})`));
+  out.push(...schemaErrors);
   out.push(...lintConfig(config, envExampleNames(byPath.get(".env.example") ?? "")).map((f) => invalid("config.yaml", f.pointer, f.message)));
   try {
     const budgets = JSON.parse(byPath.get("budgets.json") ?? "null");

@@ -31,6 +31,9 @@ export function modelGroups(brain: Brain): { groups: ModelGroup[]; collisions: s
 /** LiteLLM's provider prefix (`<provider>/<model>`) for a brain provider api; OpenAI-compatible ones use `openai/` with `api_base`. */
 export const LITELLM_PROVIDER = { openai: "openai", anthropic: "anthropic", google: "gemini", "openai-compatible": "openai" } as const satisfies Record<Provider["api"], string>;
 
+/** The placeholder key of an OpenAI-compatible provider that needs none (the OpenAI SDK requires some key). */
+export const NO_KEY = "no-key";
+
 /** The stable `model_info.id` of a deployment: `<group>.<model id>`, e.g. "acme-ops-cheap.glm-5.1". */
 export function deploymentId(group: string, model: Model): string {
   return `${group}.${model.id}`;
@@ -38,7 +41,8 @@ export function deploymentId(group: string, model: Model): string {
 
 /** USD per token from USD per million tokens, parsed from decimal text so that 0.6 gives 6e-7 exactly (no float noise). */
 export function perToken(usdPerMTok: number): number {
-  return Number(`${usdPerMTok}e-6`);
+  const text = String(usdPerMTok);
+  return text.includes("e") ? usdPerMTok / 1e6 : Number(`${text}e-6`);
 }
 
 /** Upper-case env-name fragment of an id ("zai" → "ZAI", "my-llm.eu" → "MY_LLM_EU"). */
@@ -46,7 +50,8 @@ const envPart = (id: string) => id.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 
 /**
  * One deployment (`model_list[]` entry) per model of each group: LiteLLM `provider/model` naming, the
- * provider's `api_base`, `api_key` and `extra_headers` as `os.environ/` references, prices per token, the
+ * provider's `api_base`, `api_key` (`no-key` for a keyless OpenAI-compatible provider) and `extra_headers` as
+ * `os.environ/` references, prices per token, the
  * call timeout (s), `max_retries: 0` (the router retries, not the provider SDK), `order` (position in the
  * chain, 1 = primary), tags, and a stable `model_info.id` with the context window.
  * Format: LiteLLM proxy config.yaml `model_list` (litellm/types/router.py `Deployment`, `LiteLLM_Params`).
@@ -59,6 +64,8 @@ export function modelList(brain: Brain, groups: readonly ModelGroup[], timeoutSe
       const params: Record<string, unknown> = { model: `${LITELLM_PROVIDER[provider.api]}/${model.name}` };
       if (provider.baseUrl !== undefined) params.api_base = env.render(provider.baseUrl, `provider ${provider.id}: litellm_params.api_base`, `BRAINC_${envPart(provider.id)}_API_BASE`);
       if (provider.apiKey !== undefined) params.api_key = env.render(provider.apiKey, `provider ${provider.id}: litellm_params.api_key`, `BRAINC_${envPart(provider.id)}_API_KEY`);
+      // Without a key, LiteLLM's `openai/` client falls back to $OPENAI_API_KEY and would send it to this other host.
+      else if (provider.api === "openai-compatible") params.api_key = NO_KEY;
       if (provider.headers && Object.keys(provider.headers).length) {
         params.extra_headers = Object.fromEntries(
           Object.keys(provider.headers)

@@ -1,4 +1,4 @@
-import { Document, isScalar, Scalar, visit, type ScalarTag, type Tags } from "yaml";
+import { Document, isScalar, parseDocument, Scalar, visit, type ScalarTag, type Tags } from "yaml";
 
 /**
  * PyYAML 6.0's implicit resolvers (yaml/resolver.py, `Resolver.add_implicit_resolver`): a plain scalar
@@ -60,4 +60,20 @@ export function stringifyYaml11(value: unknown, header: string[] = []): string {
   });
   if (header.length) doc.commentBefore = header.map((l) => ` ${l}`).join("\n");
   return doc.toString({ lineWidth: 0, directives: false });
+}
+
+/**
+ * Plain scalars of a YAML text that PyYAML would type differently from `yaml` in 1.1 mode (a string PyYAML
+ * reads as a bool, number, date or null, or a non-string PyYAML reads as a string, such as `6e-7`), by
+ * their source text. Explicitly tagged scalars are left alone. Empty when the two readers agree.
+ */
+export function pyyamlDivergences(text: string): string[] {
+  const out: string[] = [];
+  visit(parseDocument(text, { version: "1.1" }), {
+    Scalar(_key, node) {
+      if (node.type !== Scalar.PLAIN || node.tag !== undefined || node.source === undefined) return;
+      if ((typeof node.value === "string") === pyyamlMisreads(node.source)) out.push(node.source);
+    },
+  });
+  return out;
 }

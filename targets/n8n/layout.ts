@@ -14,7 +14,8 @@ const SUB_COLUMN = 180;
 /**
  * A simple layered layout, deterministic in the order of `nodes`:
  * main-flow nodes (those with `main` connections, or none at all) sit in columns by their longest `main`
- * path from a node without `main` inputs (the triggers), stacked in rows in the order given; sub-nodes
+ * path from a node without `main` inputs (the triggers), each in its first parent's row when free (else
+ * the next free row of its column), in the order given; sub-nodes
  * (sources of `ai_*` connections only: models, memory, tools) sit in one row under the main flow.
  * Returns [x, y] per node name.
  */
@@ -33,15 +34,22 @@ export function layeredLayout(nodes: readonly string[], edges: readonly Edge[]):
     return d;
   };
   const positions = new Map<string, [number, number]>();
-  const rows = new Map<number, number>();
+  const taken = new Map<number, Set<number>>();
   let maxY = 0;
-  for (const name of nodes) {
-    if (subNodes.has(name)) continue;
-    const d = depth(name, new Set());
-    const row = rows.get(d) ?? 0;
-    rows.set(d, row + 1);
-    positions.set(name, [d * COLUMN, row * ROW]);
-    maxY = Math.max(maxY, row * ROW);
+  const mainNodes = nodes.filter((n) => !subNodes.has(n));
+  const byLayer = [...new Set(mainNodes.map((n) => depth(n, new Set())))].sort((a, b) => a - b);
+  for (const d of byLayer) {
+    const rows = taken.get(d) ?? new Set<number>();
+    taken.set(d, rows);
+    for (const name of mainNodes.filter((n) => layer.get(n) === d)) {
+      // Beside its first parent when that row is free in this layer, else the next free row.
+      const parent = main.find((e) => e.to === name && positions.has(e.from))?.from;
+      let row = parent ? positions.get(parent)![1] / ROW : 0;
+      while (rows.has(row)) row++;
+      rows.add(row);
+      positions.set(name, [d * COLUMN, row * ROW]);
+      maxY = Math.max(maxY, row * ROW);
+    }
   }
   let i = 0;
   for (const name of nodes) if (subNodes.has(name)) positions.set(name, [i++ * SUB_COLUMN, maxY + ROW + 100]);

@@ -118,7 +118,11 @@ export function memoryNode(brain: Brain, agent: Agent, options: N8nOptions, cred
  * expressible interval with `approximated` set.
  */
 export function intervalRule(ms: number): { rule: Record<string, unknown>; approximated: boolean } {
-  const s = Math.max(1, Math.round(ms / 1000));
+  const { rule, approximated } = intervalRuleSeconds(Math.max(1, Math.round(ms / 1000)));
+  return { rule, approximated: approximated || ms % 1000 !== 0 };
+}
+
+function intervalRuleSeconds(s: number): { rule: Record<string, unknown>; approximated: boolean } {
   const exact = (unit: number, max: number) => s % unit === 0 && s / unit >= 1 && s / unit <= max;
   if (exact(86400, 31)) return { rule: { field: "days", daysInterval: s / 86400, triggerAtHour: 0, triggerAtMinute: 0 }, approximated: false };
   if (exact(3600, 23)) return { rule: { field: "hours", hoursInterval: s / 3600, triggerAtMinute: 0 }, approximated: false };

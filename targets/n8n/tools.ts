@@ -35,11 +35,13 @@ function fromAiType(schema: JsonSchema | undefined): string {
 
 /** What the model reads about one argument: the schema's description, its allowed values and default. */
 function fromAiDescription(schema: JsonSchema | undefined, required: boolean): string {
-  const parts = [schema?.description ?? ""];
+  const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+  const parts = schema?.description ? [sentence(schema.description.trim())] : [];
   if (schema?.enum) parts.push(`One of: ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}.`);
   if (schema?.default !== undefined) parts.push(`Default: ${JSON.stringify(schema.default)}.`);
   if (required) parts.push("Required.");
-  return parts.filter(Boolean).join(" ").replace(/\s+/g, " ").trim();
+  // n8n's $fromAI parser drops backslashes of escapes other than quotes, and braces would end the template.
+  return parts.join(" ").replace(/\s+/g, " ").replace(/\{/g, "(").replace(/\}/g, ")").trim();
 }
 
 /** `$fromAI('name', 'description', 'type')` for one input property of a tool (n8n 2.41 $fromAI). */

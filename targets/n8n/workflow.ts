@@ -123,7 +123,9 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
     group.entries.push(entry);
     groups.set(route.task, group);
   };
-  const ownEntries: string[] = [];
+  // The Execute Workflow Trigger comes first: `n8n execute --id` names it as the start node, but n8n 2.41
+  // then starts a run without a destination at the first trigger in the node list.
+  const ownEntries: string[] = [add(executeWorkflowNode("Called by workflow"))];
   const timezones = [...new Set(agent.schedules.filter((s) => s.cron).map((s) => s.timezone ?? "UTC"))];
   if (timezones.length > 1) report(`n8n evaluates every cron schedule of a workflow in the workflow's one timezone; the schedules use ${timezones.join(", ")}, so all run in ${timezones[0]}; split the agent, or use the openclaw or supervisor target`);
   agent.schedules.forEach((schedule, i) => {
@@ -148,7 +150,6 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
     else if (channel.channel === "chat") ownEntries.push(add(chatNode("Chat", agent)));
     else report(`n8n has no binding for the ${channel.channel} channel${channel.accountId ? ` (account ${channel.accountId})` : ""}; the openclaw target binds it`);
   }
-  ownEntries.push(add(executeWorkflowNode("Called by workflow")));
   const byTask = new Map([[agent.route.task, { route: agent.route, entries: ownEntries }]]);
   for (const [task, group] of groups) {
     const own = byTask.get(task);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { diagnostic } from "../../src/diagnostics/codes.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
@@ -8,17 +9,32 @@ import { packagePath } from "../../src/package-root.js";
 /** OpenClaw's own JSON Schema of openclaw.json (`openclaw config schema`, openclaw@2026.9.6; see SCHEMA.md). */
 export const SCHEMA_FILE = "targets/openclaw/config.schema.2026.9.6.json";
 
+/** Where `npm run build` writes the schema's validator as ajv standalone code (loading it beats compiling it). */
+export const PRECOMPILED_VALIDATOR = "dist/targets/openclaw/config.validator.cjs";
+
+/**
+ * An ajv instance set up for OpenClaw's schema and the schema compiled with it (ajv, a few seconds).
+ * `source: true` keeps the code for `npm run build` to write out as a standalone module.
+ */
+export async function compileSchema(options: { source?: boolean } = {}) {
+  const { Ajv } = await import("ajv");
+  const { default: addFormats } = await import("ajv-formats");
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, code: { source: options.source ?? false, optimize: options.source ? true : false } });
+  (addFormats as unknown as { default: (a: typeof ajv) => void }).default(ajv);
+  ajv.addFormat("starts_with", true);
+  return { ajv, validate: ajv.compile(JSON.parse(readFileSync(packagePath(SCHEMA_FILE), "utf8"))) };
+}
+
 let compiled: Promise<ValidateFunction> | undefined;
 
-/** Compiles the OpenClaw schema once per process (ajv, about 3–6 s), on first use only. */
+/** The schema's validator: the precompiled module when the build wrote it, else compiled on first use. */
 function validator(): Promise<ValidateFunction> {
   compiled ??= (async () => {
-    const { Ajv } = await import("ajv");
-    const { default: addFormats } = await import("ajv-formats");
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-    (addFormats as unknown as { default: (a: typeof ajv) => void }).default(ajv);
-    ajv.addFormat("starts_with", true);
-    return ajv.compile(JSON.parse(readFileSync(packagePath(SCHEMA_FILE), "utf8")));
+    try {
+      return createRequire(import.meta.url)(packagePath(PRECOMPILED_VALIDATOR)) as ValidateFunction;
+    } catch {
+      return (await compileSchema()).validate;
+    }
   })();
   return compiled;
 }
@@ -37,6 +53,33 @@ function schemaMessages(errors: ErrorObject[]): string[] {
 }
 
 const DURATION = /^[0-9]+(ms|s|m|h)$/;
+
+/**
+ * openclaw.json as OpenClaw validates it: `${NAME}` substituted (OpenClaw does this on load) from
+ * `env.vars`, the only values known at build time; `$${` unescaped. Returns the JSON pointers of strings
+ * that still hold a variable, whose format OpenClaw can only judge once the variable is set.
+ */
+function substituteEnv(config: Record<string, unknown>): { value: unknown; unresolved: Set<string> } {
+  const vars = ((config.env as { vars?: Record<string, string> } | undefined)?.vars ?? {}) as Record<string, string>;
+  const unresolved = new Set<string>();
+  const visit = (v: unknown, pointer: string): unknown => {
+    if (typeof v === "string") {
+      let open = false;
+      const out = v.replace(/(\$?)\$\{([A-Z_][A-Z0-9_]*)\}/g, (m, escape: string, name: string) => {
+        if (escape) return m.slice(1);
+        if (name in vars) return vars[name];
+        open = true;
+        return m;
+      });
+      if (open) unresolved.add(pointer);
+      return out;
+    }
+    if (Array.isArray(v)) return v.map((x, i) => visit(x, `${pointer}/${i}`));
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`)]));
+    return v;
+  };
+  return { value: visit(config, ""), unresolved };
+}
 
 /**
  * The rules `openclaw config validate` (2026.9.6) applies beyond its JSON Schema, as far as brainc's output
@@ -96,7 +139,11 @@ export async function checkOutput(files: OutputFile[]): Promise<Diagnostic[]> {
     }
     if (config) {
       const validate = await validator();
-      if (!validate(config)) for (const m of schemaMessages(validate.errors ?? [])) report(configFile.path, m);
+      const { value, unresolved } = substituteEnv(config);
+      if (!validate(value)) {
+        const errors = (validate.errors ?? []).filter((e) => !(e.keyword === "format" && unresolved.has(e.instancePath)));
+        for (const m of schemaMessages(errors)) report(configFile.path, m);
+      }
       for (const m of crossFieldMessages(config)) report(configFile.path, m);
     }
   }

@@ -21,13 +21,26 @@ function mcpServer(server: McpServer, env: EnvRenderer) {
   return { command: server.command, args: server.args && server.args.map((a) => env.text(a)), env: env.record(server.env), cwd: server.cwd && env.text(server.cwd), transport: "stdio" };
 }
 
-function entry(brain: Brain, p: AgentPlan) {
+/** OpenClaw 2026.9's defaults for injected bootstrap files (agents.defaults.bootstrapMaxChars / bootstrapTotalMaxChars). */
+const BOOTSTRAP_MAX_CHARS = 20_000;
+const BOOTSTRAP_TOTAL_MAX_CHARS = 60_000;
+
+/** Sizes of an agent's bootstrap files (AGENTS.md, SOUL.md, IDENTITY.md), characters. */
+export interface BootstrapSizes {
+  largest: number;
+  total: number;
+}
+
+function entry(brain: Brain, p: AgentPlan, sizes: BootstrapSizes | undefined) {
   const { agent, tools } = p;
   const id = agent.identity;
   const identity = id && { name: id.name, emoji: id.emoji, theme: id.theme, avatar: id.avatar && /^https:\/\//.test(id.avatar) ? id.avatar : undefined };
   return {
     name: agent.name,
     description: agent.description,
+    // Raise the injection caps only for workspaces that would otherwise be truncated.
+    bootstrapMaxChars: sizes && sizes.largest > BOOTSTRAP_MAX_CHARS ? sizes.largest : undefined,
+    bootstrapTotalMaxChars: sizes && sizes.total > BOOTSTRAP_TOTAL_MAX_CHARS ? sizes.total : undefined,
     workspace: p.workspace,
     model: routeModel(brain, agent.route),
     heartbeat: agent.heartbeat && {
@@ -51,17 +64,18 @@ function entry(brain: Brain, p: AgentPlan) {
  * openclaw.json for OpenClaw 2026.9 (format: `openclaw config schema` of openclaw@2026.9.6, copied to
  * targets/openclaw/config.schema.2026.9.6.json). OpenClaw keeps one run timeout and one compaction
  * setting for all agents: `agents.defaults` gets the smallest of the agents' values, and agents whose
- * own value differs get a note (BRN509). Canonical JSON; no `meta` (machine-owned).
+ * own value differs get a note (BRN509). `bootstrap`: the sizes of each agent's bootstrap files, to raise
+ * OpenClaw's injection caps where they would truncate them. Canonical JSON; no `meta` (machine-owned).
  */
-export function buildConfig(plan: Plan): string {
+export function buildConfig(plan: Plan, bootstrap: Readonly<Record<string, BootstrapSizes>> = {}): string {
   const { brain, env } = plan;
   const agents = plan.agents;
   const timeoutSeconds = smallest(agents.map((a) => a.timeoutSeconds));
   const keepRecentTokens = smallest(agents.map((a) => a.agent.policy.context?.keepRecentTokens));
   for (const a of agents) {
-    if (a.timeoutSeconds !== undefined && a.timeoutSeconds !== timeoutSeconds) a.notes.push(`OpenClaw has one run timeout for all agents, agents.defaults.timeoutSeconds = ${timeoutSeconds} s (the smallest loop.maxDuration); this agent's ${a.agent.policy.loop?.maxDuration} applies to its cron jobs only`);
+    if (a.timeoutSeconds !== undefined && a.timeoutSeconds !== timeoutSeconds) a.notes.push(`OpenClaw has one run timeout for all agents, agents.defaults.timeoutSeconds = ${timeoutSeconds} s (the smallest loop.maxDuration); this agent's ${a.agent.policy.loop?.maxDuration} applies to its cron jobs only; enforce it for every run with the supervisor target`);
     const keep = a.agent.policy.context?.keepRecentTokens;
-    if (keep !== undefined && keep !== keepRecentTokens) a.notes.push(`OpenClaw has one compaction setting for all agents, keepRecentTokens = ${keepRecentTokens} (the smallest); this agent's ${keep} is not used`);
+    if (keep !== undefined && keep !== keepRecentTokens) a.notes.push(`OpenClaw has one compaction setting for all agents, keepRecentTokens = ${keepRecentTokens} (the smallest); this agent's ${keep} is not used; the supervisor target applies it`);
   }
   const bindings = agents.flatMap((a) =>
     a.agent.channels
@@ -79,7 +93,7 @@ export function buildConfig(plan: Plan): string {
         timeoutSeconds,
         compaction: keepRecentTokens === undefined ? undefined : { keepRecentTokens },
       },
-      entries: Object.fromEntries(agents.map((a) => [a.agent.id, entry(brain, a)])),
+      entries: Object.fromEntries(agents.map((a) => [a.agent.id, entry(brain, a, bootstrap[a.agent.id])])),
     },
     mcp: servers.length ? { servers: Object.fromEntries(servers.map(([name, s]) => [name, mcpServer(s, env)])) } : undefined,
     bindings: bindings.length ? bindings : undefined,

@@ -23,10 +23,10 @@ function reportLimits(p: Plan, context: EmitContext): void {
     const agentsMd = `workspaces/${a.agent.id}/AGENTS.md`;
     if (a.limits.supervisor.length) context.report(diagnostic("BRN509", `agent "${a.agent.id}": OpenClaw cannot enforce ${a.limits.supervisor.join(", ")}; brainc wrote them into ${agentsMd} as instructions; enforce them with the supervisor target`, { file }));
     if (a.limits.budgets.length) context.report(diagnostic("BRN509", `agent "${a.agent.id}": OpenClaw has no budgets (${a.limits.budgets.join(", ")}); brainc wrote them into ${agentsMd} as instructions; enforce them with the litellm target (or the supervisor)`, { file }));
-    for (const note of a.notes) context.report(diagnostic("BRN509", `agent "${a.agent.id}": ${note}; enforce it with the supervisor target`, { file }));
+    for (const note of a.notes) context.report(diagnostic("BRN509", `agent "${a.agent.id}": ${note}`, { file }));
     for (const c of a.agent.channels.filter((c) => !OPENCLAW_CHANNELS.has(c.channel))) context.report(diagnostic("BRN509", `agent "${a.agent.id}": channel "${c.channel}" is not an OpenClaw channel, so it has no binding; serve it with the n8n target`, { file }));
   }
-  context.report(diagnostic("BRN509", `OpenClaw fails over on its own error classes without retries or backoff; the brain's fallback rules (on, retriesPerModel, backoff) are not expressed; enforce them with the litellm target`, { file: "routing.yaml" }));
+  if (!brain.gateway) context.report(diagnostic("BRN509", `OpenClaw fails over to the next model on its own error classes, without retries or backoff; the brain's fallback rules (on, retriesPerModel, backoff) are not expressed; enforce them with the litellm target (brain.yaml gateway)`, { file: "routing.yaml" }));
   for (const name of [...p.env.unsupported].sort()) context.report(diagnostic("BRN509", `OpenClaw substitutes only upper-case variables; \${${name}} stays literal in openclaw.json; rename the variable`, { file: "brain.yaml", severity: "warning" }));
 }
 
@@ -40,12 +40,18 @@ const openclaw: Target<OpenClawOptions> = {
   optionsSchema: brainSchema.properties.targets.properties.openclaw,
   emit(brain: Brain, options: OpenClawOptions, context: EmitContext): OutputFile[] {
     const p = plan(brain, options);
-    const config = buildConfig(p);
+    const workspaces = p.agents.map((a) => workspaceFiles(brain, a));
+    const sizes = Object.fromEntries(
+      p.agents.map((a, i) => {
+        const lengths = workspaces[i].filter((f) => !f.path.includes("/skills/")).map((f) => f.contents.length);
+        return [a.agent.id, { largest: Math.max(...lengths), total: lengths.reduce((x, y) => x + y, 0) }];
+      }),
+    );
     const cron = buildCron(p);
     const files: OutputFile[] = [
-      { path: "openclaw.json", contents: config },
+      { path: "openclaw.json", contents: buildConfig(p, sizes) },
       { path: "cron.json", contents: cron.json },
-      ...p.agents.flatMap((a) => workspaceFiles(brain, a)),
+      ...workspaces.flat(),
       { path: "README.md", contents: buildReadme(p, cron.jobs) },
     ];
     reportLimits(p, context);

@@ -52,7 +52,7 @@ export function agentLimits(brain: Brain, agent: Agent, tools: AgentTools): Agen
   const exec = p.tools?.exec;
   if (tools.exec && tools.execAllowlist.length) lines.push(`- Shell commands may only start ${tools.execAllowlist.map((b) => `\`${b}\``).join(", ")}.`);
   if (exec?.denyPatterns?.length) say(`- Never run a command that matches ${exec.denyPatterns.map((x) => `\`${x}\``).join(", ")}.`, "tools.exec.denyPatterns");
-  for (const t of tools.approvalByInstruction) lines.push(`- Ask a human and wait for approval before every call of \`${t.id}\`.`);
+  for (const { tool, always } of tools.approvalByInstruction) lines.push(`- Ask a human and wait for approval before ${always ? `every call of \`${tool.id}\`` : `a call of \`${tool.id}\` that would break one of these policies`}.`);
   if (tools.approvalByInstruction.length) supervisor.push("tools.requireApproval");
   const paths = p.tools?.paths;
   if (paths?.workspaceOnly) lines.push("- Read and write files only inside your workspace.");

@@ -1,3 +1,4 @@
+import { gatewayModel } from "../../src/emit/correlation.js";
 import type { Brain, Model, Route } from "../../src/link/model.js";
 import type { EnvRenderer, EnvSecretRef } from "./env.js";
 
@@ -15,36 +16,48 @@ const API: Record<string, { api: string; baseUrl?: string }> = {
   "openai-compatible": { api: "openai-completions" },
 };
 
-/** The full OpenClaw model ref (`provider/model`) of a brain model: via the gateway, or direct. */
-export function modelRef(brain: Brain, model: Model): string {
-  return brain.gateway ? `${GATEWAY_PROVIDER}/${model.id}` : `${model.provider.id}/${model.name}`;
+/** The full OpenClaw model ref (`provider/model`) of a brain model called directly. */
+export function modelRef(model: Model): string {
+  return `${model.provider.id}/${model.name}`;
 }
 
-/** `{primary, fallbacks}` of a route (an explicit, possibly empty, fallback list opts in to failover). */
+/**
+ * `{primary, fallbacks}` of a route. Direct: the chain's models in order (an explicit, possibly empty,
+ * fallback list opts in to OpenClaw's failover). Via the gateway: its model group for the route
+ * (`<brain>-<tier>` or `<brain>-task-<task>`, src/emit/correlation.ts), with no fallbacks: the gateway
+ * falls back inside the group.
+ */
 export function routeModel(brain: Brain, route: Route): { primary: string; fallbacks: string[] } {
-  const [primary, ...fallbacks] = route.chain.map((m) => modelRef(brain, m));
+  if (brain.gateway) return { primary: `${GATEWAY_PROVIDER}/${gatewayModel(brain.name, route)}`, fallbacks: [] };
+  const [primary, ...fallbacks] = route.chain.map(modelRef);
   return { primary, fallbacks };
 }
 
-/** Every model some route of the brain can use, by brain id, sorted. */
-export function routedModels(brain: Brain): Model[] {
-  const seen = new Map<string, Model>();
-  for (const route of [brain.defaultRoute, ...Object.values(brain.tasks)]) for (const m of route.chain) seen.set(m.id, m);
-  return [...seen.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** The gateway's model groups that some route of the brain uses, by group name, sorted. */
+export function gatewayGroups(brain: Brain): [string, Model[]][] {
+  const groups = new Map<string, Model[]>();
+  for (const route of [brain.defaultRoute, ...Object.values(brain.tasks)]) groups.set(gatewayModel(brain.name, route), route.chain);
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** One `models.providers.*.models[]` row (OpenClaw 2026.9; costs USD per million tokens, windows in tokens). */
-function catalogRow(model: Model, id: string) {
-  const input = ["text", ...(model.capabilities.includes("vision") ? ["image"] : []), ...(model.capabilities.includes("audio") ? ["audio"] : [])];
-  const c = model.costPerMTokUsd;
+/**
+ * One `models.providers.*.models[]` row (OpenClaw 2026.9; costs USD per million tokens, windows in
+ * tokens) for a model, or for a gateway model group served by `models` in order: what every model of the
+ * group can do (shared capabilities, smallest windows), priced as its primary.
+ */
+function catalogRow(id: string, name: string, models: Model[]) {
+  const every = (capability: string) => models.every((m) => m.capabilities.includes(capability));
+  const input = ["text", ...(every("vision") ? ["image"] : []), ...(every("audio") ? ["audio"] : [])];
+  const c = models[0].costPerMTokUsd;
+  const maxTokens = models.map((m) => m.maxOutputTokens).filter((n): n is number => n !== undefined);
   return {
     id,
-    name: model.id,
-    reasoning: model.capabilities.includes("reasoning"),
+    name,
+    reasoning: every("reasoning"),
     input,
-    cost: c && { input: c.input, output: c.output, cacheRead: c.cacheRead ?? 0, cacheWrite: c.cacheWrite ?? 0 },
-    contextWindow: model.contextWindow,
-    maxTokens: model.maxOutputTokens,
+    cost: { input: c.input, output: c.output, cacheRead: c.cacheRead ?? 0, cacheWrite: c.cacheWrite ?? 0 },
+    contextWindow: Math.min(...models.map((m) => m.contextWindow)),
+    maxTokens: maxTokens.length === models.length ? Math.min(...maxTokens) : undefined,
   };
 }
 
@@ -58,7 +71,7 @@ interface ProviderEntry {
 
 /**
  * `models.providers` of openclaw.json: one OpenAI-compatible provider pointing at brain.yaml `gateway`
- * (exposing each routed model under its brain id, as the litellm target names its model groups), or each
+ * (exposing the model groups the brain routes to, named as the litellm target names them), or each
  * brain provider with its API adapter, base URL, key and models.
  */
 export function providers(brain: Brain, env: EnvRenderer): Record<string, ProviderEntry> {
@@ -68,7 +81,7 @@ export function providers(brain: Brain, env: EnvRenderer): Record<string, Provid
         api: "openai-completions",
         baseUrl: env.text(brain.gateway.baseUrl),
         apiKey: brain.gateway.apiKey === undefined ? undefined : env.secret(brain.gateway.apiKey),
-        models: routedModels(brain).map((m) => catalogRow(m, m.id)),
+        models: gatewayGroups(brain).map(([group, chain]) => catalogRow(group, group, chain)),
       },
     };
   }
@@ -81,7 +94,7 @@ export function providers(brain: Brain, env: EnvRenderer): Record<string, Provid
       baseUrl: baseUrl === undefined ? undefined : env.text(baseUrl),
       apiKey: p.apiKey === undefined ? undefined : env.secret(p.apiKey),
       headers: p.headers && Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k, env.secret(v)])),
-      models: models.map((m) => catalogRow(m, m.name)),
+      models: models.map((m) => catalogRow(m.name, m.id, [m])),
     };
   }
   return out;

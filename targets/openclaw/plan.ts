@@ -23,7 +23,7 @@ export interface AgentPlan {
   memory: MemoryFile[];
   /** Job timeout from `loop.maxDuration`, seconds. */
   timeoutSeconds?: number;
-  /** Other things of this agent that OpenClaw cannot express, one sentence each (BRN509). */
+  /** Other things of this agent that OpenClaw cannot express, each saying what brainc did and what to use instead (BRN509). */
   notes: string[];
 }
 
@@ -47,10 +47,10 @@ export function plan(brain: Brain, options: OpenClawOptions): Plan {
     const memory = memoryFiles(agent, workspaceRoot);
     const tools = agentTools(agent, brain.tools, memory.some((m) => m.writable));
     const notes: string[] = [];
-    for (const t of tools.unavailable) notes.push(`tool "${t.id}" has no OpenClaw implementation (implementation.builtin.openclaw), so the agent does not get it`);
-    if (agent.policy.tools?.paths?.workspaceOnly && memory.some((m) => m.namespace.scope === "shared")) notes.push(`the shared memory files under ${workspaceRoot}/shared/ lie outside the workspace that tools.fs.workspaceOnly confines the agent to`);
-    if (agent.heartbeat && agent.heartbeat.route.chain.length > 1) notes.push(`the heartbeat runs on its primary model only (OpenClaw's heartbeat.model has no fallbacks)`);
-    if (agent.identity?.avatar && !/^https:\/\//.test(agent.identity.avatar)) notes.push(`identity.avatar "${agent.identity.avatar}" is a file of the brain; copy it into the workspace and set the avatar with \`openclaw agents set-identity\``);
+    for (const t of tools.unavailable) notes.push(`tool "${t.id}" has no OpenClaw implementation (implementation.builtin.openclaw), so the agent does not get it; run it with the supervisor or n8n target`);
+    if (agent.policy.tools?.paths?.workspaceOnly && memory.some((m) => m.namespace.scope === "shared")) notes.push(`the shared memory files under ${workspaceRoot}/shared/ lie outside the workspace that tools.fs.workspaceOnly confines the agent to; enforce the path rules with the supervisor target instead, or keep the agent's shared memory in its workspace`);
+    if (!brain.gateway && agent.heartbeat && agent.heartbeat.route.chain.length > 1) notes.push(`the heartbeat runs on its primary model only (OpenClaw's heartbeat.model has no fallbacks); route it through the litellm gateway (brain.yaml gateway) to keep the fallbacks`);
+    if (agent.identity?.avatar && !/^https:\/\//.test(agent.identity.avatar)) notes.push(`identity.avatar "${agent.identity.avatar}" is a file of the brain, which brainc does not copy; copy it into the workspace and set it with \`openclaw agents set-identity\``);
     const maxDuration = agent.policy.loop?.maxDuration;
     return {
       agent,

@@ -1,5 +1,6 @@
 import { envNames } from "../../src/emit/env-refs.js";
 import type { CronDeclaration } from "./cron.js";
+import { routeModel } from "./models.js";
 import type { Plan } from "./plan.js";
 
 /** Quotes a word for a POSIX shell when it needs it. */
@@ -12,7 +13,7 @@ const sh = (word: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'$
 export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
   const { brain } = plan;
   const root = plan.workspaceRoot;
-  const env = envNames({ gateway: brain.gateway, providers: brain.providers, mcp: brain.mcpServers, tools: plan.agents.flatMap((a) => a.agent.tools.map((t) => t.implementation)), root: brain.targetOptions.openclaw?.workspaceRoot });
+  const env = envNames({ gateway: brain.gateway, providers: brain.gateway ? undefined : brain.providers, mcp: brain.mcpServers, tools: plan.agents.flatMap((a) => a.agent.tools.map((t) => t.implementation)), root: brain.targetOptions.openclaw?.workspaceRoot });
   const allow = plan.agents.flatMap((a) => a.tools.execAllowlist.map((bin) => `openclaw approvals allowlist add --agent ${a.agent.id} ${sh(bin)}`));
   const lines = [
     `# ${brain.name} for OpenClaw 2026.9`,
@@ -53,7 +54,7 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     "",
     "| agent | model | skills | cron jobs |",
     "| --- | --- | --- | --- |",
-    ...plan.agents.map((a) => `| \`${a.agent.id}\` | \`${a.agent.route.chain[0].id}\` | ${a.tools.skills.map((s) => `\`${s}\``).join(", ") || "—"} | ${jobs.filter((j) => j.agent === a.agent.id).length} |`),
+    ...plan.agents.map((a) => `| \`${a.agent.id}\` | \`${routeModel(brain, a.agent.route).primary}\` | ${a.tools.skills.map((s) => `\`${s}\``).join(", ") || "—"} | ${jobs.filter((j) => j.agent === a.agent.id).length} |`),
     "",
     "## What OpenClaw does not enforce",
     "",

@@ -44,11 +44,11 @@ function constraints(s: Schema): string[] {
 }
 
 /** Markdown bullets of the top-level properties of an object schema. */
-function propertyLines(schema: Schema): string[] {
+function propertyLines(schema: Schema, showRequired = true): string[] {
   const props = (schema.properties ?? {}) as Record<string, Schema>;
   const required = new Set((schema.required as string[] | undefined) ?? []);
   return Object.entries(props).map(([name, s]) => {
-    const facts = [typeLabel(s), required.has(name) ? "required" : "optional", ...constraints(s)].join(", ");
+    const facts = [typeLabel(s), ...(showRequired ? [required.has(name) ? "required" : "optional"] : []), ...constraints(s)].join(", ");
     return `- \`${name}\` (${facts})${typeof s.description === "string" ? `: ${s.description}` : ""}`;
   });
 }
@@ -84,7 +84,7 @@ export function buildSkill(tool: Tool): string {
     lines.push("--data-binary @- <<'JSON'");
     body = `${JSON.stringify(http.body, null, 2)}\nJSON\n`;
   }
-  const output = tool.output && typeof tool.output === "object" && (tool.output as Schema).properties ? propertyLines(tool.output as Schema) : [];
+  const output = tool.output && typeof tool.output === "object" && (tool.output as Schema).properties ? propertyLines(tool.output as Schema, false) : [];
   const approval = tool.approval === "always" ? ["", "Ask a human and wait for approval before every call."] : [];
   return [
     "---",
@@ -106,7 +106,7 @@ export function buildSkill(tool: Tool): string {
     "",
     "## How to call it",
     "",
-    "Run this command with the `exec` tool. Replace each `{{name}}` with the argument's value (JSON-escaped inside the body; curl URL-encodes query values); leave out query parameters of optional arguments you do not pass. Environment variables are expanded by the shell: never print them.",
+    "Run this command with the `exec` tool. Replace each `{{name}}` with the argument's value: URL-encoded in the URL, as is in `--url-query` values (curl encodes them), JSON-escaped in the body; inside single quotes write `'` as `'\\''`. Leave out the `--url-query` lines of optional arguments you do not pass. The shell expands the environment variables: never print them.",
     "",
     "```sh",
     lines.join(" \\\n  "),

@@ -38,8 +38,8 @@ export interface AgentTools {
   execAllowlist: string[];
   /** Contracts with no OpenClaw implementation (builtin without an `openclaw` name). */
   unavailable: Tool[];
-  /** Tools that need a human's approval but that OpenClaw cannot gate (only exec has approvals). */
-  approvalByInstruction: Tool[];
+  /** Tools that need a human's approval (always, or on-risk: when a call trips a guard) but that OpenClaw cannot gate (only exec has approvals). */
+  approvalByInstruction: { tool: Tool; always: boolean }[];
 }
 
 const ASK_ORDER = ["off", "on-miss", "always"] as const;
@@ -60,7 +60,7 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
   const allow = new Set<string>();
   const skills: string[] = [];
   const unavailable: Tool[] = [];
-  const approvalByInstruction: Tool[] = [];
+  const approvalByInstruction: AgentTools["approvalByInstruction"] = [];
   const allowlist = new Set<string>();
   let ask: ExecSettings["ask"] = "off";
   let execTool: Tool | undefined;
@@ -86,7 +86,7 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
       execTool = tool;
       needsExec = true;
       raiseAsk(askFor(agent, tool));
-    } else if (askFor(agent, tool) !== "off") approvalByInstruction.push(tool);
+    } else if (askFor(agent, tool) !== "off") approvalByInstruction.push({ tool, always: askFor(agent, tool) === "always" });
   }
   if (needsExec) allow.add("exec");
   if (agent.memory.length) allow.add("read");

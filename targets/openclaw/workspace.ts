@@ -9,7 +9,7 @@ const text = (lines: string[]) => `${lines.join("\n").replace(/\n{3,}/g, "\n\n")
 function memorySection(p: AgentPlan): string[] {
   if (!p.memory.length) return [];
   const lines = [
-    "## Memory",
+    "## Memory files",
     "",
     "Structured memory lives in JSON Lines files: one JSON object (one record) per line. Read a file with `read` before you rely on it.",
     "",
@@ -23,7 +23,7 @@ function memorySection(p: AgentPlan): string[] {
     else facts.push("append each record as a new line");
     if (ns.retention?.maxRecords !== undefined) facts.push(`keep at most ${ns.retention.maxRecords} records (drop the oldest)`);
     if (ns.retention?.ttl !== undefined) facts.push(`drop records older than ${ns.retention.ttl}`);
-    lines.push(`### \`${ns.id}\``, "", `${ns.description ?? ""}`.trim(), "", `- File: \`${m.path}\``, ...facts.map((f) => `- ${f[0].toUpperCase()}${f.slice(1)}.`), "", "Record schema (JSON Schema):", "", "```json", JSON.stringify(ns.record, null, 2), "```", "");
+    lines.push(`### \`${ns.id}\``, "", `${ns.description ?? ""}`.trim(), "", `- File: \`${m.path}\``, ...facts.map((f) => `- ${f[0].toUpperCase()}${f.slice(1)}.`), `- Record schema (JSON Schema): \`${JSON.stringify(ns.record)}\``, "");
   }
   return lines;
 }

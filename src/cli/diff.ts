@@ -1,0 +1,59 @@
+import { resolve } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import { brainAtRef, GitError } from "../diff/git.js";
+import { formatDiff, type DiffFormat } from "../diff/format.js";
+import { diffBuilds, type BuildSnapshot } from "../diff/semantic.js";
+import { buildInMemory } from "../emit/build.js";
+import { printDiagnostics, type Io } from "./report.js";
+
+export interface DiffOptions {
+  brain: string;
+  /** The git ref to compare with; default "HEAD". */
+  against: string;
+  target: string[];
+  env?: string;
+  format: DiffFormat;
+  detailedExitcode?: boolean;
+}
+
+/** Exit codes of `brainc diff --detailed-exitcode` (Terraform's): 0 no change, 1 error, 2 changes. */
+export const DIFF_EXIT = { same: 0, error: 1, changed: 2 } as const;
+
+/**
+ * `brainc diff`: builds the brain as it is at `--against` (read from git objects into a temporary folder)
+ * and as it is in the work tree, and prints the semantic difference ({@link diffBuilds}) on stdout.
+ * Exit 0 (with --detailed-exitcode: 0 no change, 2 changes); 1 on errors: not a git repository, a ref that
+ * names no commit (BRN901), or a side that does not build (its diagnostics are printed, those of the
+ * ref's side with `<ref>:<path>` file names).
+ */
+export async function diffCommand(options: DiffOptions, io: Io): Promise<number> {
+  const root = resolve(io.cwd, options.brain);
+  let base;
+  try {
+    base = brainAtRef(root, options.against);
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+    printDiagnostics(io, [diagnostic("BRN901", `cannot read the brain at ${JSON.stringify(options.against)}: ${e.message}`, { hint: "run brainc diff inside a git work tree and give --against a branch, tag or commit" })], { format: "text" });
+    return DIFF_EXIT.error;
+  }
+  try {
+    const selection = { target: options.target, env: options.env };
+    const empty: BuildSnapshot = { brains: {}, outputs: [] };
+    const before = base.root ? await buildInMemory(base.root, selection, io.cwd) : { ...empty, diagnostics: [] as Diagnostic[] };
+    const after = await buildInMemory(root, selection, io.cwd);
+    if (hasErrors(before.diagnostics)) {
+      const shown = before.diagnostics.map((d) => (d.file ? { ...d, file: `${options.against}:${base.repoPath ? `${base.repoPath}/` : ""}${d.file}` } : d));
+      printDiagnostics(io, shown, { format: "text" });
+      io.stderr(`brainc diff: the brain at ${options.against} does not build\n`);
+    }
+    if (hasErrors(after.diagnostics)) printDiagnostics(io, after.diagnostics, { format: "text", brainRoot: root });
+    if (hasErrors(before.diagnostics) || hasErrors(after.diagnostics)) return DIFF_EXIT.error;
+    const diff = diffBuilds(before, after);
+    io.stdout(formatDiff(diff, options.format, { before: options.against, after: "working tree" }));
+    return options.detailedExitcode && diff.changed ? DIFF_EXIT.changed : DIFF_EXIT.same;
+  } finally {
+    base.cleanup();
+  }
+}

@@ -1,0 +1,28 @@
+import { diagnostic } from "../diagnostics/codes.js";
+import { Renderer } from "../render/render.js";
+import { compileForCli, knownHint } from "./explain.js";
+import { EXIT, printDiagnostics, type Io } from "./report.js";
+
+export interface RenderOptions {
+  brain: string;
+  agent: string;
+  env?: string;
+}
+
+/**
+ * `brainc render <prompt> --agent <id>`: prints the prompt template `prompts/<prompt>.md` rendered for
+ * the agent (in the environment `--env`), exactly as the targets receive it. Unknown prompt: BRN201;
+ * unknown agent: BRN212; template problems: their BRN2xx codes; all exit 1.
+ */
+export async function renderCommand(prompt: string, options: RenderOptions, io: Io): Promise<number> {
+  const { brain, code } = await compileForCli(io, options.brain, options.env);
+  if (!brain) return code;
+  const template = brain.prompts[prompt.replace(/\.md$/, "").replace(/^prompts\//, "")];
+  if (!template) return printDiagnostics(io, [diagnostic("BRN201", `no prompt ${JSON.stringify(prompt)} (prompts/${prompt}.md)`, { hint: knownHint(prompt, Object.keys(brain.prompts), "prompts") })], { format: "text" });
+  const agent = brain.agents[options.agent];
+  if (!agent) return printDiagnostics(io, [diagnostic("BRN212", `no agent ${JSON.stringify(options.agent)} (agents/${options.agent}.yaml)`, { hint: knownHint(options.agent, Object.keys(brain.agents), "agents") })], { format: "text" });
+  const rendered = new Renderer(brain).render(agent, template);
+  if (rendered.text === undefined) return printDiagnostics(io, rendered.diagnostics, { format: "text" });
+  io.stdout(rendered.text);
+  return EXIT.ok;
+}

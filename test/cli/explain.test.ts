@@ -1,0 +1,90 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AgentExplanation, RouteExplanation } from "../../src/explain/explain.js";
+import { fixtureBrain, repoRoot, runCli } from "../helpers.js";
+
+const brain = fixtureBrain("workflow-small");
+const echoTarget = join(repoRoot, "test/cli/echo-target.mjs");
+const explain = (...args: string[]) => runCli(["explain", ...args, "--brain", brain], repoRoot);
+
+describe("brainc explain route", () => {
+  it("shows the chain with context windows and prices, the fallback rules and the budgets that apply", async () => {
+    const r = await explain("route", "research");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        "task research",
+        "  tier strong",
+        "chain:",
+        "  1. claude-sonnet-4-6 (anthropic/claude-sonnet-4-6, primary): context 200000 tokens, max output 64000 tokens; $3 input / $15 output per MTok",
+        "  2. gpt-5-mini (openai/gpt-5-mini, fallback): context 400000 tokens, max output 128000 tokens; $0.25 input / $2 output per MTok",
+        "fallback: on rate_limit, timeout; 1 retry per model",
+        "budgets:",
+        "  task research: $4 a day",
+        "  agent helper (its own turns): no budget of its own",
+        "  global: $10 a day, $200 a month",
+        "  when a budget is exceeded: block",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("explains routing.yaml default, per environment, as JSON", async () => {
+    const r = await explain("route", "default", "--env", "prod", "--format", "json");
+    const json = JSON.parse(r.stdout) as RouteExplanation;
+    expect(json.task).toBe("default");
+    expect(json.chain.map((m) => m.id)).toEqual(["gpt-5-mini", "claude-sonnet-4-6"]);
+    expect(json.budgets.global).toEqual({ dailyUsd: 20, monthlyUsd: 200 }); // the prod overlay
+  });
+
+  it("rejects an undeclared task class with a did-you-mean", async () => {
+    const r = await explain("route", "reserch");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error BRN210: task class "reserch" is not declared in routing.yaml\n  hint: did you mean "research"?');
+  });
+});
+
+describe("brainc explain agent", () => {
+  it("shows each effective policy value with the files that set it, and what each target cannot express", async () => {
+    const r = await explain("agent", "helper", "-t", echoTarget);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("effective policy (merged from baseline, careful):\n");
+    expect(r.stdout).toContain("  loop.maxSteps = 10    ← policies/careful.yaml\n");
+    expect(r.stdout).toContain("  loop.maxToolCalls = 40    ← policies/baseline.yaml\n");
+    expect(r.stdout).toContain("  tools.requireApproval = [web-fetch]    ← policies/careful.yaml\n");
+    expect(r.stdout).toContain("heartbeat: every 1h, task heartbeat_check → gpt-5-mini → claude-sonnet-4-6\n");
+    expect(r.stdout).toContain('what the targets cannot express:\n  echo: agent "helper": echo cannot express heartbeats; enforce them with the supervisor target\n');
+
+    const json = JSON.parse((await explain("agent", "a", "-t", echoTarget, "--format", "json")).stdout) as AgentExplanation;
+    expect(json.tools).toEqual([{ id: "web-fetch", risk: ["network", "read"], approval: "never" }]);
+    expect(json.policy.find((p) => p.path === "loop.maxSteps")).toEqual({ path: "loop.maxSteps", value: 20, setBy: ["policies/baseline.yaml"] });
+    expect(json.targetLimits).toEqual([]); // the echo target reports nothing about agent a
+  });
+
+  it("rejects an unknown agent", async () => {
+    const r = await explain("agent", "helpr");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error BRN212: no agent "helpr" (agents/helpr.yaml)\n  hint: did you mean "helper"?');
+  });
+});
+
+describe("brainc render", () => {
+  const render = (...args: string[]) => runCli(["render", ...args, "--brain", brain], repoRoot);
+
+  it("prints a prompt rendered for an agent, per environment", async () => {
+    expect((await render("helper", "--agent", "helper")).stdout).toBe("You are Helper of workflow-small (default). Read at most 3 pages.\nStop after 10 steps.\n");
+    expect((await render("helper", "--agent", "helper", "--env", "prod")).stdout).toContain("(prod)");
+    // A prompt rendered for another agent than the one that uses it.
+    expect((await render("a", "--agent", "helper")).stdout).toBe("You are Helper. Researches a topic.\nStop after 10 steps.\n");
+  });
+
+  it("rejects unknown prompts and agents, and a missing --agent", async () => {
+    const noPrompt = await render("hepler", "--agent", "helper");
+    expect(noPrompt.code).toBe(1);
+    expect(noPrompt.stdout).toContain('error BRN201: no prompt "hepler"');
+    const noAgent = await render("a", "--agent", "nobody");
+    expect(noAgent.code).toBe(1);
+    expect(noAgent.stdout).toContain("error BRN212");
+    expect((await render("a")).code).toBe(2);
+  });
+});

@@ -1,0 +1,148 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ChatError, Supervisor } from "../../src/runtime/index.js";
+import type { LlmCall } from "../../src/runtime/events.js";
+import { startFakeServer, type FakeServer } from "./fake-server.js";
+import { testBundle, tempDir } from "./helpers.js";
+
+let server: FakeServer;
+let temp: ReturnType<typeof tempDir>;
+beforeAll(async () => {
+  server = await startFakeServer();
+});
+afterAll(() => server.close());
+afterEach(() => temp?.cleanup());
+
+async function open(bundle = testBundle(), extra: Partial<Parameters<typeof Supervisor.open>[0]> = {}) {
+  temp = tempDir();
+  server.requests.length = 0;
+  return Supervisor.open({ bundle, store: temp.dir, env: { LITELLM_BASE_URL: server.url, LITELLM_API_KEY: "sk-test", FAKE_BASE_URL: server.url }, requestTimeoutMs: 10_000, ...extra });
+}
+
+const calls = (sup: Supervisor, job: string) => sup.store.jobEvents(job).filter((e): e is LlmCall => e.type === "llm.call");
+
+describe("job.chat fallback", () => {
+  it("retries the primary on 429 with backoff, then answers", async () => {
+    const sup = await open();
+    const job = await sup.startJob({ agent: "worker" });
+    server.script("m-mid", [{ status: 429 }]);
+    const r = await job.chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(r).toMatchObject({ model: "m-mid", attempts: 2, fallback: false, fallbackReason: "rate_limit" });
+    expect(calls(sup, job.id).map((c) => [c.model, c.attempt, c.ok, c.errorKind ?? null, c.fallbackReason ?? null])).toEqual([
+      ["m-mid", 1, false, "rate_limit", null],
+      ["m-mid", 2, true, null, "rate_limit"],
+    ]);
+    await sup.close();
+  });
+
+  it("moves to the next model after retriesPerModel failures (500)", async () => {
+    const sup = await open();
+    const job = await sup.startJob({ agent: "worker" });
+    server.script("m-mid", [{ status: 500 }, { status: 502 }]);
+    const r = await job.chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(r).toMatchObject({ model: "m-small", attempts: 3, fallback: true, fallbackReason: "server_error" });
+    expect(server.requests.map((q) => q.body.model)).toEqual(["m-mid", "m-mid", "m-small"]);
+    await sup.close();
+  });
+
+  it("falls back on timeouts", async () => {
+    const sup = await open(testBundle(), { requestTimeoutMs: 1000 });
+    const job = await sup.startJob({ agent: "worker" });
+    server.script("m-mid", [{ delayMs: 4000 }, { delayMs: 4000 }]);
+    const r = await job.chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(r.model).toBe("m-small");
+    expect(calls(sup, job.id).map((c) => c.errorKind ?? "ok")).toEqual(["timeout", "timeout", "ok"]);
+    await sup.close();
+  });
+
+  it("honours retriesPerModel: 0 and fails with ChatError when the chain is exhausted", async () => {
+    const sup = await open(testBundle({ retries: 0 }));
+    const job = await sup.startJob({ agent: "worker" });
+    server.script("m-mid", [{ status: 503 }]);
+    server.script("m-small", [{ status: 429 }]);
+    const err = await job.chat({ messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(ChatError);
+    expect(err).toMatchObject({ kind: "rate_limit", attempts: 2 });
+    expect(server.requests.map((q) => q.body.model)).toEqual(["m-mid", "m-small"]);
+    await sup.close();
+  });
+
+  it("does not fall back on error classes outside fallback.on", async () => {
+    const sup = await open(testBundle({ fallbackOn: ["rate_limit"] }));
+    const job = await sup.startJob({ agent: "worker" });
+    server.script("m-mid", [{ status: 500 }]);
+    await expect(job.chat({ messages: [{ role: "user", content: "hi" }] })).rejects.toMatchObject({ kind: "server_error", attempts: 1 });
+    server.script("m-mid", [{ status: 401 }]);
+    await expect(job.chat({ messages: [{ role: "user", content: "hi" }] })).rejects.toMatchObject({ kind: "auth" });
+    await sup.close();
+  });
+
+  it("escalates context-window errors to a model with a larger window, skipping smaller ones", async () => {
+    const sup = await open();
+    const job = await sup.startJob({ agent: "worker", task: "long" });
+    server.script("m-small", [{ status: 400, error: { error: { message: "This model's maximum context length is 8000 tokens", code: "context_length_exceeded" } } }]);
+    const r = await job.chat({ messages: [{ role: "user", content: "x".repeat(100) }] });
+    expect(r).toMatchObject({ model: "m-large", fallback: true, fallbackReason: "context_window", attempts: 2 });
+    expect(server.requests.map((q) => q.body.model)).toEqual(["m-small", "m-large"]);
+    await sup.close();
+  });
+
+  it("escalates outside the chain when no chain model has a larger window", async () => {
+    const sup = await open();
+    const job = await sup.startJob({ agent: "worker" });
+    server.script("m-mid", [{ status: 400, error: { error: { message: "prompt is too long: 9000 tokens > 8000 maximum" } } }]);
+    const r = await job.chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(r.model).toBe("m-large");
+    await sup.close();
+  });
+
+  it("carries the job id on every request and records tokens, cost and latency", async () => {
+    const sup = await open();
+    const job = await sup.startJob({ agent: "worker", jobId: "job-corr-1" });
+    server.script("m-mid", [{ status: 429 }, { usage: { prompt_tokens: 1000, completion_tokens: 500 } }]);
+    await job.chat({ messages: [{ role: "user", content: "hi" }], temperature: 0, metadata: { mine: 1 } });
+    for (const q of server.requests) {
+      expect(q.headers["x-job-id"]).toBe("job-corr-1");
+      expect(q.headers.authorization).toBe("Bearer sk-test");
+      expect(q.body.litellm_session_id).toBe("job-corr-1");
+      expect(q.body.metadata.tags).toEqual(["job:job-corr-1", "task:work", "agent:worker"]);
+      expect(q.body.metadata.mine).toBe(1);
+      expect(q.body.temperature).toBe(0);
+    }
+    const ok = calls(sup, job.id).find((c) => c.ok)!;
+    expect(ok).toMatchObject({ inputTokens: 1000, outputTokens: 500, endpoint: "gateway", tier: "mid" });
+    expect(ok.costUsd).toBeCloseTo((1000 * 2 + 500 * 4) / 1e6, 12);
+    expect(ok.latencyMs).toBeGreaterThanOrEqual(0);
+    await sup.close();
+  });
+
+  it("uses the bundle's correlation contract and gatewayModel, and reads the gateway's response headers", async () => {
+    const bundle = testBundle();
+    bundle.correlation = { version: 1, sessionField: "session_x", tagsField: "metadata.labels", spendLogsMetadataField: "metadata.spend", tagPrefixes: { job: "brainc-job:" } };
+    bundle.agents.worker.routes.work = { ...bundle.agents.worker.routes.work, gatewayModel: "brain-mid" };
+    const sup = await open(bundle);
+    const job = await sup.startJob({ agent: "worker", jobId: "j2" });
+    server.script("brain-mid", [{ model: "openai/m-small-name", headers: { "x-litellm-model-id": "brain-mid.m-small", "x-litellm-attempted-fallbacks": "1" } }, { model: "m-mid-name" }, { model: "unknown-model", headers: { "x-litellm-response-cost": "0.5" } }]);
+    const r = await job.chat({ messages: [{ role: "user", content: "hi" }] });
+    const q = server.requests[0];
+    expect(q.headers["x-job-id"]).toBe("j2");
+    expect(q.body).toMatchObject({ model: "brain-mid", session_x: "j2", metadata: { labels: ["brainc-job:j2", "task:work", "agent:worker"], spend: { job_id: "j2", agent: "worker", task: "work", step: 1, run: 1 } } });
+    expect(r).toMatchObject({ model: "brain-mid", fallback: true, fallbackReason: "gateway_fallback" });
+    expect(calls(sup, job.id)[0]).toMatchObject({ model: "brain-mid", servedModel: "m-small", fallback: true });
+    expect(r.costUsd).toBeCloseTo((100 * 1 + 20 * 2) / 1e6, 12);
+    const r2 = await job.chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(r2).toMatchObject({ fallback: false });
+    expect(r2.costUsd).toBeCloseTo((100 * 2 + 20 * 4) / 1e6, 12);
+    expect((await job.chat({ messages: [{ role: "user", content: "hi" }] })).costUsd).toBe(0.5);
+    await sup.close();
+  });
+
+  it("calls providers directly without LiteLLM body fields in direct mode", async () => {
+    const sup = await open(testBundle(), { endpoint: "direct", env: { FAKE_BASE_URL: server.url, FAKE_KEY: "k-direct" } });
+    const job = await sup.startJob({ agent: "worker", jobId: "j3" });
+    await job.chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(server.requests[0].body.model).toBe("m-mid-name");
+    expect(server.requests[0].body.litellm_session_id).toBeUndefined();
+    expect(server.requests[0].headers).toMatchObject({ "x-job-id": "j3", authorization: "Bearer k-direct" });
+    await sup.close();
+  });
+});

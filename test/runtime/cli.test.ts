@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobStoppedError, Supervisor } from "../../src/runtime/index.js";
+import { runCli } from "../helpers.js";
+import { startFakeServer, type FakeServer } from "./fake-server.js";
+import { testBundle, tempDir } from "./helpers.js";
+
+let server: FakeServer;
+const temp = tempDir();
+const store = join(temp.dir, "runs");
+
+beforeAll(async () => {
+  server = await startFakeServer();
+  const sup = await Supervisor.open({ bundle: testBundle({ policy: { loop: { maxSteps: 3 }, tools: { paths: { deny: ["/etc/shadow"] } } } }), store, env: { LITELLM_BASE_URL: server.url } });
+  const a = await sup.startJob({ agent: "worker", jobId: "job-a" });
+  server.script("m-mid", [{ status: 429 }, { status: 429 }]);
+  await a.chat({ messages: [{ role: "user", content: "one" }] });
+  await a.guardTool("read", { path: "/etc/shadow" });
+  await a.guardTool("lookup", { sku: "SKU-1" });
+  await a.recordTool({ tool: "lookup", error: "HTTP 503", latencyMs: 7 });
+  await a.checkpoint({ n: 1 });
+  await a.chat({ messages: [{ role: "user", content: "two" }] });
+  await a.chat({ messages: [{ role: "user", content: "three" }] });
+  await a.chat({ messages: [{ role: "user", content: "four" }] }).catch((e) => expect(e).toBeInstanceOf(JobStoppedError));
+  const b = await sup.startJob({ agent: "other", jobId: "job-b" });
+  await b.chat({ messages: [{ role: "user", content: "ping" }] });
+  await b.end("succeeded");
+  await sup.close();
+});
+afterAll(async () => {
+  await server.close();
+  temp.cleanup();
+});
+
+describe("brainc runs", () => {
+  it("list", async () => {
+    const json = await runCli(["runs", "list", "--store", store, "--format", "json"], temp.dir);
+    expect(json.code).toBe(0);
+    const jobs = JSON.parse(json.stdout);
+    expect(jobs.map((j: { job: string; status: string }) => [j.job, j.status])).toEqual([
+      ["job-b", "succeeded"],
+      ["job-a", "stopped"],
+    ]);
+    expect(jobs[1]).toMatchObject({ stop: { kind: "max_steps" }, totals: { steps: 3, llmCalls: 5, toolCalls: 1, fallbacks: 1, checkpoints: 1 } });
+    const text = await runCli(["runs", "list", "--store", store, "--agent", "worker"], temp.dir);
+    expect(text.stdout).toMatch(/job-a {2}worker\/work {2}stopped \(max_steps: maxSteps reached: 3 of 3\)/);
+    expect(text.stdout).not.toContain("job-b");
+  });
+
+  it("show: the timeline with fallbacks, guard decisions, tool calls, checkpoints, stop reason and totals", async () => {
+    const text = await runCli(["runs", "show", "job-a", "--store", store], temp.dir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("llm m-mid  attempt 1  FAILED rate_limit HTTP 429");
+    expect(text.stdout).toMatch(/step 1 {2}llm m-small {2}attempt 3 {2}fallback \(after rate_limit\) {2}100→20 tokens {2}0\.000140 USD/);
+    expect(text.stdout).toContain("guard read: deny [tools.paths.deny]");
+    expect(text.stdout).toContain("guard lookup: allow");
+    expect(text.stdout).toContain("tool call 1 lookup: FAILED HTTP 503  7ms");
+    expect(text.stdout).toContain("checkpoint after step 1, tool call 1");
+    expect(text.stdout).toContain("job ended: stopped (max_steps");
+    expect(text.stdout).toMatch(/totals: steps 3 {2}llm calls 5 \(fallbacks 1\) {2}tool calls 1/);
+    const json = JSON.parse((await runCli(["runs", "show", "job-a", "--store", store, "--format", "json"], temp.dir)).stdout);
+    expect(json.events.map((e: { type: string }) => e.type)).toContain("checkpoint");
+    const missing = await runCli(["runs", "show", "nope", "--store", store], temp.dir);
+    expect(missing).toMatchObject({ code: 1, stdout: "" });
+    expect(missing.stderr).toContain("no job nope");
+  });
+
+  it("stats by model, task and agent", async () => {
+    const byModel = JSON.parse((await runCli(["runs", "stats", "--by", "model", "--since", "24h", "--store", store, "--format", "json"], temp.dir)).stdout);
+    const mid = byModel.groups.find((g: { key: string }) => g.key === "m-mid");
+    expect(mid).toMatchObject({ llmCalls: 4, errors: { infrastructure: 2, agent: 0, tool: 0 }, fallbackRate: 0 });
+    const small = byModel.groups.find((g: { key: string }) => g.key === "m-small");
+    expect(small).toMatchObject({ llmCalls: 1, fallbackRate: 1 });
+    expect(small.p50LatencyMs).toBeTypeOf("number");
+    const byAgent = JSON.parse((await runCli(["runs", "stats", "--by", "agent", "--store", store, "--format", "json"], temp.dir)).stdout);
+    expect(byAgent.groups.find((g: { key: string }) => g.key === "worker").errors).toEqual({ agent: 2, tool: 1, infrastructure: 2 });
+    const text = await runCli(["runs", "stats", "--by", "task", "--store", store], temp.dir);
+    expect(text.stdout.split("\n")[0]).toMatch(/^task\s+llm calls\s+tool calls/);
+    const future = JSON.parse((await runCli(["runs", "stats", "--since", "2999-01-01", "--store", store, "--format", "json"], temp.dir)).stdout);
+    expect(future.groups).toEqual([]);
+    expect((await runCli(["runs", "stats", "--since", "yesterday", "--store", store], temp.dir)).code).toBe(2);
+  });
+
+  it("metrics in the Prometheus text format", async () => {
+    const { code, stdout } = await runCli(["runs", "metrics", "--store", store], temp.dir);
+    expect(code).toBe(0);
+    expect(stdout).toContain("# TYPE brainc_llm_calls_total counter");
+    expect(stdout).toContain('brainc_llm_calls_total{agent="worker",task="work",model="m-mid",status="rate_limit"} 2');
+    expect(stdout).toContain('brainc_guard_decisions_total{agent="worker",tool="read",decision="deny"} 1');
+    expect(stdout).toContain('brainc_llm_latency_seconds_bucket{agent="other",task="ping",model="m-cheap",le="+Inf"} 1');
+    for (const line of stdout.trim().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? [0-9.e+-]+)$/);
+  });
+
+  // The reference parser: the official Python client's (Debian package python3-prometheus-client).
+  const python = "/usr/bin/python3";
+  const hasParser = spawnSync(python, ["-c", "import prometheus_client.parser"]).status === 0;
+  it.skipIf(!hasParser)("metrics parse with prometheus_client's text parser (skipped without python3-prometheus-client)", async () => {
+    const { stdout } = await runCli(["runs", "metrics", "--store", store], temp.dir);
+    const script = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as p\nfor f in p(sys.stdin.read()):\n    print(f.name, f.type, len(f.samples))";
+    const r = spawnSync(python, ["-c", script], { input: stdout, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("brainc_llm_calls counter 4");
+    expect(r.stdout).toContain("brainc_llm_latency_seconds histogram");
+  });
+
+  it("says when there is no store", async () => {
+    const r = await runCli(["runs", "list", "--store", join(temp.dir, "none")], temp.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no run store");
+  });
+});

@@ -1,0 +1,113 @@
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FileLedger, LedgerBusyError, LedgerReader, Supervisor } from "../../src/runtime/index.js";
+import type { NewEvent } from "../../src/runtime/events.js";
+import { startFakeServer, type FakeServer } from "./fake-server.js";
+import { testBundle, tempDir } from "./helpers.js";
+
+let temp: ReturnType<typeof tempDir>;
+afterEach(() => temp?.cleanup());
+
+const ev = (job: string, i: number): NewEvent => ({ type: "checkpoint", t: i, job, agent: "a", task: "t", run: 1, step: i, toolCalls: 0, state: { i } });
+
+describe("FileLedger", () => {
+  it("numbers events gap-free, indexes jobs, and reads one job through the index", async () => {
+    temp = tempDir();
+    const ledger = await FileLedger.open(temp.dir);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => ledger.append([ev(`job-${i % 3}`, i)])));
+    await ledger.close();
+    const reader = new LedgerReader(temp.dir);
+    expect(reader.allEvents().map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const one = reader.jobEvents("job-1");
+    expect(one.map((e) => e.job)).toEqual(Array(10).fill("job-1"));
+    expect(one.map((e) => (e as { step: number }).step)).toEqual([1, 4, 7, 10, 13, 16, 19, 22, 25, 28]);
+    const log = readFileSync(join(temp.dir, "ledger.jsonl"));
+    const index = readFileSync(join(temp.dir, "index.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    expect(index.reduce((sum, e) => sum + e.n, 0)).toBe(log.length);
+    for (const e of index) {
+      const lines = log.subarray(e.o, e.o + e.n).toString("utf8").split("\n").filter(Boolean);
+      expect(lines.map((l) => JSON.parse(l).job)).toEqual(Array(lines.length).fill(e.j));
+    }
+  });
+
+  it("ignores a torn last line when reading and cuts it off when a writer opens", async () => {
+    temp = tempDir();
+    let ledger = await FileLedger.open(temp.dir);
+    await ledger.append([ev("j", 1), ev("j", 2)]);
+    await ledger.close();
+    appendFileSync(join(temp.dir, "ledger.jsonl"), '{"seq":3,"t":3,"job":"j","ty');
+    expect(new LedgerReader(temp.dir).allEvents()).toHaveLength(2);
+    ledger = await FileLedger.open(temp.dir);
+    const [added] = await ledger.append([ev("j", 3)]);
+    expect(added.seq).toBe(3);
+    await ledger.close();
+    const text = readFileSync(join(temp.dir, "ledger.jsonl"), "utf8");
+    expect(text.split("\n").filter(Boolean).map((l) => JSON.parse(l).seq)).toEqual([1, 2, 3]);
+    expect(new LedgerReader(temp.dir).jobEvents("j")).toHaveLength(3);
+  });
+
+  it("repairs a lost or stale index from the log", async () => {
+    temp = tempDir();
+    let ledger = await FileLedger.open(temp.dir);
+    for (let i = 0; i < 5; i++) await ledger.append([ev(i % 2 ? "odd" : "even", i)]);
+    await ledger.close();
+    writeFileSync(join(temp.dir, "index.jsonl"), '{"j":"odd","o":0,"n":99999}\n{"j":"ev');
+    expect(new LedgerReader(temp.dir).jobEvents("odd")).toHaveLength(2);
+    ledger = await FileLedger.open(temp.dir);
+    await ledger.close();
+    expect(new LedgerReader(temp.dir).jobEvents("even")).toHaveLength(3);
+    expect(readFileSync(join(temp.dir, "index.jsonl"), "utf8")).not.toContain("99999");
+  });
+
+  it("lets one live process write a store and takes over a dead writer's lock", async () => {
+    temp = tempDir();
+    const ledger = await FileLedger.open(temp.dir);
+    await expect(FileLedger.open(temp.dir)).rejects.toBeInstanceOf(LedgerBusyError);
+    await ledger.close();
+    writeFileSync(join(temp.dir, "writer.lock"), "2147483646\n");
+    const again = await FileLedger.open(temp.dir);
+    await again.close();
+  });
+});
+
+describe("50 concurrent jobs", () => {
+  let server: FakeServer;
+  beforeAll(async () => {
+    server = await startFakeServer();
+  });
+  afterAll(() => server.close());
+
+  it("keep a consistent ledger", async () => {
+    temp = tempDir();
+    server.respond = (_req, n) => (n % 7 === 0 ? { status: 500 } : { usage: { prompt_tokens: 10, completion_tokens: 5 } });
+    const sup = await Supervisor.open({ bundle: testBundle(), store: temp.dir, env: { LITELLM_BASE_URL: server.url } });
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const job = await sup.startJob({ agent: "worker", jobId: `job-${i}` });
+        for (let s = 0; s < 3; s++) {
+          await job.chat({ messages: [{ role: "user", content: `job ${i} step ${s}` }] });
+          if ((await job.guardTool("lookup", { sku: `SKU-${i}` })).decision === "allow") await job.recordTool({ tool: "lookup", output: { i, s }, latencyMs: 1 });
+          await job.checkpoint({ i, s });
+        }
+        await job.end("succeeded");
+        return job.id;
+      }),
+    );
+    await sup.close();
+    const reader = new LedgerReader(temp.dir);
+    const all = reader.allEvents();
+    expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+    for (const id of ids) {
+      const events = reader.jobEvents(id);
+      expect(events).toEqual(all.filter((e) => e.job === id));
+      expect(events[0].type).toBe("job.started");
+      expect(events[events.length - 1].type).toBe("job.ended");
+      expect(events.filter((e) => e.type === "checkpoint").map((e) => (e as { state: unknown }).state)).toEqual([0, 1, 2].map((s) => ({ i: Number(id.slice(4)), s })));
+      const steps = events.filter((e) => e.type === "llm.call" && e.ok).map((e) => (e as { step: number }).step);
+      expect(steps).toEqual([1, 2, 3]);
+      expect(events.filter((e) => e.type === "tool.call").map((e) => (e as { call: number }).call)).toEqual([1, 2, 3]);
+    }
+    server.respond = undefined;
+  });
+});

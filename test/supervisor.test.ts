@@ -1,0 +1,132 @@
+/**
+ * The supervisor target (targets/supervisor/): `bundle.json` keeps env references as `{"$env": …}`
+ * (never resolved), is canonical JSON (sorted keys, 2-space indent, LF, trailing newline) and carries a
+ * contentHash of itself; `brain.ts` type-checks with `tsc --noEmit` under strict settings.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { canonicalJson, sha256Hex } from "../src/emit/canonical.js";
+import supervisor from "../targets/supervisor/index.js";
+import { emitTarget, exampleBrain, repoRoot, tempCopy } from "./helpers.js";
+
+const minimal = join(repoRoot, "test/fixtures/valid/minimal");
+const bundleOf = async (root: string, env?: string) => {
+  const { files, diagnostics } = await emitTarget(supervisor, root, env);
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const text = files.find((f) => f.path === "bundle.json")!.contents;
+  return { text, bundle: JSON.parse(text), files };
+};
+
+describe("bundle.json", () => {
+  it("keeps env references as {$env} objects, with defaults, and never resolves them", async () => {
+    process.env.OPENAI_API_KEY = "resolved-value-must-not-appear";
+    try {
+      const { text, bundle } = await bundleOf(minimal);
+      expect(bundle.gateway).toEqual({ apiKey: { $env: "GATEWAY_KEY" }, baseUrl: { $env: "GATEWAY_URL", default: "http://127.0.0.1:4000/v1" } });
+      expect(bundle.providers.openai.apiKey).toEqual({ $env: "OPENAI_API_KEY" });
+      expect(bundle.mcpServers.search.headers.Authorization).toEqual({ $env: "SEARCH_TOKEN" });
+      expect(text).not.toContain("${env:");
+      expect(text).not.toContain("resolved-value-must-not-appear");
+    } finally {
+      delete process.env.OPENAI_API_KEY;
+    }
+  });
+
+  it("writes strings mixing text and references as {$concat}", async () => {
+    const { dir, cleanup } = tempCopy(minimal);
+    try {
+      const models = readFileSync(join(dir, "models.yaml"), "utf8").replace('baseUrl: "http://127.0.0.1:8000/v1"', 'baseUrl: "http://${env:LOCAL_HOST:-127.0.0.1}:8000/v1"');
+      writeFileSync(join(dir, "models.yaml"), models);
+      const { bundle } = await bundleOf(dir);
+      expect(bundle.providers.local.baseUrl).toEqual({ $concat: ["http://", { $env: "LOCAL_HOST", default: "127.0.0.1" }, ":8000/v1"] });
+      expect(bundle.models.small.baseUrl).toEqual(bundle.providers.local.baseUrl);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("is canonical JSON: sorted keys at every level, 2-space indent, LF, one trailing newline", async () => {
+    for (const root of [minimal, exampleBrain]) {
+      const { text, bundle } = await bundleOf(root);
+      expect(text).toBe(canonicalJson(bundle));
+      expect(text.endsWith("}\n")).toBe(true);
+      expect(text).not.toContain("\r");
+    }
+  });
+
+  it("carries the sha256 of its canonical JSON without the hash", async () => {
+    const { bundle } = await bundleOf(minimal);
+    const { contentHash, ...body } = bundle;
+    expect(contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(contentHash).toBe(sha256Hex(canonicalJson(body)));
+  });
+
+  it("holds each agent's routes, effective policy, provenance, rendered prompts and budgets", async () => {
+    const { bundle } = await bundleOf(minimal);
+    const watcher = bundle.agents.watcher;
+    expect(Object.keys(watcher.routes).sort()).toEqual(["daily_report", "heartbeat_check", "status_polling"]);
+    expect(watcher.routes.daily_report.chain.map((m: { id: string }) => m.id)).toEqual(["big", "small"]);
+    expect(watcher.routes.heartbeat_check).toMatchObject({ tier: "cheap", budget: { dailyUsd: 1 } });
+    expect(watcher.policy.loop.maxSteps).toBe(10);
+    expect(watcher.provenance["loop.maxSteps"]).toEqual(["policies/tight.yaml"]);
+    expect(watcher.prompts.instructions).toMatch(/^You are Watcher of mini\./);
+    expect(watcher.prompts.persona).toBe("Be calm and brief.\n");
+    expect(watcher.budget).toEqual({ dailyUsd: 2 });
+    expect(bundle.budgets).toMatchObject({ global: { dailyUsd: 10, monthlyUsd: 200 }, onExceeded: "block", agents: { watcher: { dailyUsd: 2 } } });
+    expect(bundle.brain).toEqual({ name: "mini", description: "A minimal brain for brainc's tests.", env: "default", sources: expect.arrayContaining(["brain.yaml", "agents/watcher.yaml", "prompts/_rules.md"]) });
+  });
+
+  it("an overlay gives its own bundle (env, merged values, the overlay among the sources)", async () => {
+    const base = (await bundleOf(minimal)).bundle;
+    const prod = (await bundleOf(minimal, "prod")).bundle;
+    expect(prod.brain.env).toBe("prod");
+    expect(prod.brain.sources).toContain("overlays/prod.yaml");
+    expect(prod.budgets.global).toEqual({ dailyUsd: 20, monthlyUsd: 200 });
+    expect(prod.agents.watcher.schedules).toEqual([{ every: "1m", task: "status_polling", message: "Check the URL." }]);
+    expect(prod.contentHash).not.toBe(base.contentHash);
+  });
+});
+
+describe("brain.ts", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  const typeCheck = (files: Record<string, string>) => {
+    dir = mkdtempSync(join(tmpdir(), "brainc-tsc-"));
+    for (const [name, contents] of Object.entries(files)) writeFileSync(join(dir, name), contents);
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, skipLibCheck: true, types: [] }, include: ["*.ts"] }),
+    );
+    return spawnSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });
+  };
+
+  // The @ts-expect-error lines make the check non-vacuous: tsc fails (TS2578) if a wrong id or input were accepted.
+  it("type-checks with tsc --noEmit (strict), and its types reject wrong ids and inputs", async () => {
+    const { files } = await bundleOf(exampleBrain);
+    const brainTs = files.find((f) => f.path === "brain.ts")!.contents;
+    expect(brainTs).toMatch(/^\/\/ Generated by brainc/);
+    const usage = [
+      'import { agentIds, taskClasses, toolIds, type AgentId, type TaskClass, type ToolTypes, type HttpCheckInput } from "./brain.js";',
+      'const agent: AgentId = "uptime-monitor";',
+      'const task: TaskClass = "heartbeat_check";',
+      'const input: HttpCheckInput = { url: "https://example.com", timeoutMs: 500 };',
+      'const viaMap: ToolTypes["http-check"]["input"] = input;',
+      "// @ts-expect-error: not an agent of the brain",
+      'const wrong: AgentId = "nobody";',
+      "// @ts-expect-error: url is required",
+      "const missing: HttpCheckInput = { timeoutMs: 500 };",
+      "export const all = [agent, task, viaMap, wrong, missing, agentIds.length, taskClasses.length, toolIds.length];",
+      "",
+    ].join("\n");
+    const result = typeCheck({ "brain.ts": brainTs, "use.ts": usage });
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  }, 60_000);
+});

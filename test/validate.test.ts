@@ -1,0 +1,141 @@
+/**
+ * Validation (src/validate/, src/link/): did-you-mean hints on unknown keys, values and references, and
+ * overlay locations: after an overlay is applied, a diagnostic points into the overlay file when the
+ * overlay introduced the value, and into the base file otherwise.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileBrain } from "../src/compile.js";
+import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { didYouMean, didYouMeanHint } from "../src/validate/did-you-mean.js";
+import { looksLikeSecret } from "../src/validate/secrets.js";
+import { invalidCase } from "./corpus.js";
+import { repoRoot, tempCopy } from "./helpers.js";
+
+const minimal = join(repoRoot, "test/fixtures/valid/minimal");
+const invalid = (name: string) => join(repoRoot, invalidCase(name));
+const errors = async (root: string, env?: string): Promise<Diagnostic[]> => (await compileBrain(root, { env })).diagnostics.filter((d) => d.severity === "error");
+const where = (d: Diagnostic) => `${d.file}:${d.range?.start.line}:${d.range?.start.column}`;
+
+/** Compiles a copy of the minimal brain after `edit`; returns its errors. */
+async function editedErrors(edit: (dir: string) => void, env?: string): Promise<Diagnostic[]> {
+  const { dir, cleanup } = tempCopy(minimal);
+  try {
+    edit(dir);
+    return await errors(dir, env);
+  } finally {
+    cleanup();
+  }
+}
+const patch = (dir: string, file: string, from: string, to: string) => {
+  const text = readFileSync(join(dir, file), "utf8");
+  if (!text.includes(from)) throw new Error(`${file}: ${from} not found`);
+  writeFileSync(join(dir, file), text.replace(from, to));
+};
+
+describe("did you mean", () => {
+  it("suggests the closest candidate within a third of the name's length (at least 2 edits)", () => {
+    expect(didYouMean("slak-alert", ["slack-alert", "http-check"])).toBe("slack-alert");
+    expect(didYouMean("toolz", ["tools", "policies"])).toBe("tools");
+    expect(didYouMean("xyz", ["tools", "policies"])).toBeUndefined();
+    expect(didYouMean("anything", [])).toBeUndefined();
+    expect(didYouMeanHint("tigth", ["tight", "baseline"])).toBe('did you mean "tight"?');
+  });
+
+  const hints: [string, string, string][] = [
+    ["BRN101-unknown-key-typo", "BRN101", 'did you mean "tools"?'],
+    ["BRN101-unknown-nested-key", "BRN101", 'did you mean "maxSteps"?'],
+    ["BRN204-unknown-tool", "BRN204", 'did you mean "search"?'],
+    ["BRN205-unknown-policy", "BRN205", 'did you mean "tight"?'],
+    ["BRN205-unknown-default-policy", "BRN205", 'did you mean "baseline"?'],
+    ["BRN201-unknown-prompt", "BRN201", 'did you mean "watcher"?'],
+    ["BRN209-unknown-tier", "BRN209", 'did you mean "cheap"?'],
+    ["BRN211-unknown-mcp-server", "BRN211", 'did you mean "search"?'],
+    ["BRN213-name-matches-no-tool", "BRN213", 'did you mean "search"?'],
+    ["BRN326-unknown-placeholder", "BRN326", 'did you mean "url"?'],
+  ];
+  for (const [name, code, hint] of hints) {
+    it(`${code} in ${name}: ${hint}`, async () => {
+      const found = (await errors(invalid(name))).filter((d) => d.code === code);
+      expect(found.map((d) => d.hint)).toEqual([hint]);
+    });
+  }
+
+  it("an unknown key with no close match lists the known keys", async () => {
+    const errs = await editedErrors((dir) => patch(dir, "policies/tight.yaml", "checkpoint:", "zzzzzz: 1\ncheckpoint:"));
+    expect(errs.map((d) => [d.code, where(d)])).toEqual([["BRN101", "policies/tight.yaml:6:1"]]);
+    expect(errs[0].hint).toMatch(/^known keys: description, loop, context, tools, /);
+  });
+
+  it("a misspelled enum value gets a hint", async () => {
+    const errs = await editedErrors((dir) => patch(dir, "tools/http-check.yaml", "approval: never", "approval: alwys"));
+    expect(errs.map((d) => [d.code, where(d), d.hint])).toEqual([["BRN103", "tools/http-check.yaml:12:11", 'did you mean "always"?']]);
+  });
+});
+
+describe("overlay locations", () => {
+  it("a value the overlay introduced: the overlay file, at the value", async () => {
+    const errs = await errors(invalid("BRN310-overlay-agent-budget"), "prod");
+    expect(errs.map((d) => [d.code, where(d)])).toEqual([["BRN310", "overlays/prod.yaml:4:36"]]);
+  });
+
+  it("a value of the base brain, checked again under the overlay: the base file", async () => {
+    const errs = await errors(invalid("BRN310-agent-budget-above-global"), "prod");
+    expect(errs.map((d) => [d.code, where(d)])).toEqual([["BRN310", "routing.yaml:13:26"]]);
+    expect(errs[0].message).toMatch(/above the global dailyUsd 20/);
+  });
+
+  it("an overlay's reference into the base brain (unknown tool in a replaced list): the overlay", async () => {
+    const errs = await errors(invalid("BRN204-overlay-unknown-tool"), "prod");
+    expect(errs.map((d) => [d.code, where(d), d.hint])).toEqual([["BRN204", "overlays/prod.yaml:6:25", 'did you mean "search"?']]);
+    expect(await errors(invalid("BRN204-overlay-unknown-tool"))).toEqual([]);
+  });
+
+  it("a schema error in a merged document: the overlay, at the key it added", async () => {
+    const errs = await errors(invalid("BRN101-overlay-unknown-agent-key"), "prod");
+    expect(errs.map((d) => [d.code, where(d), d.hint])).toEqual([["BRN101", "overlays/prod.yaml:6:5", 'did you mean "tools"?']]);
+  });
+
+  it("a whole entity created by an overlay: its errors point into the overlay", async () => {
+    const errs = await editedErrors((dir) => patch(dir, "overlays/prod.yaml", "agents:\n", "agents:\n  helper: { name: Helper, prompt: watchr }\n"), "prod");
+    expect(errs.map((d) => [d.code, where(d), d.hint])).toEqual([["BRN201", "overlays/prod.yaml:5:35", 'did you mean "watcher"?']]);
+  });
+
+  it("null deletes: an overlay may remove an optional key, and the merged brain is validated again", async () => {
+    expect(await editedErrors((dir) => patch(dir, "overlays/prod.yaml", "agents:\n  watcher:\n", "agents:\n  watcher:\n    channels: null\n"), "prod")).toEqual([]);
+    const errs = await editedErrors((dir) => patch(dir, "overlays/prod.yaml", "agents:\n  watcher:\n", "agents:\n  watcher:\n    prompt: null\n"), "prod");
+    expect(errs.map((d) => [d.code, d.file])).toEqual([["BRN102", "agents/watcher.yaml"]]);
+  });
+
+  it("the overlay leaves the base brain alone", async () => {
+    expect(await errors(invalid("BRN310-overlay-agent-budget"))).toEqual([]);
+  });
+});
+
+describe("secrets", () => {
+  const shapes: [string, string | undefined][] = [
+    ["sk-ant-api03-Xq7TbV2mLk9RwZp4NcYd8HsF3gJe6UaQ", "an Anthropic API key"],
+    ["ghp_0123456789abcdefghijABCDEFGHIJ0123456789", "a GitHub token"],
+    ["AKIAQ3EGRB7KXZ5LWN4P", "an AWS access key id"],
+    ["xoxb-123456789012-abcdefABCDEF", "a Slack token"],
+    ["-----BEGIN OPENSSH PRIVATE KEY-----", "a private key"],
+    ["Zx8Qw3Lp9Rt2Vb7Nm4Kd6Hs1Jf5Gc0Ya8Ue3Io", "a high-entropy token"],
+    ["${env:OPENAI_API_KEY}", undefined],
+    ["https://api.example.com/v1/healthz", undefined],
+    ["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", undefined],
+    ["123e4567-e89b-12d3-a456-426614174000", undefined],
+    ["Checks Acme's production endpoints every 5 minutes and alerts.", undefined],
+  ];
+  for (const [text, want] of shapes) it(`${JSON.stringify(text.slice(0, 24))} → ${want ?? "not a secret"}`, () => expect(looksLikeSecret(text)).toBe(want));
+
+  it("credential fields must be exactly one env reference (defaults allowed)", async () => {
+    expect(await editedErrors((dir) => patch(dir, "models.yaml", 'apiKey: "${env:OPENAI_API_KEY}"', 'apiKey: "${env:OPENAI_API_KEY:-none}"'))).toEqual([]);
+    const twoRefs = await editedErrors((dir) => patch(dir, "models.yaml", 'apiKey: "${env:OPENAI_API_KEY}"', 'apiKey: "${env:A}${env:B}"'));
+    expect(twoRefs.map((d) => d.code)).toEqual(["BRN301"]);
+  });
+
+  it("the example brain is clean", async () => {
+    expect(await errors(join(repoRoot, "brain"))).toEqual([]);
+  });
+});
