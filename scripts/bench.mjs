@@ -79,9 +79,7 @@ console.log("\ngoals:");
 for (const [goal, met] of goals) console.log(`  ${met ? "met    " : "NOT MET"}  ${goal}`);
 
 // The runtime ledger and watch benchmarks live beside this one.
-for (const extra of ["bench/runtime.mjs", "bench/watch.mjs"]) {
-  if (existsSync(join(root, extra))) {
-    console.log(`\n== ${extra}`);
-    spawnSync(process.execPath, [join(root, extra), brain], { cwd: root, stdio: "inherit" });
-  }
-}
+console.log("\n== supervisor runtime: ledger appends/s and `runs show` latency (scripts/bench/runtime.mjs)");
+spawnSync(process.execPath, [join(root, "scripts/bench/runtime.mjs")], { cwd: root, stdio: "inherit" });
+console.log("\n== build --watch: one prompt edited → outputs written (scripts/bench/watch.mjs)");
+spawnSync(process.execPath, [join(root, "scripts/bench/watch.mjs"), brain], { cwd: root, stdio: "inherit" });

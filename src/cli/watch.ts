@@ -1,22 +1,12 @@
 import { relative, resolve } from "node:path";
 import { countBySeverity, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import type { Format } from "../diagnostics/format.js";
+import type { BuildOptions } from "./build.js";
 import { watchBrain, type Rebuild } from "../watch/watch.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
-export interface WatchCommandOptions {
-  brain: string;
-  target: string[];
-  out: string;
-  env?: string;
-  check?: boolean;
-  dryRun?: boolean;
-  format: Format;
-  strict?: boolean;
-  /** List info diagnostics too (as `brainc build --verbose`). */
-  verbose?: boolean;
-}
+/** The options of `brainc build`, which `--watch` shares (`--check` is refused with it). */
+export type WatchCommandOptions = BuildOptions;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 

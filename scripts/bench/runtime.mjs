@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
 const { FileLedger } = await import(join(root, "dist/src/runtime/index.js"));
 const { runsShow } = await import(join(root, "dist/src/cli/runs.js"));
 const asJson = process.argv.includes("--json");
