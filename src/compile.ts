@@ -4,6 +4,7 @@ import { loadBrain, type SourceSet } from "./load/load.js";
 import { deepFreeze } from "./link/freeze.js";
 import { link } from "./link/link.js";
 import type { Brain, Template } from "./link/model.js";
+import { checkInputDefaults } from "./render/defaults.js";
 import { checkTemplates, Renderer } from "./render/render.js";
 import { shapeOfSchema, type Shape } from "./render/variables.js";
 import { readSchema } from "./validate/ajv.js";
@@ -53,7 +54,8 @@ function effectivePolicyShape(): Shape {
  * Overlay → link → render for one environment (`env` selects overlays/<env>.yaml; undefined or
  * "default" for none). Call only with sources whose load diagnostics have no errors. Never throws for
  * bad input. With `render: false` (what `brainc validate` does) templates are checked statically by
- * shape and not rendered, and the agents' `instructions` stay empty.
+ * shape and not rendered, prompt input defaults are not checked against their schemas (BRN325), and the
+ * agents' `instructions` stay empty.
  */
 export async function compileEnv(sources: SourceSet, env?: string, options: { render?: boolean } = {}): Promise<CompileResult> {
   const collected = await collectDocuments(sources, env);
@@ -68,6 +70,7 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
 
   const brain = linked.brain;
   if (options.render === false) return { brain: deepFreeze(brain), documents, diagnostics };
+  diagnostics.push(...(await checkInputDefaults(documents.prompts)));
   const renderer = new Renderer(brain);
   for (const agent of Object.values(brain.agents)) {
     const prompt = renderer.render(agent, agent.prompt);

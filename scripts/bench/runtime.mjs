@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const { FileLedger } = await import(join(root, "dist/src/runtime/index.js"));
-const { runsShow } = await import(join(root, "dist/src/cli/runs.js"));
+const { runsShow } = await import(join(root, "dist/src/cli/runs-commands.js"));
 const asJson = process.argv.includes("--json");
 
 const event = (job, i) => ({ type: "llm.call", t: 1_790_000_000_000 + i, job, agent: "bench-agent", task: "bench_task", run: 1, step: i, model: "gpt-5-mini", provider: "openai", tier: "cheap", endpoint: "gateway", attempt: 1, fallback: false, ok: true, inputTokens: 1200, outputTokens: 300, costUsd: 0.0009, latencyMs: 850 });

@@ -1,17 +1,15 @@
 import { Command, CommanderError, Option } from "commander";
 import { FORMATS, type Format } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
-import { buildCommand } from "./build.js";
-import { diffCommand, type DiffOptions } from "./diff.js";
-import { explainAgentCommand, explainRouteCommand, type ExplainOptions } from "./explain.js";
-import { initCommand } from "./init.js";
-import { renderCommand, type RenderOptions } from "./render.js";
-import { schemaCommand } from "./schema.js";
+import type { DiffOptions } from "./diff.js";
+import type { ExplainOptions } from "./explain.js";
+import type { RenderOptions } from "./render.js";
 import { DIFF_FORMATS } from "../diff/format.js";
 import { EXIT, internalError, printDiagnostics, processIo, type Io } from "./report.js";
-import { validateCommand } from "./validate.js";
 import { registerRuns } from "./runs.js";
-import { watchCommand } from "./watch.js";
+
+// Each command's module (and what it needs: targets, chokidar, git, the runtime) is loaded only when that
+// command runs, so that `brainc validate` starts fast.
 
 const formatOption = () => new Option("--format <format>", "diagnostics format").choices(FORMATS).default("text");
 
@@ -33,7 +31,7 @@ function program(io: Io, result: { code: number }): Command {
     .option("--strict", "fail on warnings too")
     .option("--verbose", "also list info diagnostics (what each target cannot express, and what brainc did instead)")
     .action(async (o: { brain: string; env?: string; format: Format; strict?: boolean; verbose?: boolean }) => {
-      result.code = await validateCommand(o, io);
+      result.code = await (await import("./validate.js")).validateCommand(o, io);
     });
 
   cmd
@@ -51,7 +49,7 @@ function program(io: Io, result: { code: number }): Command {
     .option("--verbose", "also list info diagnostics (what each target cannot express, and what brainc did instead)")
     .action(async (o: { brain: string; target: string[]; out: string; env?: string; check?: boolean; dryRun?: boolean; watch?: boolean; format: Format; strict?: boolean; verbose?: boolean }) => {
       const options = { ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) };
-      result.code = o.watch ? await watchCommand(options, io) : await buildCommand(options, io);
+      result.code = o.watch ? await (await import("./watch.js")).watchCommand(options, io) : await (await import("./build.js")).buildCommand(options, io);
     });
 
   cmd
@@ -64,7 +62,7 @@ function program(io: Io, result: { code: number }): Command {
     .addOption(new Option("--format <format>", "output format").choices(DIFF_FORMATS).default("text"))
     .option("--detailed-exitcode", "exit 0 when nothing changed, 2 when something did, 1 on errors")
     .action(async (o: DiffOptions) => {
-      result.code = await diffCommand({ ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
+      result.code = await (await import("./diff.js")).diffCommand({ ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
     });
 
   registerRuns(cmd, result, io);
@@ -76,12 +74,12 @@ function program(io: Io, result: { code: number }): Command {
       .option("--env <name>", "explain this overlay's brain; 'default' for the base brain")
       .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
   explainOptions(explain.command("route").argument("<task>", "task class (routing.yaml), or 'default'").description("the model chain, context windows, prices and budgets of a task class")).action(async (task: string, o: ExplainOptions) => {
-    result.code = await explainRouteCommand(task, { ...o, target: [] }, io);
+    result.code = await (await import("./explain.js")).explainRouteCommand(task, { ...o, target: [] }, io);
   });
   explainOptions(explain.command("agent").argument("<id>", "agent id").description("the effective policy (and the file that set each value), tools, model chain, schedules and target limits of an agent"))
     .option("-t, --target <name...>", "targets whose limits to report (default: all)", [])
     .action(async (id: string, o: ExplainOptions) => {
-      result.code = await explainAgentCommand(id, { ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
+      result.code = await (await import("./explain.js")).explainAgentCommand(id, { ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
     });
 
   cmd
@@ -92,7 +90,7 @@ function program(io: Io, result: { code: number }): Command {
     .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
     .option("--env <name>", "render in this overlay's brain")
     .action(async (prompt: string, o: RenderOptions) => {
-      result.code = await renderCommand(prompt, o, io);
+      result.code = await (await import("./render.js")).renderCommand(prompt, o, io);
     });
 
   cmd
@@ -100,7 +98,7 @@ function program(io: Io, result: { code: number }): Command {
     .description("scaffold a small brain, editor settings and a GitHub Actions workflow (never overwrites)")
     .argument("[dir]", "project folder", ".")
     .action(async (dir: string) => {
-      result.code = await initCommand(dir, io);
+      result.code = await (await import("./init.js")).initCommand(dir, io);
     });
 
   cmd
@@ -108,7 +106,7 @@ function program(io: Io, result: { code: number }): Command {
     .description("write brainc's JSON Schemas for editors")
     .option("--out <dir>", "output directory", ".brainc/schemas")
     .action(async (o: { out: string }) => {
-      result.code = await schemaCommand(o, io);
+      result.code = await (await import("./schema.js")).schemaCommand(o, io);
     });
 
   return cmd;

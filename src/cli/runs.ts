@@ -1,146 +1,9 @@
 import { Option, type Command } from "commander";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { durationMs, errorClassOf, isStore, LedgerReader, listJobs, metrics, showJob, stats, type JobSummary } from "../runtime/index.js";
-import type { LedgerEvent } from "../runtime/events.js";
-import { EXIT, type Io } from "./report.js";
+import type { Io } from "./report.js";
+import type { RunsOptions } from "./runs-commands.js";
 
-export type RunsFormat = "text" | "json";
-
-export interface RunsOptions {
-  /** The run store directory. */
-  store: string;
-  format: RunsFormat;
-}
-
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const usd = (n: number) => `${n.toFixed(6)} USD`;
-
-/** Opens the store for reading, or reports that it does not exist (exit 1). */
-function reader(o: RunsOptions, io: Io): LedgerReader | undefined {
-  const dir = resolve(io.cwd, o.store);
-  if (!existsSync(dir) || !isStore(dir)) {
-    io.stderr(`brainc runs: no run store at ${o.store} (a supervisor creates it on its first job; pick another with --store <dir>)\n`);
-    return undefined;
-  }
-  return new LedgerReader(dir);
-}
-
-function stopText(j: JobSummary): string {
-  return j.stop ? ` (${j.stop.kind}: ${j.stop.message})` : "";
-}
-
-/** `brainc runs list`: one line per job, newest first. */
-export function runsList(o: RunsOptions & { agent?: string; status?: string; limit?: number }, io: Io): number {
-  const r = reader(o, io);
-  if (!r) return EXIT.failed;
-  let jobs = listJobs(r.allEvents()).reverse();
-  if (o.agent) jobs = jobs.filter((j) => j.agent === o.agent);
-  if (o.status) jobs = jobs.filter((j) => j.status === o.status);
-  if (o.limit !== undefined) jobs = jobs.slice(0, o.limit);
-  if (o.format === "json") {
-    io.stdout(json(jobs));
-    return EXIT.ok;
-  }
-  for (const j of jobs) {
-    const t = j.totals;
-    io.stdout(`${new Date(j.startedAt).toISOString()}  ${j.job}  ${j.agent}/${j.task}  ${j.status}${stopText(j)}  steps ${t.steps}  tools ${t.toolCalls}  tokens ${t.inputTokens + t.outputTokens}  ${usd(t.costUsd)}${j.runs > 1 ? `  runs ${j.runs}` : ""}\n`);
-  }
-  if (!jobs.length) io.stderr("brainc runs: no jobs\n");
-  return EXIT.ok;
-}
-
-function eventLine(e: LedgerEvent, start: number): string {
-  const at = `+${e.t - start}ms`.padEnd(10);
-  const head = `#${e.seq}`.padEnd(8) + at + `run ${e.run}  `;
-  switch (e.type) {
-    case "job.started":
-      return `${head}job started${e.resumed ? ` (resumed from checkpoint #${e.fromCheckpoint ?? "-"})` : ""}`;
-    case "llm.call": {
-      const what = `step ${e.step}  llm ${e.model}${e.servedModel ? ` (served by ${e.servedModel})` : ""}  attempt ${e.attempt}${e.fallback ? "  fallback" : ""}${e.fallbackReason ? ` (after ${e.fallbackReason})` : ""}`;
-      return e.ok
-        ? `${head}${what}  ${e.inputTokens}→${e.outputTokens} tokens  ${usd(e.costUsd)}  ${e.latencyMs}ms`
-        : `${head}${what}  FAILED ${e.errorKind}${e.httpStatus ? ` HTTP ${e.httpStatus}` : ""}  ${e.latencyMs}ms`;
-    }
-    case "tool.guard":
-      return `${head}guard ${e.tool}: ${e.decision}${e.rule ? ` [${e.rule}]` : ""}${e.reason ? ` ${e.reason}` : ""}`;
-    case "tool.call":
-      return `${head}tool call ${e.call} ${e.tool}: ${e.ok ? "ok" : `FAILED ${e.error}`}${e.latencyMs !== undefined ? `  ${e.latencyMs}ms` : ""}${e.approvedBy ? `  approved by ${e.approvedBy}` : ""}`;
-    case "checkpoint":
-      return `${head}checkpoint after step ${e.step}, tool call ${e.toolCalls}`;
-    case "budget.alert":
-    case "budget.exceeded":
-      return `${head}${e.type === "budget.alert" ? "budget alert" : `budget exceeded (${e.action})`}: ${e.scope} ${e.key} ${e.period} ${e.spentUsd.toFixed(6)} of ${e.limitUsd} USD (${e.percent}%)`;
-    case "context.compact":
-      return `${head}compact advised: ${e.usedTokens} of ${e.contextWindow} tokens (${e.percent}%), compaction ${e.compaction}`;
-    case "job.ended":
-      return `${head}job ended: ${e.status}${e.stop ? ` (${e.stop.kind}: ${e.stop.message})` : ""}${e.error ? ` ${e.errorClass ?? "agent"} error: ${e.error}` : ""}`;
-  }
-}
-
-/** `brainc runs show <jobId>`: the job's timeline and totals. */
-export function runsShow(jobId: string, o: RunsOptions, io: Io): number {
-  const r = reader(o, io);
-  if (!r) return EXIT.failed;
-  const shown = showJob(r.jobEvents(jobId));
-  if (!shown) {
-    io.stderr(`brainc runs: no job ${jobId} in ${o.store}\n`);
-    return EXIT.failed;
-  }
-  if (o.format === "json") {
-    io.stdout(json(shown));
-    return EXIT.ok;
-  }
-  const { summary: j, events } = shown;
-  const t = j.totals;
-  let out = `job ${j.job}  agent ${j.agent}  task ${j.task}  ${j.status}${stopText(j)}\n`;
-  out += `started ${new Date(j.startedAt).toISOString()}  runs ${j.runs}\n\n`;
-  for (const e of events) out += `${eventLine(e, j.startedAt)}\n`;
-  const errors = events.map(errorClassOf).filter(Boolean);
-  out += `\ntotals: steps ${t.steps}  llm calls ${t.llmCalls} (fallbacks ${t.fallbacks})  tool calls ${t.toolCalls}  tokens ${t.inputTokens} in / ${t.outputTokens} out  ${usd(t.costUsd)}  checkpoints ${t.checkpoints}  errors ${errors.length}\n`;
-  io.stdout(out);
-  return EXIT.ok;
-}
-
-/** Parses `--since`: a duration back from now (24h, 7d) or a date/time (ISO 8601); epoch ms. */
-export function parseSince(since: string | undefined, now = Date.now()): number | undefined {
-  if (!since) return 0;
-  const ms = durationMs(since);
-  if (!Number.isNaN(ms)) return now - ms;
-  const t = Date.parse(since);
-  return Number.isNaN(t) ? undefined : t;
-}
-
-/** `brainc runs stats --by model|task|agent --since 24h`. */
-export function runsStats(o: RunsOptions & { by: "model" | "task" | "agent"; since?: string }, io: Io): number {
-  const since = parseSince(o.since);
-  if (since === undefined) {
-    io.stderr(`brainc runs: --since takes a duration (24h, 7d) or a date (2026-11-01), not "${o.since}"\n`);
-    return EXIT.usage;
-  }
-  const r = reader(o, io);
-  if (!r) return EXIT.failed;
-  const groups = stats(r.allEvents(), o.by, since);
-  if (o.format === "json") {
-    io.stdout(json({ by: o.by, since: since ? new Date(since).toISOString() : null, groups }));
-    return EXIT.ok;
-  }
-  const rows = [[o.by, "llm calls", "tool calls", "tokens in", "tokens out", "cost USD", "p50 ms", "p95 ms", "fallback", "errors a/t/i"]];
-  for (const g of groups) {
-    rows.push([g.key, String(g.llmCalls), String(g.toolCalls), String(g.inputTokens), String(g.outputTokens), g.costUsd.toFixed(6), String(g.p50LatencyMs ?? "-"), String(g.p95LatencyMs ?? "-"), `${(g.fallbackRate * 100).toFixed(1)}%`, `${g.errors.agent}/${g.errors.tool}/${g.errors.infrastructure}`]);
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  io.stdout(rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n") + "\n");
-  return EXIT.ok;
-}
-
-/** `brainc runs metrics`: Prometheus text exposition format. */
-export function runsMetrics(o: Omit<RunsOptions, "format">, io: Io): number {
-  const r = reader({ ...o, format: "text" }, io);
-  if (!r) return EXIT.failed;
-  io.stdout(metrics(r.allEvents()));
-  return EXIT.ok;
-}
+/** The `runs` commands and the runtime they read, loaded only when a `runs` command runs. */
+const commands = () => import("./runs-commands.js");
 
 /**
  * Registers `brainc runs list|show|stats|metrics` on the program; each action stores its exit code in
@@ -158,8 +21,8 @@ export function registerRuns(program: Command, result: { code: number }, io: Io)
     .option("--agent <id>", "only this agent's jobs")
     .option("--status <status>", "only jobs with this status (running, succeeded, failed, stopped, cancelled)")
     .option("--limit <n>", "at most n jobs", (v) => Number.parseInt(v, 10))
-    .action((o: RunsOptions & { agent?: string; status?: string; limit?: number }) => {
-      result.code = runsList(o, io);
+    .action(async (o: RunsOptions & { agent?: string; status?: string; limit?: number }) => {
+      result.code = (await commands()).runsList(o, io);
     });
   runs
     .command("show")
@@ -167,8 +30,8 @@ export function registerRuns(program: Command, result: { code: number }, io: Io)
     .argument("<jobId>", "the job id")
     .addOption(storeOption())
     .addOption(formatOption())
-    .action((jobId: string, o: RunsOptions) => {
-      result.code = runsShow(jobId, o, io);
+    .action(async (jobId: string, o: RunsOptions) => {
+      result.code = (await commands()).runsShow(jobId, o, io);
     });
   runs
     .command("stats")
@@ -177,14 +40,14 @@ export function registerRuns(program: Command, result: { code: number }, io: Io)
     .option("--since <when>", "only events since a duration ago (24h, 7d) or a date (2026-11-01)")
     .addOption(storeOption())
     .addOption(formatOption())
-    .action((o: RunsOptions & { by: "model" | "task" | "agent"; since?: string }) => {
-      result.code = runsStats(o, io);
+    .action(async (o: RunsOptions & { by: "model" | "task" | "agent"; since?: string }) => {
+      result.code = (await commands()).runsStats(o, io);
     });
   runs
     .command("metrics")
     .description("the ledger's counters in the Prometheus text format")
     .addOption(storeOption())
-    .action((o: { store: string }) => {
-      result.code = runsMetrics(o, io);
+    .action(async (o: { store: string }) => {
+      result.code = (await commands()).runsMetrics(o, io);
     });
 }

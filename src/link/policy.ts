@@ -88,10 +88,15 @@ function merge(rule: Rule, a: unknown, b: unknown): { value: unknown; keepA: boo
   }
 }
 
+const GLOB_CHARS = /[*?[\]{}()!+@]/;
+
 /** Expands tool names and globs (`*`, `http-*`) to the matching tool ids, sorted. */
 export function matchTools(patterns: readonly string[], toolIds: readonly string[]): string[] {
-  const isMatch = picomatch([...patterns]);
-  return toolIds.filter((id) => isMatch(id)).sort();
+  if (patterns.includes("*")) return [...toolIds].sort();
+  const globs = patterns.filter((p) => GLOB_CHARS.test(p));
+  const names = new Set(patterns.filter((p) => !GLOB_CHARS.test(p)));
+  const isMatch = globs.length ? picomatch(globs) : () => false;
+  return toolIds.filter((id) => names.has(id) || isMatch(id)).sort();
 }
 
 /** A copy of a policy whose `tools.allow`, `tools.deny` and `tools.requireApproval` name concrete tool ids. */

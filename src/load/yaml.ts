@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import jsYaml from "js-yaml";
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import type { Document, LineCounter, Node, Pair } from "yaml";
 import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 
@@ -19,6 +20,12 @@ export interface ParsedYaml {
 export const MAX_ALIAS_COUNT = 100;
 
 const YAML_OPTIONS = { uniqueKeys: true, merge: true, prettyErrors: false, version: "1.2" } as const;
+
+let yamlModule: typeof import("yaml") | undefined;
+/** The `yaml` package, loaded on first use: valid plain files never need it (they take the js-yaml path). */
+function yaml(): typeof import("yaml") {
+  return (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
+}
 /** js-yaml with YAML 1.2's core schema plus merge keys: the same values the `yaml` package gives. */
 const FAST_SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge] });
 /** Anchors, tags and directives take the slow path, which bounds alias expansion and knows every tag. */
@@ -31,8 +38,8 @@ class LazyYaml implements ParsedYaml {
   }
   private full() {
     if (!this.parsed) {
-      const lineCounter = new LineCounter();
-      this.parsed = { doc: parseDocument(this.source, { ...YAML_OPTIONS, lineCounter }), lineCounter };
+      const lineCounter = new (yaml().LineCounter)();
+      this.parsed = { doc: yaml().parseDocument(this.source, { ...YAML_OPTIONS, lineCounter }), lineCounter };
     }
     return this.parsed;
   }
@@ -60,8 +67,8 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
       // fall through: the full parser reports the problem with its position
     }
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { ...YAML_OPTIONS, lineCounter });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(source, { ...YAML_OPTIONS, lineCounter });
   const diagnostics: Diagnostic[] = doc.errors.map((e) => {
     const range = offsetRange(lineCounter, e.pos[0], e.pos[1]);
     const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -99,21 +106,21 @@ function unescapePointer(segment: string): string {
 }
 
 function deref(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
+  return yaml().isAlias(node) ? node.resolve(doc) : node;
 }
 
 function findPair(doc: Document, map: unknown, key: string, seen = new Set<unknown>()): Pair | undefined {
   const m = deref(doc, map);
-  if (!isMap(m) || seen.has(m)) return undefined;
+  if (!yaml().isMap(m) || seen.has(m)) return undefined;
   seen.add(m);
   let merged: Pair | undefined;
   for (const pair of m.items) {
-    const k = isScalar(pair.key) ? pair.key.value : pair.key;
+    const k = yaml().isScalar(pair.key) ? pair.key.value : pair.key;
     if (String(k) === key) return pair;
     // yaml 2.x parses a merge key's name as Symbol(<<) (older versions: the string "<<").
     if ((k === "<<" || (typeof k === "symbol" && k.description === "<<")) && !merged) {
       const sources = deref(doc, pair.value);
-      for (const src of isSeq(sources) ? sources.items : [sources]) {
+      for (const src of yaml().isSeq(sources) ? sources.items : [sources]) {
         const found = findPair(doc, src, key, seen);
         if (found) {
           merged = found;
@@ -137,12 +144,12 @@ export function rangeAt(parsed: ParsedYaml, pointer: string, part: "key" | "valu
   let keyNode: unknown;
   for (const segment of segments) {
     const current = deref(doc, node);
-    if (isMap(current)) {
+    if (yaml().isMap(current)) {
       const pair = findPair(doc, current, segment);
       if (!pair) break;
       keyNode = pair.key;
       node = pair.value ?? pair.key;
-    } else if (isSeq(current)) {
+    } else if (yaml().isSeq(current)) {
       const item = current.items[Number(segment)];
       if (item === undefined) break;
       keyNode = undefined;
@@ -150,7 +157,7 @@ export function rangeAt(parsed: ParsedYaml, pointer: string, part: "key" | "valu
     } else break;
   }
   const target = (part === "key" && keyNode ? keyNode : node) as Node | null | undefined;
-  if (target && isPair(target)) return rangeAt(parsed, "", part);
+  if (target && yaml().isPair(target)) return rangeAt(parsed, "", part);
   const r = target?.range;
   if (!r) return { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
   return offsetRange(lineCounter, r[0], r[1]);

@@ -1,4 +1,4 @@
-import Handlebars from "handlebars";
+import { createRequire } from "node:module";
 import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { Agent, Brain, Template } from "../link/model.js";
@@ -63,11 +63,21 @@ const COMPILE_OPTIONS = {
 /** Parsed templates by body text: each template is parsed once, for the static checks and for compiling. */
 const parsed = new Map<string, hbs.AST.Program>();
 
+const require = createRequire(import.meta.url);
+/**
+ * Handlebars' parser alone (its compiler/base module): `brainc validate` parses templates but never
+ * compiles them, and loading all of Handlebars would triple the cost.
+ */
+const parser = (): { parse(body: string): hbs.AST.Program; parser: { lexer?: { yylloc?: { first_line: number; first_column: number } } } } =>
+  require("handlebars/dist/cjs/handlebars/compiler/base.js");
+/** All of Handlebars, loaded when something is rendered. */
+const handlebars = (): typeof import("handlebars") => require("handlebars");
+
 /** Parses a template body (cached). Throws Handlebars' parse error. */
 function parse(body: string): hbs.AST.Program {
   let ast = parsed.get(body);
   if (!ast) {
-    ast = Handlebars.parse(body);
+    ast = parser().parse(body);
     parsed.set(body, ast);
   }
   return ast;
@@ -85,7 +95,7 @@ function lineRange(template: Template, line: number, column: number, length = 1)
  * Templates are parsed once; `render` throws nothing: problems come back as diagnostics.
  */
 export class Renderer {
-  private readonly hbs = Handlebars.create();
+  private readonly hbs = handlebars().create();
   private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
 
   constructor(private readonly brain: Brain) {
@@ -166,7 +176,7 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
       // parser's errors only a text snippet, so their position is the lexer's last token (yylloc:
       // 1-based line, 0-based column), read right after the synchronous parse failed.
       const err = e as Error & { lineNumber?: number; column?: number };
-      const lexed = (Handlebars as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer?.yylloc;
+      const lexed = parser().parser.lexer?.yylloc;
       const [line, column] = err.lineNumber !== undefined ? [err.lineNumber, err.column ?? 0] : [lexed?.first_line ?? 1, lexed?.first_column ?? 0];
       const expecting = err.message.split("\n").find((l) => l.startsWith("Expecting"));
       const detail = expecting ?? (err.lineNumber !== undefined ? err.message.replace(/ - \d+:\d+$/, "") : undefined);

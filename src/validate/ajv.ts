@@ -68,15 +68,19 @@ async function load(mode: AjvMode): Promise<Validators> {
   }
 }
 
-/** Runs the fast validator, and the full one only when the value is invalid. */
-function twoPhase(fast: ValidateFunction, full: ValidateFunction): ValidateFunction {
+/**
+ * Runs the fast validator, and the full one (loaded on first need: valid brains never load it) only when
+ * the value is invalid.
+ */
+function twoPhase(fast: ValidateFunction, full: () => ValidateFunction): ValidateFunction {
   const validate = ((data: unknown) => {
     if (fast(data)) {
       validate.errors = null;
       return true;
     }
-    const ok = full(data);
-    validate.errors = full.errors;
+    const thorough = full();
+    const ok = thorough(data);
+    validate.errors = thorough.errors;
     return ok;
   }) as ValidateFunction;
   return validate;
@@ -85,7 +89,24 @@ function twoPhase(fast: ValidateFunction, full: ValidateFunction): ValidateFunct
 /** The validators, from the precompiled modules when present (fast start-up), else compiled now. */
 export async function validators(): Promise<Validators> {
   if (cached) return cached;
-  const [fast, full] = await Promise.all([load("fast"), load("full")]);
-  cached = Object.fromEntries(Object.keys(full).map((k) => [k, twoPhase(fast[k as SchemaKind], full[k as SchemaKind])])) as Validators;
+  const fast = await load("fast");
+  // The full validators are needed only for files with errors; a synchronous require keeps twoPhase sync.
+  let full: Validators | undefined;
+  const fullFor = (kind: SchemaKind | "meta") => () => (full ??= loadFullSync())[kind];
+  cached = Object.fromEntries(Object.keys(fast).map((k) => [k, twoPhase(fast[k as SchemaKind], fullFor(k as SchemaKind))])) as Validators;
+  if (!fullAvailableSync()) full = await load("full"); // running from sources: compile now, asynchronously
   return cached;
+}
+
+function fullAvailableSync(): boolean {
+  try {
+    createRequire(import.meta.url).resolve(packagePath(PRECOMPILED.full));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function loadFullSync(): Validators {
+  return createRequire(import.meta.url)(packagePath(PRECOMPILED.full)) as Validators;
 }

@@ -21,39 +21,8 @@ export async function validateSchemas(sources: SourceSet): Promise<Diagnostic[]>
     const errors = validateValue(v, SCHEMA_OF_KIND[file.kind] as SchemaKind, file.yaml.value, locate);
     const embedded = errors.length ? [] : validateEmbeddedSchemas(v, file);
     diagnostics.push(...errors, ...embedded);
-    if (file.kind === "prompt" && !errors.length && !embedded.length) diagnostics.push(...(await checkInputDefaults(file)));
   }
   return diagnostics;
-}
-
-let defaultsAjv: import("ajv").default | undefined;
-/** Compiled input schemas by their JSON text: prompts tend to repeat the same small schemas. */
-const compiledDefaults = new Map<string, import("ajv").ValidateFunction>();
-
-/**
- * BRN325: each prompt input's `default` (the value the template is rendered with) must satisfy the rest
- * of its own JSON Schema. The schemas are the brain's, so they are compiled here (ajv, draft-07, formats).
- */
-async function checkInputDefaults(file: SourceFile): Promise<Diagnostic[]> {
-  const input = (file.yaml!.value as { input?: Record<string, { default?: unknown } & object> }).input ?? {};
-  const out: Diagnostic[] = [];
-  for (const name of Object.keys(input).sort()) {
-    const { default: value, ...schema } = input[name];
-    if (!defaultsAjv) {
-      const { Ajv } = await import("ajv");
-      const { default: addFormats } = await import("ajv-formats");
-      defaultsAjv = new Ajv({ allErrors: true, strict: false });
-      (addFormats as unknown as { default: (a: typeof defaultsAjv) => void }).default(defaultsAjv);
-    }
-    const key = JSON.stringify(schema);
-    let validate = compiledDefaults.get(key);
-    if (!validate) compiledDefaults.set(key, (validate = defaultsAjv.compile(schema)));
-    if (validate(value)) continue;
-    const first = validate.errors?.[0];
-    const pointer = `/input/${escape(name)}/default`;
-    out.push(diagnostic("BRN325", `the default of input ${JSON.stringify(name)} does not satisfy its schema: ${first?.instancePath ? `${first.instancePath} ` : ""}${first?.message ?? "invalid"}`, { file: file.path, range: rangeAt(file.yaml!, pointer) }));
-  }
-  return out;
 }
 
 /** Validates one value against a kind's schema; `locate` turns JSON pointers into source locations. */

@@ -15,6 +15,7 @@ export type EnvValue = string | { $env: string; default?: string } | { $concat: 
 /** Turns every string holding `${env:…}` references inside a value into {@link EnvValue} objects. */
 export function keepEnvRefs(value: unknown): unknown {
   if (typeof value === "string") {
+    if (!value.includes("${env:")) return value;
     const segments = envSegments(value).map((s) => ("env" in s ? (s.default !== undefined ? { $env: s.env, default: s.default } : { $env: s.env }) : s.text));
     if (segments.length === 1) return segments[0];
     return { $concat: segments };

@@ -1,0 +1,38 @@
+import type { ValidateFunction } from "ajv";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import type { TemplateDocument } from "../validate/documents.js";
+
+let compile: ((schema: object) => ValidateFunction) | undefined;
+/** Compiled input schemas by their JSON text: prompts tend to repeat the same small schemas. */
+const compiled = new Map<string, ValidateFunction>();
+
+/**
+ * BRN325: each prompt input's `default` (the value the template is rendered with) must satisfy the rest
+ * of its own JSON Schema. The schemas are the brain's, so they are compiled here (ajv, draft-07,
+ * formats) — at build time, where the prompts are rendered, which keeps ajv off `brainc validate`'s path.
+ */
+export async function checkInputDefaults(prompts: Record<string, TemplateDocument>): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const prompt of Object.values(prompts)) {
+    const input = (prompt.frontmatter.input ?? {}) as Record<string, { default?: unknown } & object>;
+    for (const name of Object.keys(input).sort()) {
+      const { default: value, ...schema } = input[name];
+      if (!compile) {
+        const { Ajv } = await import("ajv");
+        const { default: addFormats } = await import("ajv-formats");
+        const ajv = new Ajv({ allErrors: true, strict: false });
+        (addFormats as unknown as { default: (a: typeof ajv) => void }).default(ajv);
+        compile = (s) => ajv.compile(s);
+      }
+      const key = JSON.stringify(schema);
+      let validate = compiled.get(key);
+      if (!validate) compiled.set(key, (validate = compile(schema)));
+      if (validate(value)) continue;
+      const first = validate.errors?.[0];
+      const pointer = `/input/${name.replace(/~/g, "~0").replace(/\//g, "~1")}/default`;
+      out.push(diagnostic("BRN325", `the default of input ${JSON.stringify(name)} does not satisfy its schema: ${first?.instancePath ? `${first.instancePath} ` : ""}${first?.message ?? "invalid"}`, prompt.locate(pointer)));
+    }
+  }
+  return out;
+}
