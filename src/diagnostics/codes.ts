@@ -70,7 +70,7 @@ export const CODES = {
   BRN322: { name: "bad-timezone", severity: "error", summary: "A schedule's timezone is not an IANA time zone name.", fix: "Use a name such as `Europe/Berlin` or `UTC`." },
   BRN323: { name: "mcp-transport", severity: "error", summary: "An MCP server's keys do not fit its transport (url with command keys, or command with url keys).", fix: "Use `url` (+ transport, headers) for remote servers, `command` (+ args, env, cwd) for local ones." },
   BRN324: { name: "unguarded-exec", severity: "warning", summary: "An agent can call a tool with `exec` risk but its effective policy sets no exec guards (`tools.exec.allowBins` or `denyPatterns`).", fix: "Add exec guards to one of the agent's policies." },
-  BRN325: { name: "bad-input-default", severity: "error", summary: "A prompt input's `default` (the value the template is rendered with) does not satisfy its own schema.", fix: "Fix the default or the schema." },
+  BRN325: { name: "bad-input-default", severity: "error", summary: "A prompt input's `default` (the value the template is rendered with) does not satisfy its own schema. Checked by `brainc build`, where prompts are rendered.", fix: "Fix the default or the schema." },
   BRN326: { name: "placeholder-unknown", severity: "error", summary: "An http tool's url, header, query or body template uses a `{{name}}` that is not a property of the tool's input schema.", fix: "Add the property to `input` or fix the placeholder." },
 
   BRN401: { name: "overlay-new-entity", severity: "warning", summary: "An overlay creates an agent, tool or policy that the base brain does not have (overlays usually patch; creating is allowed but often a typo).", fix: "Check the id against the base brain." },
