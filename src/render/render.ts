@@ -89,17 +89,31 @@ function lineRange(template: Template, line: number, column: number, length = 1)
   return { start: { line: l, column: column + 1 }, end: { line: l, column: column + 1 + length } };
 }
 
+let shared: typeof import("handlebars") | undefined;
+/** Compiled templates by body text, for the shared environment. */
+const compiledTemplates = new Map<string, HandlebarsTemplateDelegate>();
+
+/** The process's Handlebars environment with brainc's helpers (created on first render). */
+function environment(): typeof import("handlebars") {
+  if (!shared) {
+    shared = handlebars().create();
+    for (const [name, fn] of Object.entries(HELPERS)) shared.registerHelper(name, fn);
+  }
+  return shared;
+}
+
 /**
  * A Handlebars environment for one brain: strict variables, no HTML escaping, partials from
  * `prompts/**\/_<name>.md`, the helpers of {@link HELPERS}, no prototype access.
  * Templates are parsed once; `render` throws nothing: problems come back as diagnostics.
  */
 export class Renderer {
-  private readonly hbs = handlebars().create();
-  private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
+  private readonly hbs = environment();
 
   constructor(private readonly brain: Brain) {
-    for (const [name, fn] of Object.entries(HELPERS)) this.hbs.registerHelper(name, fn);
+    // One environment serves every Renderer of the process (compiled templates are kept across builds,
+    // which makes `build --watch` rebuilds cheap); its partials are this brain's, and only this brain's.
+    for (const name of Object.keys(this.hbs.partials)) this.hbs.unregisterPartial(name);
     for (const partial of Object.values(brain.partials)) {
       this.hbs.registerPartial(partial.id, (context: unknown, options: unknown) => {
         try {
@@ -112,10 +126,10 @@ export class Renderer {
   }
 
   private compile(template: Template): HandlebarsTemplateDelegate {
-    let fn = this.compiled.get(template.source);
+    let fn = compiledTemplates.get(template.body);
     if (!fn) {
       fn = this.hbs.compile(parse(template.body), COMPILE_OPTIONS);
-      this.compiled.set(template.source, fn);
+      compiledTemplates.set(template.body, fn);
     }
     return fn;
   }
