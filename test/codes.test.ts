@@ -17,6 +17,7 @@ const UNIT_TESTS: Record<string, [string, string]> = {
   BRN004: ["test/invalid.test.ts", "BRN004: an alias bomb is an error, quickly (not a hang)"],
   BRN005: ["test/invalid.test.ts", "BRN005: a file over 1 MiB"],
   BRN006: ["test/invalid.test.ts", "BRN006: invalid UTF-8"],
+  BRN013: ["test/invalid.test.ts", "BRN013: a link to a folder where a file belongs"],
   BRN402: ["test/cli.test.ts", "BRN402: an overlay that does not exist"],
   BRN501: ["test/cli.test.ts", "BRN501: an unknown target name"],
   BRN502: ["test/plugin.test.ts", "BRN502: a module that is not a Target"],

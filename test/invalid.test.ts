@@ -7,7 +7,7 @@
  * built here in a temp copy of the base brain.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -129,6 +129,18 @@ describe("invalid files built at test time", () => {
     const bytes = Buffer.concat([Buffer.from("Be calm "), Buffer.from([0xff, 0xfe, 0x00]), Buffer.from("\n")]);
     const { diagnostics } = await withFile("prompts/personas/calm.md", bytes);
     expect(diagnostics).toEqual([{ code: "BRN006", file: "prompts/personas/calm.md" }]);
+  });
+
+  it("BRN013: a link to a folder where a file belongs", async () => {
+    const { dir, cleanup } = tempCopy(minimalBrain);
+    try {
+      symlinkSync(join(dir, "prompts"), join(dir, "policies/linked.yaml"));
+      const { code, diagnostics } = await validate(dir);
+      expect(diagnostics).toEqual([{ code: "BRN013", file: "policies/linked.yaml" }]);
+      expect(code).toBe(1);
+    } finally {
+      cleanup();
+    }
   });
 
   it("BRN004: an alias bomb is an error, quickly (not a hang)", async () => {

@@ -29,6 +29,7 @@ export const CODES = {
   BRN010: { name: "bad-file-id", severity: "error", summary: "A file name does not make a valid id (ids match `^[a-z][a-z0-9-]{0,62}$`).", fix: "Rename the file in lower-case kebab-case." },
   BRN011: { name: "duplicate-id", severity: "error", summary: "Two files define the same id (for example `x.yaml` and `x.yml`, or two partials with one name).", fix: "Keep one file per id." },
   BRN012: { name: "missing-file", severity: "error", summary: "A brain file that every brain needs is missing (models.yaml or routing.yaml).", fix: "Create the file; `brainc init` writes a small valid brain to start from." },
+  BRN013: { name: "unreadable-file", severity: "error", summary: "A file of the brain cannot be read (no permission, or a link to a folder).", fix: "Fix the file's permissions, or remove the link." },
 
   BRN101: { name: "unknown-key", severity: "error", summary: "A key that the format does not define; unknown keys are errors so that typos never pass silently.", fix: "Remove the key or fix its spelling (see the hint)." },
   BRN102: { name: "missing-key", severity: "error", summary: "A required key is missing.", fix: "Add the key." },

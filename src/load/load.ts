@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
@@ -130,16 +130,45 @@ function placeHint(path: string): string {
   return "brain files live in brain.yaml, models.yaml, routing.yaml, memory.yaml, agents/, tools/, policies/, prompts/ and overlays/";
 }
 
+/**
+ * A file's bytes, read with one open, fstat and read: `size` instead when it is over
+ * {@link MAX_FILE_BYTES}, `error` when it cannot be read (a folder behind a link, no permission).
+ */
+function readLimited(abs: string): { bytes: Buffer } | { size: number } | { error: string } {
+  let fd: number | undefined;
+  try {
+    fd = openSync(abs, "r");
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { error: "not a regular file" };
+    if (stat.size > MAX_FILE_BYTES) return { size: stat.size };
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, bytes, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { bytes: bytes.subarray(0, read) };
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 function readSource(root: string, path: string, kind: FileKind, id: string, diagnostics: Diagnostic[]): SourceFile | undefined {
-  const abs = join(root, path);
-  const size = statSync(abs).size;
-  if (size > MAX_FILE_BYTES) {
-    diagnostics.push(diagnostic("BRN005", `file is ${size} bytes, above the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, { file: path }));
+  const read = readLimited(join(root, path));
+  if ("error" in read) {
+    diagnostics.push(diagnostic("BRN013", `cannot read the file: ${read.error}`, { file: path }));
+    return undefined;
+  }
+  if ("size" in read) {
+    diagnostics.push(diagnostic("BRN005", `file is ${read.size} bytes, above the limit of ${MAX_FILE_BYTES} bytes (1 MiB)`, { file: path }));
     return undefined;
   }
   let text: string;
   try {
-    text = utf8.decode(readFileSync(abs));
+    text = utf8.decode(read.bytes);
   } catch {
     diagnostics.push(diagnostic("BRN006", "file is not valid UTF-8", { file: path }));
     return undefined;

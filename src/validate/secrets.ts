@@ -26,6 +26,9 @@ const SECRET_SHAPES: [string, RegExp][] = [
   ["a JSON Web Token", /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
 ];
 
+/** No shape above matches fewer characters (an AWS key id is 20). */
+const SHORTEST_SECRET = 20;
+
 /** Shannon entropy in bits per character. */
 function entropy(s: string): number {
   const counts = new Map<string, number>();
@@ -41,6 +44,7 @@ function entropy(s: string): number {
  * entropy above 4.3 bits per character counts (hex digests and UUIDs do not).
  */
 export function looksLikeSecret(text: string): string | undefined {
+  if (text.length < SHORTEST_SECRET) return undefined;
   const plain = text.replace(ENV_REF, " ");
   for (const [name, re] of SECRET_SHAPES) if (re.test(plain)) return name;
   for (const token of plain.match(/[A-Za-z0-9+/_=-]{32,}/g) ?? []) {
@@ -57,36 +61,47 @@ export function looksLikeSecret(text: string): string | undefined {
 export function checkSecrets(sources: SourceSet): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const file of sources.files) {
-    if (file.yaml) walk(file, file.yaml.value, "", undefined, out);
+    if (file.yaml) walk(file, file.yaml.value, [], undefined, out);
     if (file.body) scanBody(file, out);
   }
   return out;
 }
 
-function walk(file: SourceFile, value: unknown, pointer: string, parentKey: string | undefined, out: Diagnostic[]): void {
+/** Walks a YAML value; `path` holds the keys and indexes down to it (a JSON pointer is built only to report). */
+function walk(file: SourceFile, value: unknown, path: string[], parentKey: string | undefined, out: Diagnostic[]): void {
   if (typeof value === "string") {
-    checkString(file, value, pointer, parentKey, out);
+    checkString(file, value, path, parentKey, out);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(file, v, `${pointer}/${i}`, undefined, out));
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      walk(file, value[i], path, undefined, out);
+      path.pop();
+    }
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) {
-      const key = pointer.endsWith("/headers") ? (CREDENTIAL_HEADERS.test(k) ? "header:" + k : undefined) : k;
-      walk(file, v, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, key, out);
+    const inHeaders = path[path.length - 1] === "headers";
+    for (const k in value) {
+      const key = inHeaders ? (CREDENTIAL_HEADERS.test(k) ? "header:" + k : undefined) : k;
+      path.push(k);
+      walk(file, (value as Record<string, unknown>)[k], path, key, out);
+      path.pop();
     }
   }
 }
 
-function checkString(file: SourceFile, value: string, pointer: string, key: string | undefined, out: Diagnostic[]): void {
-  const where = () => ({ file: file.path, range: rangeAt(file.yaml!, pointer) });
+const toPointer = (path: readonly string[]) => path.map((k) => "/" + k.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+
+function checkString(file: SourceFile, value: string, path: readonly string[], key: string | undefined, out: Diagnostic[]): void {
+  const isCredential = key !== undefined && (CREDENTIAL_KEYS.has(key) || key.startsWith("header:"));
+  if (!isCredential && value.length < SHORTEST_SECRET && !value.includes("${")) return;
+  const where = () => ({ file: file.path, range: rangeAt(file.yaml!, toPointer(path)) });
   for (const m of value.matchAll(ANY_REF)) {
     if (!SINGLE_ENV_REF.test(m[0])) {
       const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(m[1]) ? m[1] : undefined;
       out.push(diagnostic("BRN303", `malformed reference ${JSON.stringify(m[0])}`, { ...where(), hint: name ? `did you mean "\${env:${name}}"?` : "write ${env:NAME} or ${env:NAME:-default}" }));
     }
   }
-  const isCredential = key !== undefined && (CREDENTIAL_KEYS.has(key) || key.startsWith("header:"));
   if (isCredential && !SINGLE_ENV_REF.test(value)) {
-    const label = key.startsWith("header:") ? `header ${JSON.stringify(key.slice(7))}` : JSON.stringify(key);
+    const label = key!.startsWith("header:") ? `header ${JSON.stringify(key!.slice(7))}` : JSON.stringify(key);
     out.push(diagnostic("BRN301", `credential field ${label} must be exactly one \${env:NAME} reference`, { ...where(), hint: "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value" }));
     return;
   }
@@ -95,6 +110,7 @@ function checkString(file: SourceFile, value: string, pointer: string, key: stri
 }
 
 function scanBody(file: SourceFile, out: Diagnostic[]): void {
+  if (!looksLikeSecret(file.body!.text)) return; // one pass over the whole body; lines only when it found something
   const lines = file.body!.text.split("\n");
   lines.forEach((line, i) => {
     const secret = looksLikeSecret(line);
