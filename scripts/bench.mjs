@@ -82,4 +82,4 @@ for (const [goal, met] of goals) console.log(`  ${met ? "met    " : "NOT MET"}  
 console.log("\n== supervisor runtime: ledger appends/s and `runs show` latency (scripts/bench/runtime.mjs)");
 spawnSync(process.execPath, [join(root, "scripts/bench/runtime.mjs")], { cwd: root, stdio: "inherit" });
 console.log("\n== build --watch: one prompt edited → outputs written (scripts/bench/watch.mjs)");
-spawnSync(process.execPath, [join(root, "scripts/bench/watch.mjs"), brain], { cwd: root, stdio: "inherit" });
+spawnSync(process.execPath, [join(root, "scripts/bench/watch.mjs"), brain, "--prompt", "prompts/agents/agent-0.md", "--runs", "10", "--target", "supervisor"], { cwd: root, stdio: "inherit" });

@@ -256,7 +256,11 @@ function checkCron(expr: string, report: (message: string) => void): void {
   }
 }
 
+let canonicalZones: Set<string> | undefined;
+
+/** Whether `tz` is an IANA time zone: the canonical list first (cheap), ICU's full resolver for aliases. */
 function isTimeZone(tz: string): boolean {
+  if ((canonicalZones ??= new Set(["UTC", "Etc/UTC", ...Intl.supportedValuesOf("timeZone")])).has(tz)) return true;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;
