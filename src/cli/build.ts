@@ -9,6 +9,7 @@ import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 export { buildInMemory, type BuildResult } from "../emit/build.js";
 
+/** The options of `brainc build` (see `brainc build --help`). */
 export interface BuildOptions {
   brain: string;
   /** Built-in names, module paths, or "all"; default: all. */

@@ -14,6 +14,7 @@ export interface Io {
   isTTY: boolean;
 }
 
+/** The real process: stdout, stderr, the working directory, colour when stdout is a terminal and NO_COLOR is unset. */
 export const processIo = (): Io => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),

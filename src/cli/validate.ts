@@ -5,6 +5,7 @@ import type { Format } from "../diagnostics/format.js";
 import { compileEnv, environments, loadAndValidate, overlayDiagnostics } from "../compile.js";
 import { printDiagnostics, type Io } from "./report.js";
 
+/** The options of `brainc validate` (see `brainc validate --help`). */
 export interface ValidateOptions {
   brain: string;
   env?: string;

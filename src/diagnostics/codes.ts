@@ -93,6 +93,7 @@ export const CODES = {
   BRN901: { name: "usage", severity: "error", summary: "The command line is wrong (an unknown flag, a missing argument, incompatible flags).", fix: "See `brainc --help`." },
 } as const satisfies Record<string, CodeInfo>;
 
+/** A diagnostic code of brainc ("BRN101"). */
 export type Code = keyof typeof CODES;
 
 /** Builds a diagnostic with the code's default severity. */

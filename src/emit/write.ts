@@ -99,6 +99,7 @@ function inTheWay(out: string, path: string): string | undefined {
   return undefined;
 }
 
+/** Whether a plan adds, changes or removes any file. */
 export const hasChanges = (plan: Plan) => plan.added.length + plan.changed.length + plan.removed.length > 0;
 
 interface Journal {

@@ -224,6 +224,7 @@ function countLines(s: string): number {
   return n;
 }
 
+/** Whether a parsed YAML value is a mapping (a plain object, not a list or scalar). */
 export function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
