@@ -4,17 +4,11 @@
  * restarts.
  */
 import type { Bundle, BundleBudget } from "./bundle.js";
-import type { BudgetPeriod, BudgetScope, LedgerEvent } from "./events.js";
+import type { BudgetPeriod, BudgetScope, BudgetState, LedgerEvent } from "./events.js";
 import { periodKeys } from "./time.js";
 
-/** One limit that applies to a job: e.g. agent `email-triage`, daily, 5 USD. */
-export interface BudgetLimit {
-  scope: BudgetScope;
-  key: string;
-  period: BudgetPeriod;
-  periodKey: string;
-  limitUsd: number;
-  spentUsd: number;
+/** One limit that applies to a job: e.g. agent `email-triage`, daily, 5 USD, alert at 80 %. */
+export interface BudgetLimit extends BudgetState {
   alertAtPercent?: number;
 }
 

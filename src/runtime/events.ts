@@ -62,17 +62,21 @@ export type LlmCall = Base & {
 export type ToolGuard = Base & { type: "tool.guard"; tool: string; decision: GuardDecision; reason?: string; rule?: string };
 export type ToolCall = Base & { type: "tool.call"; tool: string; call: number; ok: boolean; error?: string; latencyMs?: number; approvedBy?: string };
 export type Checkpoint = Base & { type: "checkpoint"; step: number; toolCalls: number; state: unknown };
-export type BudgetEvent = Base & {
-  type: "budget.alert" | "budget.exceeded";
+/** A budget's scope, period and spend (USD): e.g. agent `email-triage`, daily (UTC day `2026-11-21`), 5 USD, 3.2 spent. */
+export interface BudgetState {
   scope: BudgetScope;
   key: string;
   period: BudgetPeriod;
   periodKey: string;
   limitUsd: number;
   spentUsd: number;
-  percent: number;
-  action?: "block" | "downgrade";
-};
+}
+export type BudgetEvent = Base &
+  BudgetState & {
+    type: "budget.alert" | "budget.exceeded";
+    percent: number;
+    action?: "block" | "downgrade";
+  };
 export type ContextCompact = Base & { type: "context.compact"; step: number; model: string; usedTokens: number; contextWindow: number; percent: number; compaction: number };
 export type JobEnded = Base & { type: "job.ended"; status: JobStatus; stop?: StopReason; error?: string; errorClass?: ErrorClass };
 
