@@ -2,6 +2,10 @@
 // Entry point of the `brainc` command. The TypeScript sources are compiled to dist/ by `npm run build`
 // (run automatically by `npm ci` / `npm install` through the `prepare` script).
 import { existsSync } from "node:fs";
+import module from "node:module";
+
+// Node 22.1+ caches compiled code between runs (as tsc does); a no-op on older versions.
+module.enableCompileCache?.();
 
 const main = new URL("../dist/src/cli/main.js", import.meta.url);
 if (!existsSync(main)) {
