@@ -1,4 +1,4 @@
-import { Cron } from "croner";
+import { createRequire } from "node:module";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { Document, Documents, TemplateDocument } from "../validate/documents.js";
@@ -250,6 +250,7 @@ function checkCron(expr: string, report: (message: string) => void): void {
   const fields = expr.trim().split(/\s+/);
   if (fields.length !== 5) return report(`cron expression ${JSON.stringify(expr)} has ${fields.length} fields; brains use 5 (minute hour day-of-month month day-of-week)`);
   try {
+    const { Cron } = createRequire(import.meta.url)("croner") as typeof import("croner"); // loaded only for brains with cron schedules
     new Cron(expr, { paused: true });
   } catch (e) {
     report(`invalid cron expression ${JSON.stringify(expr)}: ${(e as Error).message.replace(/^CronPattern: /, "")}`);

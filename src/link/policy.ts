@@ -1,4 +1,4 @@
-import picomatch from "picomatch";
+import { createRequire } from "node:module";
 import type { Policy } from "../types/index.js";
 import { durationMs } from "./durations.js";
 import type { EffectivePolicy } from "./model.js";
@@ -59,7 +59,7 @@ const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
 
 /** Keeps each glob of `a` that a glob of `b` matches, and each of `b` that one of `a` matches. */
 function intersectGlobs(a: string[], b: string[]): string[] {
-  const covered = (p: string, by: string[]) => by.some((q) => q === p || picomatch.isMatch(p, q, { dot: true }));
+  const covered = (p: string, by: string[]) => by.some((q) => q === p || glob().isMatch(p, q, { dot: true }));
   return sortedUnique([...a.filter((p) => covered(p, b)), ...b.filter((p) => covered(p, a))]);
 }
 
@@ -88,6 +88,9 @@ function merge(rule: Rule, a: unknown, b: unknown): { value: unknown; keepA: boo
   }
 }
 
+/** picomatch, loaded the first time a glob (not a plain name) has to be matched. */
+const glob = (): typeof import("picomatch") => createRequire(import.meta.url)("picomatch");
+
 const GLOB_CHARS = /[*?[\]{}()!+@]/;
 
 /** Expands tool names and globs (`*`, `http-*`) to the matching tool ids, sorted. */
@@ -95,7 +98,7 @@ export function matchTools(patterns: readonly string[], toolIds: readonly string
   if (patterns.includes("*")) return [...toolIds].sort();
   const globs = patterns.filter((p) => GLOB_CHARS.test(p));
   const names = new Set(patterns.filter((p) => !GLOB_CHARS.test(p)));
-  const isMatch = globs.length ? picomatch(globs) : () => false;
+  const isMatch = globs.length ? glob()(globs) : () => false;
   return toolIds.filter((id) => names.has(id) || isMatch(id)).sort();
 }
 

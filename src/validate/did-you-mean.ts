@@ -1,4 +1,7 @@
-import { closest, distance } from "fastest-levenshtein";
+import { createRequire } from "node:module";
+
+/** fastest-levenshtein, loaded when a suggestion is needed (valid brains never need one). */
+const levenshtein = (): typeof import("fastest-levenshtein") => createRequire(import.meta.url)("fastest-levenshtein");
 
 /**
  * The candidate closest to `name` by edit distance, when close enough to be a likely typo
@@ -7,6 +10,7 @@ import { closest, distance } from "fastest-levenshtein";
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];
   if (!list.length) return undefined;
+  const { closest, distance } = levenshtein();
   const best = closest(name, list);
   const limit = Math.max(2, Math.floor(name.length / 3));
   return distance(name, best) <= limit ? best : undefined;
