@@ -11,11 +11,8 @@
 #     binding loads in Node 24 too).
 set -euo pipefail
 version="${1:-2.41.1}"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-dir="$root/.cache/n8n/$version"
-mkdir -p "$dir"
-exec 9>"$dir.lock"
-flock 9
+. "$(dirname "$0")/lib/locked-cache.sh"
+locked_cache "n8n/$version"
 if [ ! -f "$dir/.installed" ]; then
   cd "$dir"
   cat > package.json <<JSON

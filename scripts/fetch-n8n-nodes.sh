@@ -11,11 +11,8 @@
 set -euo pipefail
 n8n_version="2.41.1"
 workflow_version="2.41.0"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-dir="$root/.cache/n8n-nodes/$n8n_version"
-mkdir -p "$dir"
-exec 9>"$dir.lock"
-flock 9
+. "$(dirname "$0")/lib/locked-cache.sh"
+locked_cache "n8n-nodes/$n8n_version"
 if [ -f "$dir/.complete" ] && [ -f "$dir/n8n-nodes-langchain.credentials.json" ]; then echo "$dir"; exit 0; fi
 rm -f "$dir/.complete"
 cd "$dir"
