@@ -7,8 +7,6 @@ import { buildInMemory } from "../emit/build.js";
 import { applyPlan, isInterrupted, planOutput, type Plan } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
-export { buildInMemory, type BuildResult } from "../emit/build.js";
-
 /** The options of `brainc build` (see `brainc build --help`). */
 export interface BuildOptions {
   brain: string;
@@ -48,8 +46,9 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   const out = resolve(io.cwd, options.out);
   const result = await buildInMemory(root, options, io.cwd);
   const diagnostics = result.diagnostics;
+  const report = () => printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
   const failed = hasErrors(diagnostics) || (options.strict && diagnostics.some((d) => d.severity === "warning"));
-  if (failed) return printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
+  if (failed) return report();
 
   const files = result.outputs.flatMap((o) => o.files);
   const scopes = result.outputs.map((o) => o.scope);
@@ -60,12 +59,12 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
     const drift = [...plan.added.map((p) => [p, "missing"]), ...plan.changed.map((p) => [p, "out of date"]), ...plan.removed.map((p) => [p, "stale (brainc no longer writes it)"])];
     for (const [p, why] of drift) diagnostics.push(diagnostic("BRN507", `${shownOut}/${p} is ${why}`, { hint: "run `brainc build` and commit the result" }));
     if (isInterrupted(out)) diagnostics.push(diagnostic("BRN507", `${shownOut} holds an interrupted build`, { hint: "run `brainc build` to finish it" }));
-    const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
+    const code = report();
     if (code === EXIT.ok && options.format === "text") io.stderr(`brainc: ${shownOut} is up to date (${files.length} files)\n`);
     return code;
   }
   if (options.dryRun) {
-    const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
+    const code = report();
     listPlan(io, plan, shownOut);
     return code;
   }
@@ -76,7 +75,7 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
       diagnostics.push(diagnostic("BRN506", `cannot write ${shownOut}: ${(e as Error).message}`));
     }
   }
-  const code = printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
+  const code = report();
   if (code === EXIT.ok && options.format === "text") {
     const ms = Math.round(performance.now() - started);
     const written = plan.added.length + plan.changed.length;
