@@ -39,6 +39,9 @@ export interface CompileResult {
 const asTemplates = (docs: Record<string, TemplateDocument>): Record<string, Template> =>
   Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, { id, source: d.file, input: (d.frontmatter.input ?? {}) as Template["input"], body: d.body, bodyLine: d.bodyLine }]));
 
+/** The template checks of each source set (see compileEnv). */
+const templateChecks = new WeakMap<SourceSet, Diagnostic[]>();
+
 let policyShape: Shape | undefined;
 /** The shape of an effective policy in the render context, from schemas/policy.schema.json. */
 function effectivePolicyShape(): Shape {
@@ -63,7 +66,16 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
   const documents = collected.documents;
   if (!documents || hasErrors(diagnostics)) return { documents, diagnostics };
 
-  diagnostics.push(...checkTemplates({ prompts: asTemplates(documents.prompts), partials: asTemplates(documents.partials) }, effectivePolicyShape()));
+  // Overlays never patch prompts, so templates are checked once per source set, not once per environment;
+  // later environments only need to know whether those checks failed.
+  const templates = templateChecks.get(sources);
+  if (templates) {
+    if (hasErrors(templates)) return { documents, diagnostics };
+  } else {
+    const found = checkTemplates({ prompts: asTemplates(documents.prompts), partials: asTemplates(documents.partials) }, effectivePolicyShape());
+    templateChecks.set(sources, found);
+    diagnostics.push(...found);
+  }
   const linked = link(documents);
   diagnostics.push(...linked.diagnostics);
   if (!linked.brain || hasErrors(diagnostics)) return { documents, diagnostics };

@@ -5,7 +5,8 @@ import type { DiffOptions } from "./diff.js";
 import type { ExplainOptions } from "./explain.js";
 import type { RenderOptions } from "./render.js";
 import { DIFF_FORMATS } from "../diff/format.js";
-import { EXIT, internalError, printDiagnostics, processIo, type Io } from "./report.js";
+import { internalError } from "../diagnostics/codes.js";
+import { EXIT, printDiagnostics, processIo, type Io } from "./report.js";
 import { registerRuns } from "./runs.js";
 
 // Each command's module (and what it needs: targets, chokidar, git, the runtime) is loaded only when that

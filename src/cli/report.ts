@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors, sortDiagnostics } from "../diagnostics/diagnostic.js";
-import { diagnostic } from "../diagnostics/codes.js";
 import { formatDiagnostics, summaryLine, type Format } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
 
@@ -52,11 +51,4 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], opt
   if (sorted.some((d) => d.code === "BRN900" || d.code === "BRN901")) return EXIT.usage;
   if (hasErrors(all) || (options.strict && all.some((d) => d.severity === "warning"))) return EXIT.failed;
   return EXIT.ok;
-}
-
-/** Turns an unexpected exception into the BRN900 diagnostic (the stack only with BRAINC_DEBUG=1). */
-export function internalError(e: unknown): Diagnostic {
-  const err = e as Error;
-  if (process.env.BRAINC_DEBUG) process.stderr.write(`${err?.stack ?? String(e)}\n`);
-  return diagnostic("BRN900", `internal error: ${err?.message ?? String(e)}`, { hint: "this is a bug in brainc; please report it with `brainc --version`, the command line and, if you can, a reduced brain (set BRAINC_DEBUG=1 for the stack trace)" });
 }

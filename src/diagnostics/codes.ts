@@ -108,3 +108,10 @@ export function diagnostic(
   if (where.hint !== undefined) d.hint = where.hint;
   return d;
 }
+
+/** Turns an unexpected exception into the BRN900 diagnostic (the stack only with BRAINC_DEBUG=1). */
+export function internalError(e: unknown): Diagnostic {
+  const err = e as Error;
+  if (process.env.BRAINC_DEBUG) process.stderr.write(`${err?.stack ?? String(e)}\n`);
+  return diagnostic("BRN900", `internal error: ${err?.message ?? String(e)}`, { hint: "this is a bug in brainc; please report it with `brainc --version`, the command line and, if you can, a reduced brain (set BRAINC_DEBUG=1 for the stack trace)" });
+}

@@ -69,14 +69,3 @@ export function countBySeverity(diagnostics: readonly Diagnostic[]): Record<Seve
   for (const d of diagnostics) counts[d.severity]++;
   return counts;
 }
-
-/**
- * Thrown by a stage that cannot continue (for example a brain with no brain.yaml). The pipeline turns
- * it back into diagnostics; it is never shown as a stack trace.
- */
-export class DiagnosticError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => d.message).join("; "));
-    this.name = "DiagnosticError";
-  }
-}

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Agent, Brain, Budget, Model, Route } from "../link/model.js";
+import { policyLeaves } from "../link/policy.js";
 
 /** One model of a chain, as `brainc explain` shows it. */
 export interface ChainModel {
@@ -89,13 +90,6 @@ export interface AgentExplanation {
   targetLimits: { target: string; message: string; hint?: string }[];
 }
 
-function leaves(value: unknown, prefix: string, out: [string, unknown][]): [string, unknown][] {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    for (const key of Object.keys(value).sort()) leaves((value as Record<string, unknown>)[key], prefix ? `${prefix}.${key}` : key, out);
-  } else out.push([prefix, value]);
-  return out;
-}
-
 /**
  * Whether a target's diagnostic is about this agent: it points into the agent's file, or its message
  * names the agent id (quoted or as a whole word).
@@ -121,7 +115,7 @@ export function explainAgent(brain: Brain, agent: Agent, limits: { target: strin
     tools: agent.tools.map((t) => ({ id: t.id, risk: [...(t.risk ?? [])], ...(t.approval !== undefined && { approval: t.approval }) })),
     memory: agent.memory.map((m) => ({ id: m.id, scope: m.scope })),
     policies: [...agent.policies],
-    policy: leaves(agent.policy, "", []).map(([path, value]) => ({ path, value, setBy: [...(agent.provenance[path] ?? [])] })),
+    policy: policyLeaves(agent.policy).map(([path, value]) => ({ path, value, setBy: [...(agent.provenance[path] ?? [])] })),
     schedules: agent.schedules.map((s) => {
       const { route, task: _task, message, ...when } = s as typeof s & { message?: string };
       return { when: Object.entries(when).map(([k, v]) => `${k} ${v}`).join(", "), task: route.task, chain: ids(route), ...(message !== undefined && { message }) };

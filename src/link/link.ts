@@ -191,7 +191,8 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     tiers,
     tasks,
     defaultRoute,
-    fallback: routingFile.fallback ?? { on: ["rate_limit", "timeout", "server_error"], retriesPerModel: 0 },
+    // Each field's default (routing.schema.json) is filled here, once, so every target and the runtime agree.
+    fallback: { on: ["rate_limit", "timeout", "server_error"], retriesPerModel: 0, ...routingFile.fallback },
     budgets: { global: budgets.global, onExceeded: budgets.onExceeded ?? "block" },
     tools,
     policies,

@@ -127,7 +127,8 @@ export interface Brain {
   tasks: Record<string, Route>;
   /** The route of work that names no task class (routing.yaml `default` tier). */
   defaultRoute: Route;
-  fallback: NonNullable<RoutingFile["fallback"]>;
+  /** routing.yaml `fallback` with its defaults filled in (`on`: rate_limit, timeout, server_error; `retriesPerModel`: 0). */
+  fallback: NonNullable<RoutingFile["fallback"]> & Required<Pick<NonNullable<RoutingFile["fallback"]>, "on" | "retriesPerModel">>;
   budgets: { global?: Budget; onExceeded: "block" | "downgrade" };
   tools: Record<string, Tool>;
   policies: Record<string, Policy & { id: string; source: string }>;

@@ -120,7 +120,7 @@ export function mergePolicies(policies: readonly PolicySource[]): { policy: Effe
   const provenance = new Map<string, string[]>();
   for (const { source, policy } of policies) {
     const { description: _description, ...body } = policy;
-    for (const [path, value] of leaves(body)) {
+    for (const [path, value] of policyLeaves(body)) {
       const rule = RULES[path] ?? "last";
       if (!values.has(path)) {
         values.set(path, Array.isArray(value) ? sortedUnique(value as string[]) : value);
@@ -139,11 +139,16 @@ export function mergePolicies(policies: readonly PolicySource[]): { policy: Effe
 }
 
 /** Leaves of a policy: every value that is not a plain object, and the objects that merge whole (backoff). */
-function leaves(obj: object, prefix = ""): [string, unknown][] {
+/**
+ * The mergeable fields of a policy as [dotted path, value], in key order: every value that is not a
+ * plain object, and the objects that merge whole (`retry.backoff`). These paths are the keys of an
+ * agent's `provenance`.
+ */
+export function policyLeaves(obj: object, prefix = ""): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const [k, v] of Object.entries(obj)) {
     const path = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === "object" && v !== null && !Array.isArray(v) && RULES[path] !== "last") out.push(...leaves(v, path));
+    if (typeof v === "object" && v !== null && !Array.isArray(v) && RULES[path] !== "last") out.push(...policyLeaves(v, path));
     else out.push([path, v]);
   }
   return out;

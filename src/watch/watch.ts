@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { watch as chokidarWatch } from "chokidar";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { diagnostic } from "../diagnostics/codes.js";
+import { diagnostic, internalError } from "../diagnostics/codes.js";
 import { buildFromSources, type BuildSelection } from "../emit/build.js";
 import { applyPlan, planOutput, type Plan } from "../emit/write.js";
 import { isSkipped } from "../load/places.js";
@@ -71,9 +71,7 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
     try {
       await build(changed, startedAt);
     } catch (e) {
-      const d = diagnostic("BRN900", `internal error: ${(e as Error)?.message ?? String(e)}`, { hint: "this is a bug in brainc; please report it (set BRAINC_DEBUG=1 for the stack trace)" });
-      if (process.env.BRAINC_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
-      onRebuild({ seq: seq++, changed: changed ?? [], diagnostics: [d], files: 0, ms: Math.round(performance.now() - startedAt) });
+      onRebuild({ seq: seq++, changed: changed ?? [], diagnostics: [internalError(e)], files: 0, ms: Math.round(performance.now() - startedAt) });
     }
   };
 

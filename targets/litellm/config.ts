@@ -71,7 +71,7 @@ export function buildLitellm(brain: Brain, options: LitellmOptions): LitellmBuil
 /** The BRN509 infos: parts of the brain that LiteLLM cannot express, what brainc did instead, who enforces them. */
 function targetLimits(brain: Brain, globalMonthlyDropped: boolean, env: EnvCollector): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const on = (brain.fallback.on ?? ["rate_limit", "timeout", "server_error"]) as ErrorClass[];
+  const on = brain.fallback.on as ErrorClass[];
   const others = (["rate_limit", "timeout", "server_error", "auth", "content_filter", "context_window"] as ErrorClass[]).filter((c) => !on.includes(c));
   if (others.length) {
     out.push(limit(`LiteLLM cannot limit fallbacks to routing.yaml fallback.on: its router falls back after any failed call except a malformed request, so ${others.join(", ")} errors also move to the next model; brainc set their retries to 0; the supervisor target enforces fallback.on`));

@@ -24,8 +24,6 @@ export function retryPolicy(on: readonly ErrorClass[], retriesPerModel: number):
   return Object.fromEntries(Object.entries(policy).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Default `fallback.on` when routing.yaml has none (routing.schema.json). */
-const DEFAULT_ON: ErrorClass[] = ["rate_limit", "timeout", "server_error"];
 
 /**
  * `router_settings` (LiteLLM `Router.__init__` arguments, litellm/router.py):
@@ -39,7 +37,7 @@ const DEFAULT_ON: ErrorClass[] = ["rate_limit", "timeout", "server_error"];
  *   backoff.max), `timeout` (s), `max_fallbacks`.
  */
 export function routerSettings(brain: Brain, groups: readonly ModelGroup[], timeoutSeconds: number): Record<string, unknown> {
-  const on = (brain.fallback.on ?? DEFAULT_ON) as ErrorClass[];
+  const on = brain.fallback.on as ErrorClass[];
   const retries = brain.fallback.retriesPerModel ?? 0;
   const aliases: Record<string, string> = {};
   for (const route of Object.values(brain.tasks)) aliases[route.task] = gatewayModel(brain.name, route);

@@ -47,7 +47,7 @@ function edgesOf(wf: WorkflowJson): Edge[] {
  * Checks that need nothing from n8n: the workflow shape `n8n import:workflow` requires, brainc's id rules,
  * connections between existing nodes with known types, and credentials present in credentials.json.
  */
-function checkStructure(path: string, wf: WorkflowJson, credentialKeys: Set<string> | undefined, workflowIds: Set<string>): string[] {
+function checkStructure(wf: WorkflowJson, credentialKeys: Set<string> | undefined, workflowIds: Set<string>): string[] {
   const errors: string[] = [];
   if (typeof wf.id !== "string" || !/^[A-Za-z0-9]{16}$/.test(wf.id)) errors.push(`workflow id ${JSON.stringify(wf.id)} is not 16 characters of [A-Za-z0-9]`);
   if (typeof wf.name !== "string" || !wf.name) errors.push("workflow has no name");
@@ -122,12 +122,11 @@ function checkValues(n8n: N8nWorkflowModule, props: NodeProperty[], values: Reco
 function checkValue(n8n: N8nWorkflowModule, prop: NodeProperty, value: unknown, root: Record<string, unknown>, node: N8nNode, desc: NodeDescription, where: string): string[] {
   const allowed = prop.type === "options" || prop.type === "multiOptions" ? allowedValues(prop) : undefined;
   if (prop.type === "options" && allowed && !allowed.includes(value)) return [`parameter ${where}: value ${JSON.stringify(value)} is not one of ${JSON.stringify(allowed)}`];
+  if (prop.type === "multiOptions" && !Array.isArray(value)) return [`parameter ${where}: ${JSON.stringify(value)} is not a list`];
   if (prop.type === "multiOptions" && allowed) {
-    if (!Array.isArray(value)) return [`parameter ${where}: ${JSON.stringify(value)} is not a list`];
-    const bad = value.filter((v) => !allowed.includes(v));
+    const bad = (value as unknown[]).filter((v) => !allowed.includes(v));
     if (bad.length) return [`parameter ${where}: ${JSON.stringify(bad)} not among ${JSON.stringify(allowed)}`];
   }
-  if (prop.type === "multiOptions" && !Array.isArray(value)) return [`parameter ${where}: ${JSON.stringify(value)} is not a list`];
   if (prop.type === "boolean" && typeof value !== "boolean") return [`parameter ${where}: ${JSON.stringify(value)} is not a boolean`];
   if (prop.type === "number" && typeof value !== "number") return [`parameter ${where}: ${JSON.stringify(value)} is not a number`];
   if (prop.type === "string" && typeof value !== "string") return [`parameter ${where}: ${JSON.stringify(value)} is not a string`];
@@ -281,7 +280,7 @@ export async function checkWorkflows(files: OutputFile[], dir = descriptionsDir(
   const ids = new Set(workflows.map(([, wf]) => wf.id));
   const sound: [string, WorkflowJson][] = [];
   for (const [path, wf] of workflows) {
-    const errors = checkStructure(path, wf, credentialKeys, ids);
+    const errors = checkStructure(wf, credentialKeys, ids);
     errors.forEach((m) => fail(path, m));
     if (!errors.length) sound.push([path, wf]);
   }

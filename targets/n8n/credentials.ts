@@ -1,5 +1,5 @@
 import { canonicalJson } from "../../src/emit/canonical.js";
-import { envJs, jsString } from "./expressions.js";
+import { envJs, jsString, n8nLiteral } from "./expressions.js";
 import { envSegments } from "../../src/emit/env-refs.js";
 import { credentialId } from "./ids.js";
 
@@ -20,7 +20,7 @@ export interface CredentialSpec {
  */
 export function credentialValue(value: string): string {
   const segments = envSegments(value);
-  if (segments.every((s) => "text" in s)) return value;
+  if (segments.every((s) => "text" in s)) return n8nLiteral(value);
   return "={{ " + segments.map((s) => ("text" in s ? jsString(s.text) : envJs(s))).join(" + ") + " }}";
 }
 

@@ -130,7 +130,6 @@ export interface N8nWorkflowModule {
     getNodeInputs(workflow: unknown, node: N8nNode, description: NodeDescription): (string | { type: string; required?: boolean; maxConnections?: number; displayName?: string })[];
     getNodeOutputs(workflow: unknown, node: N8nNode, description: NodeDescription): (string | { type: string })[];
     getNodeParametersIssues(properties: NodeProperty[], node: N8nNode, description: NodeDescription): { parameters?: Record<string, string[]> } | null;
-    getNodeParameters(properties: NodeProperty[], values: Record<string, unknown>, returnDefaults: boolean, returnNoneDisplayed: boolean, node: N8nNode, description: NodeDescription): Record<string, unknown> | null;
     displayParameter(values: Record<string, unknown>, property: NodeProperty, node: N8nNode, description: NodeDescription): boolean;
   };
   safeParseWorkflowStructure(input: unknown): { success: boolean; issues?: { path: (string | number)[]; code?: string; message: string }[]; error?: { issues: { path: (string | number)[]; message: string }[] } };

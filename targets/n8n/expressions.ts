@@ -27,8 +27,13 @@ export function envJs(ref: { env: string; default?: string }): string {
  */
 export function n8nValue(value: string): string {
   const segments = envSegments(value);
-  if (segments.every((s) => "text" in s)) return value.startsWith("=") ? `={{ ${jsString(value)} }}` : value;
+  if (segments.every((s) => "text" in s)) return n8nLiteral(value);
   return "=" + segments.map((s) => ("text" in s ? escapeTemplateText(s.text) : `{{ ${envJs(s)} }}`)).join("");
+}
+
+/** A literal parameter value: as it is, unless it starts with "=", which n8n would read as an expression. */
+export function n8nLiteral(text: string): string {
+  return text.startsWith("=") ? `={{ ${jsString(text)} }}` : text;
 }
 
 /** Literal text inside an "=" template: a `{{` would open an expression, so it becomes an expression itself. */

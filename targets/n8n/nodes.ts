@@ -4,7 +4,7 @@ import { durationMs } from "../../src/link/durations.js";
 import type { Agent, Brain, Model } from "../../src/link/model.js";
 import type { CredentialSet } from "./credentials.js";
 import { credentialValue } from "./credentials.js";
-import { jsString } from "./expressions.js";
+import { jsString, n8nLiteral } from "./expressions.js";
 import type { GraphNode } from "./graph.js";
 import type { N8nOptions } from "./options.js";
 
@@ -40,7 +40,7 @@ export const AGENT_TEXT = `={{ $json.chatInput || ($json.body === undefined ? ${
 /** The system message: the persona (when the agent has one), then the rendered instructions. */
 export function systemMessage(agent: Agent): string {
   const text = [agent.personaText, agent.instructions].filter((t) => t && t.trim()).map((t) => t!.trim()).join("\n\n");
-  return text.startsWith("=") ? `={{ ${jsString(text)} }}` : text;
+  return n8nLiteral(text);
 }
 
 /** An AI Agent node (3.1): `define` prompt, system message, maxIterations = loop.maxSteps, fallback flag. */
@@ -142,7 +142,7 @@ export function scheduleNode(name: string, spec: { every?: string; cron?: string
 
 /** A Set node (3.4) that turns a schedule's firing into the agent's input: chatInput = message, sessionId. */
 export function messageNode(name: string, message: string, sessionId: string, assignmentId: (field: string) => string): GraphNode {
-  const value = message.startsWith("=") ? `={{ ${jsString(message)} }}` : message;
+  const value = n8nLiteral(message);
   return {
     name,
     ...NODE.set,
