@@ -19,7 +19,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2) + "\n";
 }
 
-/** Hex sha256 of a string (UTF-8). */
-export function sha256Hex(text: string): string {
+/** Hex sha256 of a string (UTF-8) or bytes. */
+export function sha256Hex(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { packagePath } from "../package-root.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Brain } from "../link/model.js";
 
@@ -28,4 +30,15 @@ export interface Target<Options = unknown> {
   emit(brain: Brain, options: Options, context: EmitContext): OutputFile[] | Promise<OutputFile[]>;
   /** Validates the output against the runtime's own format (its JSON Schema, validator, …). */
   check?(files: OutputFile[], options: Options): Diagnostic[] | Promise<Diagnostic[]>;
+}
+
+let brainSchema: { properties: { targets: { properties: Record<string, object> } } } | undefined;
+
+/**
+ * The options schema of a built-in target: its block in schemas/brain.schema.json (`targets.<name>`),
+ * which is also what editors complete. Read once per process.
+ */
+export function builtinOptionsSchema(name: string): object {
+  brainSchema ??= JSON.parse(readFileSync(packagePath("schemas/brain.schema.json"), "utf8"));
+  return brainSchema!.properties.targets.properties[name];
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./canonical.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -26,7 +26,6 @@ export interface Plan {
   keptEdited: string[];
 }
 
-const sha256 = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
 
 function readManifest(out: string): Manifest {
   try {
@@ -76,7 +75,7 @@ export function planOutput(out: string, files: readonly OutputFile[], scopes: re
     if (desired.has(path) || !scopes.some((s) => path.startsWith(s))) continue;
     const onDisk = readIfExists(join(out, path));
     if (onDisk === undefined) continue;
-    if (sha256(onDisk) === hash) plan.removed.push(path);
+    if (sha256Hex(onDisk) === hash) plan.removed.push(path);
     else plan.keptEdited.push(path);
   }
   for (const list of Object.values(plan)) list.sort();
@@ -121,7 +120,7 @@ export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[],
   const manifest = readManifest(out);
   const next: Manifest = { brainc: 1, files: { ...manifest.files } };
   for (const path of Object.keys(next.files)) if (scopes.some((s) => path.startsWith(s)) && !files.some((f) => f.path === path)) delete next.files[path];
-  for (const f of files) next.files[f.path] = sha256(f.contents);
+  for (const f of files) next.files[f.path] = sha256Hex(f.contents);
   next.files = Object.fromEntries(Object.entries(next.files).sort(([a], [b]) => (a < b ? -1 : 1)));
   const manifestText = JSON.stringify(next, null, 2) + "\n";
   const manifestChanged = readIfExists(join(out, MANIFEST))?.toString("utf8") !== manifestText;

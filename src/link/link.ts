@@ -6,9 +6,10 @@ import { didYouMeanHint } from "../validate/did-you-mean.js";
 import type { Policy } from "../types/index.js";
 import type { Agent, Brain, Budget, Model, Namespace, Provider, Route, Template, Tool } from "./model.js";
 import { matchTools, mergePolicies, resolveToolNames } from "./policy.js";
+import { escapePointer } from "../load/yaml.js";
 
 const byId = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntries(entries);
-const esc = (k: string) => k.replace(/~/g, "~0").replace(/\//g, "~1");
+const esc = escapePointer;
 
 /**
  * Resolves every reference of schema-valid documents and builds the immutable {@link Brain}.

@@ -100,6 +100,11 @@ export function offsetRange(lineCounter: LineCounter, start: number, end: number
   return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
 }
 
+/** Encodes a key as one RFC 6901 JSON pointer segment (`~` → `~0`, `/` → `~1`). */
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
 /** Decodes one RFC 6901 JSON pointer segment. */
 function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");

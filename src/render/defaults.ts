@@ -2,6 +2,7 @@ import type { ValidateFunction } from "ajv";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { TemplateDocument } from "../validate/documents.js";
+import { escapePointer } from "../load/yaml.js";
 
 let compile: ((schema: object) => ValidateFunction) | undefined;
 /** Compiled input schemas by their JSON text: prompts tend to repeat the same small schemas. */
@@ -30,7 +31,7 @@ export async function checkInputDefaults(prompts: Record<string, TemplateDocumen
       if (!validate) compiled.set(key, (validate = compile(schema)));
       if (validate(value)) continue;
       const first = validate.errors?.[0];
-      const pointer = `/input/${name.replace(/~/g, "~0").replace(/\//g, "~1")}/default`;
+      const pointer = `/input/${escapePointer(name)}/default`;
       out.push(diagnostic("BRN325", `the default of input ${JSON.stringify(name)} does not satisfy its schema: ${first?.instancePath ? `${first.instancePath} ` : ""}${first?.message ?? "invalid"}`, prompt.locate(pointer)));
     }
   }

@@ -3,7 +3,7 @@ import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { SourceFile, SourceSet } from "../load/load.js";
 import { SCHEMA_OF_KIND } from "../load/places.js";
-import { rangeAt } from "../load/yaml.js";
+import { escapePointer, rangeAt } from "../load/yaml.js";
 import { validators, type SchemaKind, type Validators } from "./ajv.js";
 import { didYouMeanHint } from "./did-you-mean.js";
 
@@ -65,7 +65,7 @@ function expand(value: unknown, pattern: string): [string, unknown][] {
   return found;
 }
 
-const escape = (k: string) => k.replace(/~/g, "~0").replace(/\//g, "~1");
+const escape = escapePointer;
 
 /** Turns a JSON pointer into the file and range where it was written. */
 export type Locate = (pointer: string, part: "key" | "value") => { file: string; range: Range };

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { SourceFile, SourceSet } from "../load/load.js";
-import { rangeAt } from "../load/yaml.js";
+import { escapePointer, rangeAt } from "../load/yaml.js";
 
 /** `${env:NAME}` or `${env:NAME:-default}` (brain-format.md "Secrets are never literal"). */
 export const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -88,7 +88,7 @@ function walk(file: SourceFile, value: unknown, path: string[], parentKey: strin
   }
 }
 
-const toPointer = (path: readonly string[]) => path.map((k) => "/" + k.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+const toPointer = (path: readonly string[]) => path.map((k) => "/" + escapePointer(k)).join("");
 
 function checkString(file: SourceFile, value: string, path: readonly string[], key: string | undefined, out: Diagnostic[]): void {
   const isCredential = key !== undefined && (CREDENTIAL_KEYS.has(key) || key.startsWith("header:"));

@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { diagnostic } from "../../src/diagnostics/codes.js";
-import type { OutputFile, Target } from "../../src/emit/target.js";
+import { type OutputFile, type Target, builtinOptionsSchema } from "../../src/emit/target.js";
 import type { Brain } from "../../src/link/model.js";
-import { packagePath } from "../../src/package-root.js";
 import { budgetsJson } from "./budgets.js";
 import { buildLitellm, type LitellmOptions } from "./config.js";
 import { envExample, envExampleNames } from "./env.js";
@@ -12,7 +10,6 @@ import { lintConfig } from "./lint.js";
 import { validateConfig } from "./validate.js";
 import { pyyamlDivergences, stringifyYaml11 } from "./yaml11.js";
 
-const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.json"), "utf8"));
 
 /** The header comment of config.yaml. */
 function header(brain: Brain): string[] {
@@ -81,7 +78,7 @@ export async function checkLitellm(files: readonly OutputFile[]): Promise<Diagno
  */
 const litellm: Target<LitellmOptions> = {
   name: "litellm",
-  optionsSchema: brainSchema.properties.targets.properties.litellm,
+  optionsSchema: builtinOptionsSchema("litellm"),
   emit(brain, options, context) {
     const { files, diagnostics } = litellmFiles(brain, options);
     diagnostics.forEach((d) => context.report(d));

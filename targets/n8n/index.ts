@@ -1,14 +1,11 @@
-import { readFileSync } from "node:fs";
 import { diagnostic } from "../../src/diagnostics/codes.js";
 import { canonicalJson } from "../../src/emit/canonical.js";
-import type { Target } from "../../src/emit/target.js";
-import { packagePath } from "../../src/package-root.js";
+import { type Target, builtinOptionsSchema } from "../../src/emit/target.js";
 import { checkWorkflows } from "./check.js";
 import { CredentialSet } from "./credentials.js";
 import type { N8nOptions } from "./options.js";
 import { agentWorkflow, errorHandlerWorkflow } from "./workflow.js";
 
-const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.json"), "utf8"));
 
 /**
  * The n8n target (n8n 2.41): one importable AI Agent workflow per agent (`<agent id>.json`), the error
@@ -18,7 +15,7 @@ const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.js
  */
 const n8n: Target<Partial<N8nOptions>> = {
   name: "n8n",
-  optionsSchema: brainSchema.properties.targets.properties.n8n,
+  optionsSchema: builtinOptionsSchema("n8n"),
   emit(brain, rawOptions, context) {
     const options: N8nOptions = { ...rawOptions, memory: rawOptions.memory ?? "buffer" };
     if (options.memory !== "buffer" && !options.memoryCredential) {

@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
 import { diagnostic } from "../../src/diagnostics/codes.js";
-import type { EmitContext, OutputFile, Target } from "../../src/emit/target.js";
+import { type EmitContext, type OutputFile, type Target, builtinOptionsSchema } from "../../src/emit/target.js";
 import type { Brain } from "../../src/link/model.js";
-import { packagePath } from "../../src/package-root.js";
 import { checkOutput } from "./check.js";
 import { buildConfig } from "./config.js";
 import { buildCron } from "./cron.js";
@@ -10,7 +8,6 @@ import { OPENCLAW_CHANNELS, plan, type OpenClawOptions, type Plan } from "./plan
 import { buildReadme } from "./readme.js";
 import { workspaceFiles } from "./workspace.js";
 
-const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.json"), "utf8"));
 
 /**
  * The BRN509 infos of a build: what OpenClaw cannot express, what brainc did instead, and which target
@@ -37,7 +34,7 @@ function reportLimits(p: Plan, context: EmitContext): void {
  */
 const openclaw: Target<OpenClawOptions> = {
   name: "openclaw",
-  optionsSchema: brainSchema.properties.targets.properties.openclaw,
+  optionsSchema: builtinOptionsSchema("openclaw"),
   emit(brain: Brain, options: OpenClawOptions, context: EmitContext): OutputFile[] {
     const p = plan(brain, options);
     const workspaces = p.agents.map((a) => workspaceFiles(brain, a));

@@ -1,10 +1,7 @@
-import { readFileSync } from "node:fs";
-import type { Target } from "../../src/emit/target.js";
-import { packagePath } from "../../src/package-root.js";
+import { type Target, builtinOptionsSchema } from "../../src/emit/target.js";
 import { buildBundle } from "./bundle.js";
 import { buildTypeScript } from "./typescript.js";
 
-const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.json"), "utf8"));
 
 /**
  * The supervisor target: `bundle.json` (routing, budgets, policies, tools, prompts: everything brainc's
@@ -12,7 +9,7 @@ const brainSchema = JSON.parse(readFileSync(packagePath("schemas/brain.schema.js
  */
 const supervisor: Target = {
   name: "supervisor",
-  optionsSchema: brainSchema.properties.targets.properties.supervisor,
+  optionsSchema: builtinOptionsSchema("supervisor"),
   async emit(brain) {
     return [
       { path: "bundle.json", contents: buildBundle(brain).json },
