@@ -12,6 +12,11 @@ import { registerRuns } from "./runs.js";
 // Each command's module (and what it needs: targets, chokidar, git, the runtime) is loaded only when that
 // command runs, so that `brainc validate` starts fast.
 
+const brainOption = () => new Option("--brain <dir>", "brain directory (holds brain.yaml)").default("brain");
+const envOption = (description: string) => new Option("--env <name>", description);
+/** `-t a -t b` and `-t a,b` both give ["a", "b"]. */
+const targetOption = (description: string) =>
+  new Option("-t, --target <name...>", description).default([]).argParser((value: string, previous: string[] = []) => [...previous, ...value.split(",").filter(Boolean)]);
 const formatOption = () => new Option("--format <format>", "diagnostics format").choices(FORMATS).default("text");
 
 /** The commander program; each action stores its exit code in `result`. */
@@ -26,8 +31,8 @@ function program(io: Io, result: { code: number }): Command {
   cmd
     .command("validate")
     .description("check the brain: schemas, references, templates, secrets, budgets (all overlays unless --env)")
-    .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
-    .option("--env <name>", "validate only this overlay (overlays/<name>.yaml); 'default' for none")
+    .addOption(brainOption())
+    .addOption(envOption("validate only this overlay (overlays/<name>.yaml); 'default' for none"))
     .addOption(formatOption())
     .option("--strict", "fail on warnings too")
     .option("--verbose", "also list info diagnostics (what each target cannot express, and what brainc did instead)")
@@ -38,10 +43,10 @@ function program(io: Io, result: { code: number }): Command {
   cmd
     .command("build")
     .description("compile the brain into generated/<target>/ (and generated/<env>/<target>/ per overlay)")
-    .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
-    .option("-t, --target <name...>", "built-in target name, module path (./my-target.js), or 'all'", [])
+    .addOption(brainOption())
+    .addOption(targetOption("built-in target name, module path (./my-target.js), or 'all'"))
     .option("--out <dir>", "output directory", "generated")
-    .option("--env <name>", "build only this overlay; 'default' for the base brain only")
+    .addOption(envOption("build only this overlay; 'default' for the base brain only"))
     .option("--check", "write nothing; exit 1 when the output on disk differs from the build")
     .option("--dry-run", "write nothing; list what would be added, changed and removed")
     .option("-w, --watch", "build, then rebuild on every change under the brain (Ctrl-C to stop)")
@@ -49,21 +54,20 @@ function program(io: Io, result: { code: number }): Command {
     .option("--strict", "fail on warnings too")
     .option("--verbose", "also list info diagnostics (what each target cannot express, and what brainc did instead)")
     .action(async (o: { brain: string; target: string[]; out: string; env?: string; check?: boolean; dryRun?: boolean; watch?: boolean; format: Format; strict?: boolean; verbose?: boolean }) => {
-      const options = { ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) };
-      result.code = o.watch ? await (await import("./watch.js")).watchCommand(options, io) : await (await import("./build.js")).buildCommand(options, io);
+      result.code = o.watch ? await (await import("./watch.js")).watchCommand(o, io) : await (await import("./build.js")).buildCommand(o, io);
     });
 
   cmd
     .command("diff")
     .description("compare the brain with its state at a git ref: routing, agents, tools, policies, memory, prompts, generated files")
-    .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
+    .addOption(brainOption())
     .option("--against <ref>", "git branch, tag or commit to compare with", "HEAD")
-    .option("-t, --target <name...>", "built-in target name, module path, or 'all'", [])
-    .option("--env <name>", "compare only this overlay; 'default' for the base brain only")
+    .addOption(targetOption("built-in target name, module path, or 'all'"))
+    .addOption(envOption("compare only this overlay; 'default' for the base brain only"))
     .addOption(new Option("--format <format>", "output format").choices(DIFF_FORMATS).default("text"))
     .option("--detailed-exitcode", "exit 0 when nothing changed, 2 when something did, 1 on errors")
     .action(async (o: DiffOptions) => {
-      result.code = await (await import("./diff.js")).diffCommand({ ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
+      result.code = await (await import("./diff.js")).diffCommand(o, io);
     });
 
   registerRuns(cmd, result, io);
@@ -71,16 +75,16 @@ function program(io: Io, result: { code: number }): Command {
   const explain = cmd.command("explain").description("explain how the brain resolves a task class or an agent");
   const explainOptions = (c: Command) =>
     c
-      .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
-      .option("--env <name>", "explain this overlay's brain; 'default' for the base brain")
+      .addOption(brainOption())
+      .addOption(envOption("explain this overlay's brain; 'default' for the base brain"))
       .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
   explainOptions(explain.command("route").argument("<task>", "task class (routing.yaml), or 'default'").description("the model chain, context windows, prices and budgets of a task class")).action(async (task: string, o: ExplainOptions) => {
     result.code = await (await import("./explain.js")).explainRouteCommand(task, { ...o, target: [] }, io);
   });
   explainOptions(explain.command("agent").argument("<id>", "agent id").description("the effective policy (and the file that set each value), tools, model chain, schedules and target limits of an agent"))
-    .option("-t, --target <name...>", "targets whose limits to report (default: all)", [])
+    .addOption(targetOption("targets whose limits to report (default: all)"))
     .action(async (id: string, o: ExplainOptions) => {
-      result.code = await (await import("./explain.js")).explainAgentCommand(id, { ...o, target: o.target.flatMap((t) => t.split(",")).filter(Boolean) }, io);
+      result.code = await (await import("./explain.js")).explainAgentCommand(id, o, io);
     });
 
   cmd
@@ -88,8 +92,8 @@ function program(io: Io, result: { code: number }): Command {
     .description("print a prompt rendered for an agent")
     .argument("<prompt>", "prompt id (prompts/<id>.md)")
     .requiredOption("--agent <id>", "the agent to render it for")
-    .option("--brain <dir>", "brain directory (holds brain.yaml)", "brain")
-    .option("--env <name>", "render in this overlay's brain")
+    .addOption(brainOption())
+    .addOption(envOption("render in this overlay's brain"))
     .action(async (prompt: string, o: RenderOptions) => {
       result.code = await (await import("./render.js")).renderCommand(prompt, o, io);
     });
