@@ -1,13 +1,10 @@
-import { resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import { compileBrain } from "../compile.js";
 import { loadTargets } from "../emit/build.js";
 import { runTargets } from "../emit/run.js";
 import { agentText, explainAgent, explainRoute, routeOf, routeText } from "../explain/explain.js";
-import type { Brain } from "../link/model.js";
-import { didYouMeanHint } from "../validate/did-you-mean.js";
+import { compileForCli, findAgent, knownHint } from "./compile.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 export interface ExplainOptions {
@@ -16,19 +13,6 @@ export interface ExplainOptions {
   /** Targets whose limits `explain agent` reports; empty: all. */
   target: string[];
   format: "text" | "json";
-}
-
-/** Compiles one environment of the brain, or prints its errors; shared by explain and render. */
-export async function compileForCli(io: Io, brainDir: string, env?: string): Promise<{ brain?: Brain; root: string; code: number }> {
-  const root = resolve(io.cwd, brainDir);
-  const result = await compileBrain(root, { env });
-  if (!result.brain || hasErrors(result.diagnostics)) return { root, code: printDiagnostics(io, result.diagnostics, { format: "text", brainRoot: root }) };
-  return { brain: result.brain, root, code: EXIT.ok };
-}
-
-/** A did-you-mean or the list of what exists. */
-export function knownHint(name: string, known: string[], what: string): string {
-  return didYouMeanHint(name, known) ?? (known.length ? `${what}: ${known.join(", ")}` : `the brain has no ${what}`);
 }
 
 /**
@@ -57,8 +41,9 @@ export async function explainRouteCommand(task: string, options: ExplainOptions,
 export async function explainAgentCommand(id: string, options: ExplainOptions, io: Io): Promise<number> {
   const { brain, root, code } = await compileForCli(io, options.brain, options.env);
   if (!brain) return code;
-  const agent = brain.agents[id];
-  if (!agent) return printDiagnostics(io, [diagnostic("BRN212", `no agent ${JSON.stringify(id)} (agents/${id}.yaml)`, { hint: knownHint(id, Object.keys(brain.agents), "agents") })], { format: "text" });
+  const found = findAgent(brain, id);
+  if ("diagnostic" in found) return printDiagnostics(io, [found.diagnostic], { format: "text" });
+  const agent = found.agent;
   const loaded = await loadTargets(brain, root, options.target, io.cwd);
   if (hasErrors(loaded.diagnostics)) return printDiagnostics(io, loaded.diagnostics, { format: "text", brainRoot: root });
   const limits: { target: string; diagnostics: Diagnostic[] }[] = [];

@@ -1,6 +1,6 @@
 import { diagnostic } from "../diagnostics/codes.js";
 import { Renderer } from "../render/render.js";
-import { compileForCli, knownHint } from "./explain.js";
+import { compileForCli, findAgent, knownHint } from "./compile.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 export interface RenderOptions {
@@ -19,9 +19,9 @@ export async function renderCommand(prompt: string, options: RenderOptions, io: 
   if (!brain) return code;
   const template = brain.prompts[prompt.replace(/\.md$/, "").replace(/^prompts\//, "")];
   if (!template) return printDiagnostics(io, [diagnostic("BRN201", `no prompt ${JSON.stringify(prompt)} (prompts/${prompt}.md)`, { hint: knownHint(prompt, Object.keys(brain.prompts), "prompts") })], { format: "text" });
-  const agent = brain.agents[options.agent];
-  if (!agent) return printDiagnostics(io, [diagnostic("BRN212", `no agent ${JSON.stringify(options.agent)} (agents/${options.agent}.yaml)`, { hint: knownHint(options.agent, Object.keys(brain.agents), "agents") })], { format: "text" });
-  const rendered = new Renderer(brain).render(agent, template);
+  const found = findAgent(brain, options.agent);
+  if ("diagnostic" in found) return printDiagnostics(io, [found.diagnostic], { format: "text" });
+  const rendered = new Renderer(brain).render(found.agent, template);
   if (rendered.text === undefined) return printDiagnostics(io, rendered.diagnostics, { format: "text" });
   io.stdout(rendered.text);
   return EXIT.ok;
