@@ -1,10 +1,10 @@
 import { relative, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
+import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Format } from "../diagnostics/format.js";
 import { buildInMemory } from "../emit/build.js";
-import { applyPlan, isInterrupted, planOutput, type Plan } from "../emit/write.js";
+import { commitPlan, isInterrupted, planOutput, type Plan } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 /** The options of `brainc build` (see `brainc build --help`). */
@@ -47,8 +47,7 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   const result = await buildInMemory(root, options, io.cwd);
   const diagnostics = result.diagnostics;
   const report = () => printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
-  const failed = hasErrors(diagnostics) || (options.strict && diagnostics.some((d) => d.severity === "warning"));
-  if (failed) return report();
+  if (fails(diagnostics, options.strict)) return report();
 
   const files = result.outputs.flatMap((o) => o.files);
   const scopes = result.outputs.map((o) => o.scope);
@@ -68,13 +67,7 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
     listPlan(io, plan, shownOut);
     return code;
   }
-  if (!hasErrors(diagnostics)) {
-    try {
-      applyPlan(out, plan, files, scopes);
-    } catch (e) {
-      diagnostics.push(diagnostic("BRN506", `cannot write ${shownOut}: ${(e as Error).message}`));
-    }
-  }
+  if (!hasErrors(diagnostics)) diagnostics.push(...commitPlan(out, plan, files, scopes, shownOut));
   const code = report();
   if (code === EXIT.ok && options.format === "text") {
     const ms = Math.round(performance.now() - started);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { hasErrors, sortDiagnostics } from "../diagnostics/diagnostic.js";
+import { fails, sortDiagnostics } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics, summaryLine, type Format } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
 
@@ -49,6 +49,6 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], opt
   if (options.format === "text" && sorted.length) io.stderr(summaryLine(sorted) + "\n");
   if (options.format === "text" && hiddenInfo) io.stderr(`(${hiddenInfo} info diagnostic${hiddenInfo === 1 ? "" : "s"} about what targets cannot express: --verbose lists them)\n`);
   if (sorted.some((d) => d.code === "BRN900" || d.code === "BRN901")) return EXIT.usage;
-  if (hasErrors(all) || (options.strict && all.some((d) => d.severity === "warning"))) return EXIT.failed;
+  if (fails(all, options.strict)) return EXIT.failed;
   return EXIT.ok;
 }

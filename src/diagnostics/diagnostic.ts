@@ -63,6 +63,11 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
 
+/** Whether diagnostics fail a command: any error, or with `strict` any warning. */
+export function fails(diagnostics: readonly Diagnostic[], strict?: boolean): boolean {
+  return diagnostics.some((d) => d.severity === "error" || (strict === true && d.severity === "warning"));
+}
+
 /** Counts per severity, for summary lines. */
 export function countBySeverity(diagnostics: readonly Diagnostic[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };

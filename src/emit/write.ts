@@ -169,6 +169,19 @@ function removeEmptyParents(out: string, dir: string): void {
   }
 }
 
+/**
+ * {@link applyPlan}, with a failed write (permissions, a full disk) reported as BRN506 rather than thrown;
+ * `shownOut` names the folder in the message. Returns the diagnostics (none when it worked).
+ */
+export function commitPlan(out: string, plan: Plan, files: readonly OutputFile[], scopes: readonly string[], shownOut: string): Diagnostic[] {
+  try {
+    applyPlan(out, plan, files, scopes);
+    return [];
+  } catch (e) {
+    return [diagnostic("BRN506", `cannot write ${shownOut}: ${(e as Error).message}`)];
+  }
+}
+
 /** Whether an interrupted build left a committed journal in the output folder. */
 export function isInterrupted(out: string): boolean {
   return existsSync(join(out, JOURNAL));

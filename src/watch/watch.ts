@@ -2,10 +2,10 @@ import { statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { watch as chokidarWatch } from "chokidar";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
+import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic, internalError } from "../diagnostics/codes.js";
 import { buildFromSources, type BuildSelection } from "../emit/build.js";
-import { applyPlan, planOutput, type Plan } from "../emit/write.js";
+import { commitPlan, planOutput, type Plan } from "../emit/write.js";
 import { isSkipped } from "../load/places.js";
 import { IncrementalBrain } from "./incremental.js";
 
@@ -81,19 +81,15 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
     const result = await buildFromSources(loaded, options.root, options, options.cwd);
     const diagnostics = result.diagnostics;
     const files = result.outputs.flatMap((o) => o.files);
-    const failed = hasErrors(diagnostics) || (options.strict && diagnostics.some((d) => d.severity === "warning"));
     let plan: Plan | undefined;
-    if (!failed) {
+    if (!fails(diagnostics, options.strict)) {
       const scopes = result.outputs.map((o) => o.scope);
       const planned = planOutput(options.out, files, scopes);
       diagnostics.push(...planned.diagnostics);
       if (!hasErrors(planned.diagnostics)) {
-        try {
-          applyPlan(options.out, planned.plan, files, scopes);
-          plan = planned.plan;
-        } catch (e) {
-          diagnostics.push(diagnostic("BRN506", `cannot write ${options.out}: ${(e as Error).message}`));
-        }
+        const failedWrite = commitPlan(options.out, planned.plan, files, scopes, options.out);
+        diagnostics.push(...failedWrite);
+        if (!failedWrite.length) plan = planned.plan;
       }
     }
     onRebuild({ seq: seq++, changed: loaded.reread, diagnostics, plan, files: files.length, ms: Math.round(performance.now() - startedAt) });
