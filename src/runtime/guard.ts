@@ -14,6 +14,15 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
+
+/** Compiled glob matchers by pattern and options: a policy's globs are compiled once, not on every tool call. */
+const matchers = new Map<string, (input: string) => boolean>();
+function globMatch(input: string, glob: string, options: picomatch.PicomatchOptions): boolean {
+  const key = JSON.stringify([glob, options]);
+  let match = matchers.get(key);
+  if (!match) matchers.set(key, (match = picomatch(glob, options)));
+  return match(input);
+}
 import type { ValidateFunction } from "ajv";
 import type { BundleAgent, BundleTool } from "./bundle.js";
 import type { GuardDecision } from "./events.js";
@@ -114,7 +123,7 @@ export class ToolGuard {
     const analysis = analyzeCommand(line);
     for (const pattern of exec.denyPatterns ?? []) {
       const normal = normalPattern(pattern);
-      const hit = analysis.texts.find((t) => picomatch.isMatch(t, normal, CMD_GLOB) || picomatch.isMatch(t, pattern, CMD_GLOB));
+      const hit = analysis.texts.find((t) => globMatch(t, normal, CMD_GLOB) || globMatch(t, pattern, CMD_GLOB));
       if (hit !== undefined) return deny("tools.exec.denyPatterns", `the command matches the denied pattern "${pattern}" (read as "${hit}")`);
     }
     if (analysis.problems.length) return deny("tools.exec", analysis.problems.join("; "));
@@ -139,21 +148,25 @@ export class ToolGuard {
     return undefined;
   }
 
+  /** `~` and `~/…` in the agent's home folder. */
+  private expandHome(p: string): string {
+    return p === "~" ? this.home : p.startsWith("~/") ? join(this.home, p.slice(2)) : p;
+  }
+
   private checkPath(raw: string, unverified: string[]): GuardResult | undefined {
     const rules = this.agent.policy.tools?.paths ?? {};
-    const expanded = raw === "~" ? this.home : raw.startsWith("~/") ? join(this.home, raw.slice(2)) : raw;
-    const lexical = resolve(this.workspace, expanded);
+    const lexical = resolve(this.workspace, this.expandHome(raw));
     const real = realish(lexical);
     const spellings = [...new Set([lexical, real])];
-    const globs = (list: string[]) => list.map((g) => (g === "~" ? this.home : g.startsWith("~/") ? join(this.home, g.slice(2)) : g));
+    const globs = (list: string[]) => list.map((g) => this.expandHome(g));
     for (const g of globs(rules.deny ?? [])) {
-      const hit = spellings.find((s) => picomatch.isMatch(s, g, GLOB));
+      const hit = spellings.find((s) => globMatch(s, g, GLOB));
       if (hit) return deny("tools.paths.deny", `the path ${raw} (${hit}) matches the denied pattern "${g}"`);
     }
     if (rules.workspaceOnly && !inside(real, this.realWorkspace)) return deny("tools.paths.workspaceOnly", `the path ${raw} (${real}) is outside the workspace ${this.realWorkspace}`);
     if (rules.allow) {
       const allowed = globs(rules.allow);
-      if (!spellings.every((s) => allowed.some((g) => picomatch.isMatch(s, g, GLOB)))) return deny("tools.paths.allow", `the path ${raw} (${real}) is not under an allowed path (${rules.allow.join(", ")})`);
+      if (!spellings.every((s) => allowed.some((g) => globMatch(s, g, GLOB)))) return deny("tools.paths.allow", `the path ${raw} (${real}) is not under an allowed path (${rules.allow.join(", ")})`);
     } else if (!rules.workspaceOnly) unverified.push(`touches ${raw}`);
     return undefined;
   }
@@ -166,10 +179,10 @@ export class ToolGuard {
     } catch {
       return deny("tools.network", `cannot read the URL ${raw}`);
     }
-    const hit = (rules.deny ?? []).find((g) => picomatch.isMatch(host, g.toLowerCase(), GLOB));
+    const hit = (rules.deny ?? []).find((g) => globMatch(host, g.toLowerCase(), GLOB));
     if (hit) return deny("tools.network.deny", `the host ${host} matches the denied host "${hit}"`);
     if (rules.allow) {
-      if (!rules.allow.some((g) => picomatch.isMatch(host, g.toLowerCase(), GLOB))) return deny("tools.network.allow", `the host ${host} is not an allowed host (${rules.allow.join(", ")})`);
+      if (!rules.allow.some((g) => globMatch(host, g.toLowerCase(), GLOB))) return deny("tools.network.allow", `the host ${host} is not an allowed host (${rules.allow.join(", ")})`);
     } else unverified.push(`reaches ${host}`);
     return undefined;
   }
