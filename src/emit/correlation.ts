@@ -4,6 +4,7 @@
  * agent it belongs to. Field and header names follow the LiteLLM proxy (docs: proxy/cost_tracking,
  * proxy/tag_budgets, proxy/ui_logs_sessions; LiteLLM ≥ 1.74).
  */
+import type { Brain, Model } from "../link/model.js";
 
 /** The model group (LiteLLM `model_name`) serving a tier: `<brain>-<tier>`, e.g. "acme-ops-cheap". */
 export function tierGroupName(brain: string, tier: string): string {
@@ -22,6 +23,32 @@ export function chainGroupName(brain: string, task: string): string {
 /** The model group a route is served by: its tier's group, or its own chain's group. */
 export function gatewayModel(brain: string, route: { task: string; tier?: string }): string {
   return route.tier !== undefined ? tierGroupName(brain, route.tier) : chainGroupName(brain, route.task);
+}
+
+/** A model group of the gateway built from the brain: a tier's chain, or a task class's explicit chain. */
+export interface ModelGroup {
+  /** The group's `model_name`, e.g. "acme-ops-cheap" (src/emit/correlation.ts). */
+  name: string;
+  /** The tier it serves, or undefined for an explicit chain. */
+  tier?: string;
+  /** For an explicit chain: the task class it serves. */
+  task?: string;
+  /** The chain: `chain[0]` is primary (order 1), the rest its fallbacks in order. */
+  chain: Model[];
+}
+
+/**
+ * The groups of a brain: one per tier (sorted by tier), then one per task class with an explicit `models:`
+ * chain (sorted by task class). Returns the group names that collide (a tier named `task-<class>`).
+ */
+export function modelGroups(brain: Brain): { groups: ModelGroup[]; collisions: string[] } {
+  const groups: ModelGroup[] = Object.entries(brain.tiers).map(([tier, chain]) => ({ name: tierGroupName(brain.name, tier), tier, chain }));
+  for (const route of Object.values(brain.tasks)) {
+    if (route.tier === undefined) groups.push({ name: chainGroupName(brain.name, route.task), task: route.task, chain: route.chain });
+  }
+  const seen = new Set<string>();
+  const collisions = groups.map((g) => g.name).filter((n) => (seen.has(n) ? true : (seen.add(n), false)));
+  return { groups, collisions };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { canonicalJson } from "../../src/emit/canonical.js";
 import { agentTag, taskTag } from "../../src/emit/correlation.js";
 import type { Brain, Budget } from "../../src/link/model.js";
-import { LITELLM_PROVIDER, type ModelGroup } from "./model-list.js";
+import type { ModelGroup } from "../../src/emit/correlation.js";
+import { LITELLM_PROVIDER } from "./model-list.js";
 
 /** A LiteLLM budget: USD per `budget_duration` (LiteLLM durations: `1d`, `1mo`). */
 export interface LitellmBudget {

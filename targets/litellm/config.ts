@@ -5,7 +5,8 @@ import type { Brain } from "../../src/link/model.js";
 import type { BrainManifest } from "../../src/types/index.js";
 import { budgetRequests, primaryBudget, providerBudgetConfig, type AdminRequest } from "./budgets.js";
 import { EnvCollector, type EnvVar } from "./env.js";
-import { modelGroups, modelList } from "./model-list.js";
+import { modelGroups } from "../../src/emit/correlation.js";
+import { modelList } from "./model-list.js";
 import { routerSettings, type ErrorClass } from "./router.js";
 
 /**

@@ -1,32 +1,6 @@
-import { chainGroupName, tierGroupName } from "../../src/emit/correlation.js";
+import type { ModelGroup } from "../../src/emit/correlation.js";
 import type { Brain, Model, Provider } from "../../src/link/model.js";
 import type { EnvCollector } from "./env.js";
-
-/** A LiteLLM model group built from the brain: a tier's chain, or a task class's explicit chain. */
-export interface ModelGroup {
-  /** The group's `model_name`, e.g. "acme-ops-cheap" (src/emit/correlation.ts). */
-  name: string;
-  /** The tier it serves, or undefined for an explicit chain. */
-  tier?: string;
-  /** For an explicit chain: the task class it serves. */
-  task?: string;
-  /** The chain: `chain[0]` is primary (order 1), the rest its fallbacks in order. */
-  chain: Model[];
-}
-
-/**
- * The groups of a brain: one per tier (sorted by tier), then one per task class with an explicit `models:`
- * chain (sorted by task class). Returns the group names that collide (a tier named `task-<class>`).
- */
-export function modelGroups(brain: Brain): { groups: ModelGroup[]; collisions: string[] } {
-  const groups: ModelGroup[] = Object.entries(brain.tiers).map(([tier, chain]) => ({ name: tierGroupName(brain.name, tier), tier, chain }));
-  for (const route of Object.values(brain.tasks)) {
-    if (route.tier === undefined) groups.push({ name: chainGroupName(brain.name, route.task), task: route.task, chain: route.chain });
-  }
-  const seen = new Set<string>();
-  const collisions = groups.map((g) => g.name).filter((n) => (seen.has(n) ? true : (seen.add(n), false)));
-  return { groups, collisions };
-}
 
 /** LiteLLM's provider prefix (`<provider>/<model>`) for a brain provider api; OpenAI-compatible ones use `openai/` with `api_base`. */
 export const LITELLM_PROVIDER = { openai: "openai", anthropic: "anthropic", google: "gemini", "openai-compatible": "openai" } as const satisfies Record<Provider["api"], string>;

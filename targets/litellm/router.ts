@@ -1,7 +1,8 @@
 import { gatewayModel } from "../../src/emit/correlation.js";
 import { durationSeconds } from "../../src/link/durations.js";
 import type { Brain } from "../../src/link/model.js";
-import { deploymentId, type ModelGroup } from "./model-list.js";
+import type { ModelGroup } from "../../src/emit/correlation.js";
+import { deploymentId } from "./model-list.js";
 
 /** The brain's fallback error classes (routing.yaml `fallback.on`). */
 export type ErrorClass = "rate_limit" | "timeout" | "server_error" | "context_window" | "auth" | "content_filter";

@@ -1,4 +1,4 @@
-import { gatewayModel } from "../../src/emit/correlation.js";
+import { gatewayModel, modelGroups } from "../../src/emit/correlation.js";
 import type { Brain, Model, Route } from "../../src/link/model.js";
 import type { EnvRenderer, EnvSecretRef } from "./env.js";
 
@@ -33,10 +33,10 @@ export function routeModel(brain: Brain, route: Route): { primary: string; fallb
   return { primary, fallbacks };
 }
 
-/** The gateway's model groups that some route of the brain uses, by group name, sorted. */
+/** The gateway's model groups (src/emit/correlation.ts `modelGroups`) that some route of the brain uses, by group name, sorted. */
 export function gatewayGroups(brain: Brain): [string, Model[]][] {
-  const groups = new Map<string, Model[]>();
-  for (const route of [brain.defaultRoute, ...Object.values(brain.tasks)]) groups.set(gatewayModel(brain.name, route), route.chain);
+  const used = new Set([brain.defaultRoute, ...Object.values(brain.tasks)].map((route) => gatewayModel(brain.name, route)));
+  const groups = new Map(modelGroups(brain).groups.filter((g) => used.has(g.name)).map((g): [string, Model[]] => [g.name, g.chain]));
   return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
