@@ -317,6 +317,47 @@ describe("interrupted builds", () => {
   });
 });
 
+describe("reusing expensive output (OutputFile.key, EmitContext.previous)", () => {
+  const manifestOf = () => JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as { files: Record<string, string>; keys?: Record<string, string> };
+  const brainTs = (root = brain, previous?: Parameters<typeof buildInMemory>[3]) =>
+    buildInMemory(root, { target: ["supervisor"], env: "default" }, root, previous).then((r) => r.outputs[0].files.find((f) => f.path === "supervisor/brain.ts")!);
+
+  it("the manifest records brain.ts's key, and only for files that have one", async () => {
+    expect((await build()).code).toBe(0);
+    const { keys } = manifestOf();
+    expect(Object.keys(keys ?? {})).toEqual(["prod/supervisor/brain.ts", "supervisor/brain.ts"]);
+    expect(keys!["supervisor/brain.ts"]).toBe((await brainTs()).key);
+  });
+
+  it("a build takes brain.ts from the output folder only when its key matches and the file is as written", async () => {
+    expect((await build()).code).toBe(0);
+    const { key, contents } = await brainTs();
+    // A recorded key and intact file: the previous contents come back instead of being generated.
+    const marker = contents + "// reused\n";
+    expect((await brainTs(brain, (path, k) => (path === "supervisor/brain.ts" && k === key ? marker : undefined))).contents).toBe(marker);
+    // previousOutputs() over the real folder: reused when intact, regenerated when edited by hand.
+    const { previousOutputs } = await import("../src/emit/write.js");
+    expect(previousOutputs(out)("supervisor/brain.ts", key!)).toBe(contents);
+    expect(previousOutputs(out)("supervisor/brain.ts", "another key")).toBeUndefined();
+    writeFileSync(join(out, "supervisor/brain.ts"), contents.replace("Do not edit.", "Edited."));
+    expect(previousOutputs(out)("supervisor/brain.ts", key!)).toBeUndefined();
+    const rebuilt = await build();
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(readFileSync(join(out, "supervisor/brain.ts"), "utf8")).toBe(contents);
+  });
+
+  it("the key follows the ids and tool schemas, not the prompts", async () => {
+    const before = (await brainTs()).key;
+    writeFileSync(join(brain, "prompts/watcher.md"), readFileSync(join(brain, "prompts/watcher.md"), "utf8") + "\nOne more line.\n");
+    expect((await brainTs()).key).toBe(before);
+    const tool = join(brain, "tools/http-check.yaml");
+    writeFileSync(tool, readFileSync(tool, "utf8").replace("url: { type: string, format: uri }", "url: { type: string, format: uri, description: Changed. }"));
+    const changed = await brainTs();
+    expect(changed.key).not.toBe(before);
+    expect(changed.contents).toMatch(/Changed\./);
+  });
+});
+
 describe("determinism", () => {
   const files = async (root: string) => {
     const { outputs, diagnostics } = await buildInMemory(root, { target: ["supervisor", echoTarget] }, root);

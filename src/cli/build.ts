@@ -4,7 +4,7 @@ import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Format } from "../diagnostics/format.js";
 import { buildInMemory } from "../emit/build.js";
-import { commitPlan, isInterrupted, planOutput, type Plan } from "../emit/write.js";
+import { commitPlan, isInterrupted, planOutput, previousOutputs, type Plan } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 /** The options of `brainc build` (see `brainc build --help`). */
@@ -35,7 +35,8 @@ function listPlan(io: Io, plan: Plan, out: string): void {
 /**
  * `brainc build`: compiles the brain and writes only the files that changed, each atomically, removing
  * stale files brainc wrote before (see emit/write.ts). `--check` writes nothing and exits 1 on any drift;
- * `--dry-run` lists what would change. A failed build leaves the output folder untouched.
+ * `--dry-run` lists what would change. A failed build leaves the output folder untouched. Files a target
+ * marked with a cache key are taken from the output folder when their key did not change.
  */
 export async function buildCommand(options: BuildOptions, io: Io): Promise<number> {
   if (options.check && options.dryRun) {
@@ -44,7 +45,7 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   const started = performance.now();
   const root = resolve(io.cwd, options.brain);
   const out = resolve(io.cwd, options.out);
-  const result = await buildInMemory(root, options, io.cwd);
+  const result = await buildInMemory(root, options, io.cwd, previousOutputs(out));
   const diagnostics = result.diagnostics;
   const report = () => printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
   if (fails(diagnostics, options.strict)) return report();

@@ -5,6 +5,7 @@ import type { Brain } from "../link/model.js";
 import { availableBuiltins, loadTarget } from "./registry.js";
 import { runTargets, type TargetOutput } from "./run.js";
 import type { Target } from "./target.js";
+import type { PreviousOutput } from "./write.js";
 
 /** Which targets and environments to build. */
 export interface BuildSelection {
@@ -30,12 +31,16 @@ export interface BuildResult {
  * `cwd` is where module paths given on the command line resolve; brain.yaml `targets.<name>.module`
  * resolves against the brain root.
  */
-export async function buildInMemory(root: string, selection: BuildSelection, cwd: string): Promise<BuildResult> {
-  return buildFromSources(await loadAndValidate(root), root, selection, cwd);
+export async function buildInMemory(root: string, selection: BuildSelection, cwd: string, previous?: PreviousOutput): Promise<BuildResult> {
+  return buildFromSources(await loadAndValidate(root), root, selection, cwd, previous);
 }
 
-/** {@link buildInMemory} from a brain already loaded and validated (what `build --watch` keeps between rebuilds). */
-export async function buildFromSources(loaded: LoadResult, root: string, selection: BuildSelection, cwd: string): Promise<BuildResult> {
+/**
+ * {@link buildInMemory} from a brain already loaded and validated (what `build --watch` keeps between
+ * rebuilds). `previous` gives targets what earlier builds wrote (see {@link previousOutputs}); without it
+ * every file is computed afresh.
+ */
+export async function buildFromSources(loaded: LoadResult, root: string, selection: BuildSelection, cwd: string, previous?: PreviousOutput): Promise<BuildResult> {
   const diagnostics = [...loaded.diagnostics];
   const outputs: TargetOutput[] = [];
   const brains: Record<string, Brain> = {};
@@ -58,7 +63,7 @@ export async function buildFromSources(loaded: LoadResult, root: string, selecti
       targets = chosen.targets;
     }
     const manifest = compiled.documents!.manifest;
-    const ran = await runTargets(compiled.brain, targets, (pointer) => manifest.locate(pointer, "key"));
+    const ran = await runTargets(compiled.brain, targets, (pointer) => manifest.locate(pointer, "key"), previous);
     report(env, ran.diagnostics);
     outputs.push(...ran.outputs);
   }

@@ -3,6 +3,7 @@ import { diagnostic } from "../diagnostics/codes.js";
 import type { Brain } from "../link/model.js";
 import type { Location } from "../validate/documents.js";
 import type { OutputFile, Target } from "./target.js";
+import type { PreviousOutput } from "./write.js";
 
 /** Files one target produced, with paths relative to the output root (`<target>/…` or `<env>/<target>/…`). */
 export interface TargetOutput {
@@ -35,13 +36,15 @@ async function checkOptions(target: Target, options: unknown, locate: (pointer: 
 
 /**
  * Runs targets in memory: validates each one's options, calls `emit`, checks the paths it returned,
- * then its own `check`. Nothing is written. Errors: BRN503 options, BRN504 bad paths, BRN505 a target
+ * then its own `check`. Nothing is written; `previous` answers {@link EmitContext.previous} (paths relative
+ * to the output root). Errors: BRN503 options, BRN504 bad paths, BRN505 a target
  * that threw, plus whatever the targets report.
  */
-export async function runTargets(brain: Brain, targets: readonly Target[], locate: (pointer: string) => Location | undefined = () => undefined): Promise<{ outputs: TargetOutput[]; diagnostics: Diagnostic[] }> {
+export async function runTargets(brain: Brain, targets: readonly Target[], locate: (pointer: string) => Location | undefined = () => undefined, previous: PreviousOutput = () => undefined): Promise<{ outputs: TargetOutput[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const outputs: TargetOutput[] = [];
   for (const target of targets) {
+    const scope = `${brain.env === "default" ? "" : `${brain.env}/`}${target.name}/`;
     const options = (brain.targetOptions[target.name] ?? {}) as Record<string, unknown>;
     const { module: _module, ...rest } = options;
     let optionErrors: Diagnostic[];
@@ -56,7 +59,7 @@ export async function runTargets(brain: Brain, targets: readonly Target[], locat
     if (optionErrors.length) continue;
     let files: OutputFile[];
     try {
-      files = await target.emit(brain, rest, { report: (d) => diagnostics.push(d) });
+      files = await target.emit(brain, rest, { report: (d) => diagnostics.push(d), previous: (path, key) => previous(scope + path, key) });
     } catch (e) {
       diagnostics.push(diagnostic("BRN505", `target ${JSON.stringify(target.name)} failed: ${(e as Error).message}`));
       continue;
@@ -77,8 +80,7 @@ export async function runTargets(brain: Brain, targets: readonly Target[], locat
         diagnostics.push(diagnostic("BRN505", `target ${JSON.stringify(target.name)} check failed: ${(e as Error).message}`));
       }
     }
-    const scope = `${brain.env === "default" ? "" : `${brain.env}/`}${target.name}/`;
-    outputs.push({ target: target.name, scope, files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: scope + f.path, contents: f.contents })) });
+    outputs.push({ target: target.name, scope, files: [...files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => ({ path: scope + f.path, contents: f.contents, ...(typeof f.key === "string" && { key: f.key }) })) });
   }
   return { outputs, diagnostics };
 }

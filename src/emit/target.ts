@@ -9,11 +9,24 @@ export interface OutputFile {
   path: string;
   /** UTF-8 text; LF line endings and a trailing newline by convention. */
   contents: string;
+  /**
+   * Optional cache key: a digest of everything `contents` is made from, generator included. brainc records
+   * it in the output folder's manifest, and a later build may hand the contents back through
+   * {@link EmitContext.previous} instead of the target computing them again.
+   */
+  key?: string;
 }
 
 /** What a target can do besides returning files: report diagnostics (for example BRN509 target limits). */
 export interface EmitContext {
   report(diagnostic: Diagnostic): void;
+  /**
+   * The contents of `path` (target-relative) as an earlier build wrote it with the same `key`
+   * ({@link OutputFile.key}), when the file is still exactly as written; undefined otherwise (and always
+   * without an output folder, e.g. in tests). Lets a target skip regenerating an expensive file whose
+   * inputs did not change, as tsc's incremental builds do.
+   */
+  previous(path: string, key: string): string | undefined;
 }
 
 /**

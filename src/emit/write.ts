@@ -10,10 +10,33 @@ export const MANIFEST = ".brainc-manifest.json";
 const JOURNAL = ".brainc-journal.json";
 const STAGING = ".brainc-staging";
 
-/** `<out>/.brainc-manifest.json`: output-relative path → sha256 of the contents brainc wrote. */
+/**
+ * `<out>/.brainc-manifest.json`: output-relative path → sha256 of the contents brainc wrote, and the cache
+ * keys targets gave some of them ({@link OutputFile.key}).
+ */
 interface Manifest {
   brainc: 1;
   files: Record<string, string>;
+  keys?: Record<string, string>;
+}
+
+/** Output-root-relative path and cache key → the contents an earlier build wrote there with that key (see EmitContext.previous). */
+export type PreviousOutput = (path: string, key: string) => string | undefined;
+
+/**
+ * What earlier builds left in `out` for {@link EmitContext.previous}: the file at `path` when the manifest
+ * recorded `key` for it and the file's bytes still have the sha256 recorded beside it (so a file edited
+ * by hand, or one that an interrupted build did not finish, is never reused). The manifest is read once.
+ */
+export function previousOutputs(out: string): PreviousOutput {
+  let manifest: Manifest | undefined;
+  return (path, key) => {
+    manifest ??= readManifest(out);
+    if (manifest.keys?.[path] !== key) return undefined;
+    const onDisk = readIfExists(join(out, path));
+    if (!onDisk || sha256Hex(onDisk) !== manifest.files[path]) return undefined;
+    return onDisk.toString("utf8");
+  };
 }
 
 /** What a build would do to the output folder. Paths are relative to the output folder, sorted. */
@@ -119,9 +142,17 @@ export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[],
   if (recoverInterrupted(out)) plan = planOutput(out, files, scopes).plan;
   const manifest = readManifest(out);
   const next: Manifest = { brainc: 1, files: { ...manifest.files } };
-  for (const path of Object.keys(next.files)) if (scopes.some((s) => path.startsWith(s)) && !files.some((f) => f.path === path)) delete next.files[path];
-  for (const f of files) next.files[f.path] = sha256Hex(f.contents);
-  next.files = Object.fromEntries(Object.entries(next.files).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const keys = { ...manifest.keys };
+  const desired = new Set(files.map((f) => f.path));
+  for (const path of Object.keys(next.files)) if (scopes.some((s) => path.startsWith(s)) && !desired.has(path)) delete next.files[path];
+  for (const path of Object.keys(keys)) if (!(path in next.files) || desired.has(path)) delete keys[path];
+  for (const f of files) {
+    next.files[f.path] = sha256Hex(f.contents);
+    if (f.key !== undefined) keys[f.path] = f.key;
+  }
+  const sorted = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+  next.files = sorted(next.files);
+  if (Object.keys(keys).length) next.keys = sorted(keys);
   const manifestText = JSON.stringify(next, null, 2) + "\n";
   const manifestChanged = readIfExists(join(out, MANIFEST))?.toString("utf8") !== manifestText;
   if (!hasChanges(plan) && !manifestChanged) return;

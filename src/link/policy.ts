@@ -55,7 +55,12 @@ function checkpointRank(every: string): number {
   return every === "tool-call" ? -2 : every === "step" ? -1 : durationMs(every);
 }
 
-const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
+/** A sorted copy of `xs` without duplicates (tool lists resolved from `*` are sorted already: checked in one pass). */
+function sortedUnique(xs: readonly string[]): string[] {
+  let sorted = true;
+  for (let i = 1; i < xs.length && sorted; i++) sorted = xs[i - 1] < xs[i];
+  return sorted ? xs.slice() : [...new Set(xs)].sort();
+}
 
 /** Keeps each glob of `a` that a glob of `b` matches, and each of `b` that one of `a` matches. */
 function intersectGlobs(a: string[], b: string[]): string[] {

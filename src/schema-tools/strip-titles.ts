@@ -1,3 +1,6 @@
+/** This module's URL: generators whose output depends on its code put a digest of it into their cache keys. */
+export const STRIP_TITLES_MODULE = import.meta.url;
+
 /** Subschema keywords of draft-07 whose values are maps of schemas. */
 const SCHEMA_MAPS = ["properties", "patternProperties", "definitions"];
 /** Subschema keywords whose values are one schema or a list of schemas. */

@@ -5,7 +5,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic, internalError } from "../diagnostics/codes.js";
 import { buildFromSources, type BuildSelection } from "../emit/build.js";
-import { commitPlan, planOutput, type Plan } from "../emit/write.js";
+import { commitPlan, planOutput, previousOutputs, type Plan } from "../emit/write.js";
 import { isSkipped } from "../load/places.js";
 import { IncrementalBrain } from "./incremental.js";
 
@@ -78,7 +78,7 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
   const build = async (changed: string[] | undefined, startedAt: number) => {
     const loaded = await brain.load(changed);
     if (changed !== undefined && loaded.reread.length === 0) return; // only folders, skipped files, or events already handled
-    const result = await buildFromSources(loaded, options.root, options, options.cwd);
+    const result = await buildFromSources(loaded, options.root, options, options.cwd, previousOutputs(options.out));
     const diagnostics = result.diagnostics;
     const files = result.outputs.flatMap((o) => o.files);
     let plan: Plan | undefined;

@@ -1,7 +1,9 @@
-import { compile } from "json-schema-to-typescript";
-import { IndentationText, NewLineKind, Project, QuoteKind, StructureKind, ts, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { Brain } from "../../src/link/model.js";
-import { stripNestedTitles } from "../../src/schema-tools/strip-titles.js";
+import { sha256Hex } from "../../src/emit/canonical.js";
+import { STRIP_TITLES_MODULE, stripNestedTitles } from "../../src/schema-tools/strip-titles.js";
 
 /** `http-check` → `HttpCheck`. */
 export function pascalCase(id: string): string {
@@ -12,6 +14,42 @@ export function pascalCase(id: string): string {
     .join("");
 }
 
+/** Everything `brain.ts` is made of: the brain's name and env, its ids, and the tool contracts' schemas. */
+export interface TypeScriptInput {
+  name: string;
+  env: string;
+  agentIds: string[];
+  taskClasses: string[];
+  tools: { id: string; input: object; output?: object }[];
+}
+
+/** The part of the brain that `brain.ts` is made of. */
+export function typeScriptInput(brain: Brain): TypeScriptInput {
+  return {
+    name: brain.name,
+    env: brain.env,
+    agentIds: Object.keys(brain.agents),
+    taskClasses: Object.keys(brain.tasks),
+    tools: Object.values(brain.tools).map((t) => ({ id: t.id, input: t.input, ...(t.output !== undefined && { output: t.output }) })),
+  };
+}
+
+let generator: string | undefined;
+/**
+ * The cache key of `brain.ts` (hex sha256): its input and the generator that turns it into TypeScript
+ * (this module's and strip-titles' code, json-schema-to-typescript's and ts-morph's versions), so that a
+ * `brain.ts` from an earlier build is reused only when regenerating it would give the same text.
+ */
+export function typeScriptKey(input: TypeScriptInput): string {
+  if (!generator) {
+    const require = createRequire(import.meta.url);
+    const code = [import.meta.url, STRIP_TITLES_MODULE].map((url) => sha256Hex(readFileSync(fileURLToPath(url))));
+    const versions = ["json-schema-to-typescript", "ts-morph"].map((name) => `${name}@${(require(`${name}/package.json`) as { version: string }).version}`);
+    generator = [...code, ...versions].join("\n");
+  }
+  return sha256Hex(`${generator}\n${JSON.stringify(input)}`);
+}
+
 /** Generated interfaces by (name, schema), kept across builds of one process (`build --watch`). */
 const generated = new Map<string, Promise<string>>();
 
@@ -19,6 +57,7 @@ async function interfaceFor(schema: object, name: string): Promise<string> {
   const key = name + "\0" + JSON.stringify(schema);
   let ts = generated.get(key);
   if (!ts) {
+    const { compile } = await import("json-schema-to-typescript");
     const prepared = { ...(stripNestedTitles(schema) as object), title: name };
     ts = compile(prepared, name, { bannerComment: "", format: false, strictIndexSignatures: true, declareExternallyReferenced: true, unknownAny: true });
     generated.set(key, ts);
@@ -31,31 +70,33 @@ async function interfaceFor(schema: object, name: string): Promise<string> {
  * `AgentId`, `TaskClass` and `ToolId` string-literal unions (and their values as const arrays),
  * `ToolTypes` (input and output type by tool id), written with ts-morph; and one input and one output
  * interface per tool contract (`<Tool>Input`, `<Tool>Output`), generated from the contracts' JSON Schemas
- * with json-schema-to-typescript. The whole file is laid out by the TypeScript printer.
+ * with json-schema-to-typescript. The whole file is laid out by the TypeScript printer. Loads ts-morph
+ * and json-schema-to-typescript on first use (≈ 0.3 s).
  */
-export async function buildTypeScript(brain: Brain): Promise<string> {
+export async function buildTypeScript(input: TypeScriptInput): Promise<string> {
+  const { IndentationText, NewLineKind, Project, QuoteKind, StructureKind, ts, VariableDeclarationKind } = await import("ts-morph");
   const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double, newLineKind: NewLineKind.LineFeed } });
   const file = project.createSourceFile("brain.ts");
-  const statements: StatementStructures[] = [];
+  const statements: import("ts-morph").StatementStructures[] = [];
   const union = (name: string, constName: string, values: string[], doc: string) => {
     statements.push(
       { kind: StructureKind.VariableStatement, isExported: true, declarationKind: VariableDeclarationKind.Const, declarations: [{ name: constName, initializer: `[${values.map((v) => JSON.stringify(v)).join(", ")}] as const` }], docs: [doc] },
       { kind: StructureKind.TypeAlias, isExported: true, name, type: `(typeof ${constName})[number]`, docs: [doc] },
     );
   };
-  union("AgentId", "agentIds", Object.keys(brain.agents), "The ids of the brain's agents.");
-  union("TaskClass", "taskClasses", Object.keys(brain.tasks), "The task classes declared in routing.yaml.");
-  union("ToolId", "toolIds", Object.keys(brain.tools), "The ids of the brain's tool contracts.");
+  union("AgentId", "agentIds", input.agentIds, "The ids of the brain's agents.");
+  union("TaskClass", "taskClasses", input.taskClasses, "The task classes declared in routing.yaml.");
+  union("ToolId", "toolIds", input.tools.map((t) => t.id), "The ids of the brain's tool contracts.");
   const interfaces: string[] = [];
   const toolTypes: string[] = [];
-  for (const tool of Object.values(brain.tools)) {
+  for (const tool of input.tools) {
     const base = pascalCase(tool.id);
     interfaces.push(await interfaceFor(tool.input, `${base}Input`), await interfaceFor(tool.output ?? { type: "object" }, `${base}Output`));
     toolTypes.push(`${JSON.stringify(tool.id)}: { input: ${base}Input; output: ${base}Output };`);
   }
   statements.push({ kind: StructureKind.TypeAlias, isExported: true, name: "ToolTypes", type: `{ ${toolTypes.join(" ")} }`, docs: ["Input and output type of each tool, by tool id."] });
   file.addStatements(statements);
-  const header = `// Generated by brainc from the brain "${brain.name}" (env: ${brain.env}). Do not edit.\n`;
+  const header = `// Generated by brainc from the brain "${input.name}" (env: ${input.env}). Do not edit.\n`;
   // One parse and one pass of the TypeScript printer (not the formatter, which costs seconds on large
   // brains) gives the interfaces json-schema-to-typescript wrote a uniform layout.
   const text = header + file.getFullText() + interfaces.join("\n");
