@@ -5,7 +5,7 @@ import { deepFreeze } from "./link/freeze.js";
 import { link } from "./link/link.js";
 import type { Brain, Template } from "./link/model.js";
 import { checkInputDefaults } from "./render/defaults.js";
-import { checkTemplates, Renderer } from "./render/render.js";
+import { checkTemplates, Renderer, TemplateCache } from "./render/render.js";
 import { shapeOfSchema, type Shape } from "./render/variables.js";
 import { readSchema } from "./validate/ajv.js";
 import { collectDocuments, type Documents, type TemplateDocument } from "./validate/documents.js";
@@ -58,9 +58,11 @@ function effectivePolicyShape(): Shape {
  * "default" for none). Call only with sources whose load diagnostics have no errors. Never throws for
  * bad input. With `render: false` (what `brainc validate` does) templates are checked statically by
  * shape and not rendered, prompt input defaults are not checked against their schemas (BRN325), and the
- * agents' `instructions` stay empty.
+ * agents' `instructions` stay empty. `templates` keeps parsed and compiled templates (default: for this
+ * call only; pass one to share them between environments and rebuilds).
  */
-export async function compileEnv(sources: SourceSet, env?: string, options: { render?: boolean } = {}): Promise<CompileResult> {
+export async function compileEnv(sources: SourceSet, env?: string, options: { render?: boolean; templates?: TemplateCache } = {}): Promise<CompileResult> {
+  const templates = options.templates ?? new TemplateCache();
   const collected = await collectDocuments(sources, env);
   const diagnostics = [...collected.diagnostics];
   const documents = collected.documents;
@@ -68,11 +70,11 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
 
   // Overlays never patch prompts, so templates are checked once per source set, not once per environment;
   // later environments only need to know whether those checks failed.
-  const templates = templateChecks.get(sources);
-  if (templates) {
-    if (hasErrors(templates)) return { documents, diagnostics };
+  const checked = templateChecks.get(sources);
+  if (checked) {
+    if (hasErrors(checked)) return { documents, diagnostics };
   } else {
-    const found = checkTemplates({ prompts: asTemplates(documents.prompts), partials: asTemplates(documents.partials) }, effectivePolicyShape());
+    const found = checkTemplates({ prompts: asTemplates(documents.prompts), partials: asTemplates(documents.partials) }, effectivePolicyShape(), templates);
     templateChecks.set(sources, found);
     diagnostics.push(...found);
   }
@@ -83,7 +85,7 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
   const brain = linked.brain;
   if (options.render === false) return { brain: deepFreeze(brain), documents, diagnostics };
   diagnostics.push(...(await checkInputDefaults(documents.prompts)));
-  const renderer = new Renderer(brain);
+  const renderer = new Renderer(brain, templates);
   for (const agent of Object.values(brain.agents)) {
     const prompt = renderer.render(agent, agent.prompt);
     const persona = agent.persona && renderer.render(agent, agent.persona);

@@ -319,8 +319,8 @@ describe("interrupted builds", () => {
 
 describe("reusing expensive output (OutputFile.key, EmitContext.previous)", () => {
   const manifestOf = () => JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as { files: Record<string, string>; keys?: Record<string, string> };
-  const brainTs = (root = brain, previous?: Parameters<typeof buildInMemory>[3]) =>
-    buildInMemory(root, { target: ["supervisor"], env: "default" }, root, previous).then((r) => r.outputs[0].files.find((f) => f.path === "supervisor/brain.ts")!);
+  const brainTs = (root = brain, previous?: import("../src/emit/write.js").PreviousOutput) =>
+    buildInMemory(root, { target: ["supervisor"], env: "default" }, root, { previous }).then((r) => r.outputs[0].files.find((f) => f.path === "supervisor/brain.ts")!);
 
   it("the manifest records brain.ts's key, and only for files that have one", async () => {
     expect((await build()).code).toBe(0);

@@ -45,7 +45,7 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   const started = performance.now();
   const root = resolve(io.cwd, options.brain);
   const out = resolve(io.cwd, options.out);
-  const result = await buildInMemory(root, options, io.cwd, previousOutputs(out));
+  const result = await buildInMemory(root, options, io.cwd, { previous: previousOutputs(out) });
   const diagnostics = result.diagnostics;
   const report = () => printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
   if (fails(diagnostics, options.strict)) return report();

@@ -1,9 +1,11 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { compileEnv, environments, loadAndValidate, overlayDiagnostics, type LoadResult } from "../compile.js";
+import { compileEnv, environments, loadAndValidate, overlayDiagnostics, type CompileResult, type LoadResult } from "../compile.js";
+import type { SourceSet } from "../load/load.js";
 import type { Brain } from "../link/model.js";
 import { availableBuiltins, loadTarget } from "./registry.js";
 import { runTargets, type TargetOutput } from "./run.js";
+import { TemplateCache } from "../render/render.js";
 import type { Target } from "./target.js";
 import type { PreviousOutput } from "./write.js";
 
@@ -31,43 +33,60 @@ export interface BuildResult {
  * `cwd` is where module paths given on the command line resolve; brain.yaml `targets.<name>.module`
  * resolves against the brain root.
  */
-export async function buildInMemory(root: string, selection: BuildSelection, cwd: string, previous?: PreviousOutput): Promise<BuildResult> {
-  return buildFromSources(await loadAndValidate(root), root, selection, cwd, previous);
+export async function buildInMemory(root: string, selection: BuildSelection, cwd: string, options: BuildOptions = {}): Promise<BuildResult> {
+  return buildFromSources(await loadAndValidate(root), root, selection, cwd, options);
 }
 
-/**
- * {@link buildInMemory} from a brain already loaded and validated (what `build --watch` keeps between
- * rebuilds). `previous` gives targets what earlier builds wrote (see {@link previousOutputs}); without it
- * every file is computed afresh.
- */
-export async function buildFromSources(loaded: LoadResult, root: string, selection: BuildSelection, cwd: string, previous?: PreviousOutput): Promise<BuildResult> {
+/** What a build may reuse. */
+export interface BuildOptions {
+  /** What earlier builds wrote (see previousOutputs in write.ts); without it every file is computed afresh. */
+  previous?: PreviousOutput;
+  /** Parsed and compiled templates to reuse and add to (`build --watch` keeps one); default: one per build. */
+  templates?: TemplateCache;
+}
+
+/** {@link buildInMemory} from a brain already loaded and validated (what `build --watch` keeps between rebuilds). */
+export async function buildFromSources(loaded: LoadResult, root: string, selection: BuildSelection, cwd: string, options: BuildOptions = {}): Promise<BuildResult> {
   const diagnostics = [...loaded.diagnostics];
   const outputs: TargetOutput[] = [];
   const brains: Record<string, Brain> = {};
   if (!loaded.sources || hasErrors(diagnostics)) return { outputs, brains, diagnostics };
-  let targets: Target[] | undefined;
   const base: Diagnostic[] = [];
   const report = (env: string, found: Diagnostic[]) => {
     if (env === "default") base.push(...found);
     diagnostics.push(...overlayDiagnostics(env, found, base));
   };
-  for (const env of selection.env ? [selection.env] : environments(loaded.sources)) {
-    const compiled = await compileEnv(loaded.sources, env);
-    report(env, compiled.diagnostics);
-    if (!compiled.brain) continue;
-    brains[env] = compiled.brain;
+  const compiled = await compileEnvironments(loaded.sources, selection.env, options.templates);
+  for (const { env, result } of compiled) {
+    report(env, result.diagnostics);
+    if (result.brain) brains[env] = result.brain;
+  }
+  let targets: Target[] | undefined;
+  for (const { env, result } of compiled) {
+    if (!result.brain) continue;
     if (!targets) {
-      const chosen = await loadTargets(compiled.brain, root, selection.target, cwd);
+      const chosen = await loadTargets(result.brain, root, selection.target, cwd);
       diagnostics.push(...chosen.diagnostics);
       if (hasErrors(diagnostics)) return { outputs, brains, diagnostics };
       targets = chosen.targets;
     }
-    const manifest = compiled.documents!.manifest;
-    const ran = await runTargets(compiled.brain, targets, (pointer) => manifest.locate(pointer, "key"), previous);
+    const manifest = result.documents!.manifest;
+    const ran = await runTargets(result.brain, targets, (pointer) => manifest.locate(pointer, "key"), options.previous);
     report(env, ran.diagnostics);
     outputs.push(...ran.outputs);
   }
   return { outputs, brains, diagnostics };
+}
+
+/**
+ * Compiles `env` (or the base brain and every overlay) with one template cache (`kept`, or one of its own:
+ * every environment is rendered before any target runs, so that its compiled templates are garbage by then).
+ */
+async function compileEnvironments(sources: SourceSet, env: string | undefined, kept?: TemplateCache): Promise<{ env: string; result: CompileResult }[]> {
+  const templates = kept ?? new TemplateCache();
+  const out: { env: string; result: CompileResult }[] = [];
+  for (const e of env ? [env] : environments(sources)) out.push({ env: e, result: await compileEnv(sources, e, { templates }) });
+  return out;
 }
 
 /**

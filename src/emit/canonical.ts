@@ -16,7 +16,12 @@ export function sortKeys<T>(value: T): T {
 
 /** JSON text with canonical key order, 2-space indent, LF and a trailing newline. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2) + "\n";
+  return sortedJson(sortKeys(value));
+}
+
+/** {@link canonicalJson} of a value whose keys are in canonical order already (from {@link sortKeys}), without copying it again. */
+export function sortedJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
 }
 
 /** Hex sha256 of a string (UTF-8) or bytes. */

@@ -60,9 +60,6 @@ const COMPILE_OPTIONS = {
   knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((h) => [h, true])),
 } as const;
 
-/** Parsed templates by body text: each template is parsed once, for the static checks and for compiling. */
-const parsed = new Map<string, hbs.AST.Program>();
-
 const require = createRequire(import.meta.url);
 /**
  * Handlebars' parser alone (its compiler/base module): `brainc validate` parses templates but never
@@ -73,15 +70,6 @@ const parser = (): { parse(body: string): hbs.AST.Program; parser: { lexer?: { y
 /** All of Handlebars, loaded when something is rendered. */
 const handlebars = (): typeof import("handlebars") => require("handlebars");
 
-/** Parses a template body (cached). Throws Handlebars' parse error. */
-function parse(body: string): hbs.AST.Program {
-  let ast = parsed.get(body);
-  if (!ast) {
-    ast = parser().parse(body);
-    parsed.set(body, ast);
-  }
-  return ast;
-}
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 function lineRange(template: Template, line: number, column: number, length = 1): Range {
@@ -89,17 +77,45 @@ function lineRange(template: Template, line: number, column: number, length = 1)
   return { start: { line: l, column: column + 1 }, end: { line: l, column: column + 1 + length } };
 }
 
-let shared: typeof import("handlebars") | undefined;
-/** Compiled templates by body text, for the shared environment. */
-const compiledTemplates = new Map<string, HandlebarsTemplateDelegate>();
+/**
+ * Parsed and compiled templates by body text, and the Handlebars environment (with brainc's helpers)
+ * that compiles them: each template is parsed once, for the static checks and for compiling. A command
+ * uses one for its run, so that they are garbage once the prompts are rendered (≈ 75 MB for 2,000
+ * templates); `build --watch` keeps one across rebuilds, so unchanged templates are not compiled again.
+ */
+export class TemplateCache {
+  private readonly parsed = new Map<string, hbs.AST.Program>();
+  private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
+  private hbs?: typeof import("handlebars");
 
-/** The process's Handlebars environment with brainc's helpers (created on first render). */
-function environment(): typeof import("handlebars") {
-  if (!shared) {
-    shared = handlebars().create();
-    for (const [name, fn] of Object.entries(HELPERS)) shared.registerHelper(name, fn);
+  /** Parses a template body (once). Throws Handlebars' parse error. */
+  parse(body: string): hbs.AST.Program {
+    let ast = this.parsed.get(body);
+    if (!ast) {
+      ast = parser().parse(body);
+      this.parsed.set(body, ast);
+    }
+    return ast;
   }
-  return shared;
+
+  /** The Handlebars environment with brainc's helpers (created on first use). */
+  environment(): typeof import("handlebars") {
+    if (!this.hbs) {
+      this.hbs = handlebars().create();
+      for (const [name, fn] of Object.entries(HELPERS)) this.hbs.registerHelper(name, fn);
+    }
+    return this.hbs;
+  }
+
+  /** Compiles a template body (once) in {@link environment}. Throws Handlebars' errors. */
+  compile(body: string): HandlebarsTemplateDelegate {
+    let fn = this.compiled.get(body);
+    if (!fn) {
+      fn = this.environment().compile(this.parse(body), COMPILE_OPTIONS);
+      this.compiled.set(body, fn);
+    }
+    return fn;
+  }
 }
 
 /**
@@ -108,30 +124,22 @@ function environment(): typeof import("handlebars") {
  * Templates are parsed once; `render` throws nothing: problems come back as diagnostics.
  */
 export class Renderer {
-  private readonly hbs = environment();
+  private readonly hbs: typeof import("handlebars");
 
-  constructor(private readonly brain: Brain) {
-    // One environment serves every Renderer of the process (compiled templates are kept across builds,
-    // which makes `build --watch` rebuilds cheap); its partials are this brain's, and only this brain's.
+  /** `cache`: where parsed and compiled templates are kept (see {@link TemplateCache}). */
+  constructor(private readonly brain: Brain, private readonly cache = new TemplateCache()) {
+    // The environment's partials are this brain's, and only this brain's (a kept cache serves many brains).
+    this.hbs = cache.environment();
     for (const name of Object.keys(this.hbs.partials)) this.hbs.unregisterPartial(name);
     for (const partial of Object.values(brain.partials)) {
       this.hbs.registerPartial(partial.id, (context: unknown, options: unknown) => {
         try {
-          return this.compile(partial)(context, options as RuntimeOptions);
+          return this.cache.compile(partial.body)(context, options as RuntimeOptions);
         } catch (e) {
           throw this.toTemplateError(e, partial);
         }
       });
     }
-  }
-
-  private compile(template: Template): HandlebarsTemplateDelegate {
-    let fn = compiledTemplates.get(template.body);
-    if (!fn) {
-      fn = this.hbs.compile(parse(template.body), COMPILE_OPTIONS);
-      compiledTemplates.set(template.body, fn);
-    }
-    return fn;
   }
 
   private toTemplateError(e: unknown, template: Template): TemplateError {
@@ -148,7 +156,7 @@ export class Renderer {
   /** Renders one template for one agent. */
   render(agent: Agent, template: Template): { text?: string; diagnostics: Diagnostic[] } {
     try {
-      const text = this.compile(template)(renderContext(this.brain, agent, template), RUNTIME_OPTIONS);
+      const text = this.cache.compile(template.body)(renderContext(this.brain, agent, template), RUNTIME_OPTIONS);
       return { text, diagnostics: [] };
     } catch (e) {
       const err = this.toTemplateError(e, template);
@@ -173,9 +181,10 @@ function walk(node: HbsNode | undefined, visit: (n: HbsNode) => void): void {
  * Static checks of every template and partial: syntax (BRN214), unknown helpers (BRN216), missing
  * partials (BRN202), partial cycles (BRN203) and variables that are not in the render context (BRN215,
  * by shape; see {@link checkVariables}). Runs without an agent, so it also covers unused templates.
- * `policyShape` is the shape of an effective policy (from schemas/policy.schema.json).
+ * `policyShape` is the shape of an effective policy (from schemas/policy.schema.json); the parsed
+ * templates are kept in `cache` for rendering.
  */
-export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, policyShape: Shape): Diagnostic[] {
+export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, policyShape: Shape, cache = new TemplateCache()): Diagnostic[] {
   const out: Diagnostic[] = [];
   const asts = new Map<Template, HbsNode>();
   const helpers = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
@@ -184,7 +193,7 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
   for (const [kind, template] of templates) {
     let ast: HbsNode;
     try {
-      ast = parse(template.body) as unknown as HbsNode;
+      ast = cache.parse(template.body) as unknown as HbsNode;
     } catch (e) {
       // Handlebars' own exceptions (a block closed by the wrong name) carry lineNumber/column; its jison
       // parser's errors only a text snippet, so their position is the lexer's last token (yylloc:

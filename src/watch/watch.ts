@@ -6,6 +6,7 @@ import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic, internalError } from "../diagnostics/codes.js";
 import { buildFromSources, type BuildSelection } from "../emit/build.js";
 import { commitPlan, planOutput, previousOutputs, type Plan } from "../emit/write.js";
+import { TemplateCache } from "../render/render.js";
 import { isSkipped } from "../load/places.js";
 import { IncrementalBrain } from "./incremental.js";
 
@@ -56,6 +57,8 @@ export interface Watching {
  */
 export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) => void): Watching {
   const brain = new IncrementalBrain(options.root);
+  // Compiled templates are kept across rebuilds: an edit recompiles only the templates it changed.
+  const templates = new TemplateCache();
   const debounceMs = options.debounceMs ?? 30;
   const outInside = relative(options.root, options.out);
   const ignoreOut = outInside !== "" && !outInside.startsWith("..") && !isAbsolute(outInside);
@@ -78,7 +81,7 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
   const build = async (changed: string[] | undefined, startedAt: number) => {
     const loaded = await brain.load(changed);
     if (changed !== undefined && loaded.reread.length === 0) return; // only folders, skipped files, or events already handled
-    const result = await buildFromSources(loaded, options.root, options, options.cwd, previousOutputs(options.out));
+    const result = await buildFromSources(loaded, options.root, options, options.cwd, { previous: previousOutputs(options.out), templates });
     const diagnostics = result.diagnostics;
     const files = result.outputs.flatMap((o) => o.files);
     let plan: Plan | undefined;

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex, sortKeys } from "../../src/emit/canonical.js";
+import { sha256Hex, sortedJson, sortKeys } from "../../src/emit/canonical.js";
 import { CORRELATION, gatewayModel } from "../../src/emit/correlation.js";
 import { envSegments } from "../../src/emit/env-refs.js";
 import type { Agent, Brain, Model, Route } from "../../src/link/model.js";
@@ -103,6 +103,8 @@ export function buildBundle(brain: Brain): { json: string; bundle: Record<string
       agents: Object.fromEntries(Object.values(brain.agents).map((a) => [a.id, agentEntry(brain, a)])),
     }) as Record<string, unknown>,
   );
-  const bundle = { ...body, contentHash: sha256Hex(canonicalJson(body)) };
-  return { json: canonicalJson(bundle), bundle };
+  // `body` is in canonical order already: the hash is over its text, and contentHash joins it at the top level.
+  const contentHash = sha256Hex(sortedJson(body));
+  const bundle = Object.fromEntries(Object.entries({ ...body, contentHash }).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { json: sortedJson(bundle), bundle };
 }
