@@ -1,13 +1,22 @@
 import { createHash } from "node:crypto";
 
-/** A copy of a JSON value with every object's keys in code-unit order (canonical key order). */
-export function sortKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(sortKeys) as T;
+/**
+ * A copy of a JSON value with every object's keys in code-unit order (canonical key order) and without
+ * `undefined` members. `mapString`, when given, replaces each string value on the way (its result is put
+ * in canonical order too), so that a transform and the ordering take one pass over a large value.
+ */
+export function sortKeys<T>(value: T, mapString?: (text: string) => unknown): T {
+  if (typeof value === "string") {
+    if (!mapString) return value;
+    const mapped = mapString(value);
+    return (typeof mapped === "string" ? mapped : sortKeys(mapped)) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v, mapString)) as T;
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
+      if (v !== undefined) out[k] = sortKeys(v, mapString);
     }
     return out as T;
   }

@@ -12,17 +12,12 @@ export const BUNDLE_VERSION = 1;
  */
 export type EnvValue = string | { $env: string; default?: string } | { $concat: (string | { $env: string; default?: string })[] };
 
-/** Turns every string holding `${env:…}` references inside a value into {@link EnvValue} objects. */
-export function keepEnvRefs(value: unknown): unknown {
-  if (typeof value === "string") {
-    if (!value.includes("${env:")) return value;
-    const segments = envSegments(value).map((s) => ("env" in s ? (s.default !== undefined ? { $env: s.env, default: s.default } : { $env: s.env }) : s.text));
-    if (segments.length === 1) return segments[0];
-    return { $concat: segments };
-  }
-  if (Array.isArray(value)) return value.map(keepEnvRefs);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, keepEnvRefs(v)]));
-  return value;
+/** A string as the bundle keeps it: unchanged, or its `${env:…}` references as {@link EnvValue} objects. */
+export function envValue(text: string): EnvValue {
+  if (!text.includes("${env:")) return text;
+  const segments = envSegments(text).map((s) => ("env" in s ? (s.default !== undefined ? { $env: s.env, default: s.default } : { $env: s.env }) : s.text));
+  if (segments.length === 1) return segments[0];
+  return { $concat: segments };
 }
 
 function modelEntry(m: Model) {
@@ -81,7 +76,7 @@ function agentEntry(brain: Brain, agent: Agent) {
  */
 export function buildBundle(brain: Brain): { json: string; bundle: Record<string, unknown> } {
   const body = sortKeys(
-    keepEnvRefs({
+    {
       bundleVersion: BUNDLE_VERSION,
       brain: { name: brain.name, description: brain.description, env: brain.env, sources: brain.sources },
       gateway: brain.gateway,
@@ -101,7 +96,8 @@ export function buildBundle(brain: Brain): { json: string; bundle: Record<string
       tools: Object.fromEntries(Object.values(brain.tools).map(({ id, source, ...t }) => [id, { id, source, ...t }])),
       memory: brain.memory,
       agents: Object.fromEntries(Object.values(brain.agents).map((a) => [a.id, agentEntry(brain, a)])),
-    }) as Record<string, unknown>,
+    } as Record<string, unknown>,
+    envValue,
   );
   // `body` is in canonical order already: the hash is over its text, and contentHash joins it at the top level.
   const contentHash = sha256Hex(sortedJson(body));

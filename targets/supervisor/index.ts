@@ -14,9 +14,10 @@ const supervisor: Target = {
   async emit(brain, _options, context) {
     const input = typeScriptInput(brain);
     const key = typeScriptKey(input);
+    const brainTs = context.previous("brain.ts", key) ?? (await buildTypeScript(input));
     return [
+      { path: "brain.ts", contents: brainTs, key },
       { path: "bundle.json", contents: buildBundle(brain).json },
-      { path: "brain.ts", contents: context.previous("brain.ts", key) ?? (await buildTypeScript(input)), key },
     ];
   },
 };

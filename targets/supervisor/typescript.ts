@@ -101,8 +101,9 @@ export async function buildTypeScript(input: TypeScriptInput): Promise<string> {
   // brains) gives the interfaces json-schema-to-typescript wrote a uniform layout.
   const text = header + file.getFullText() + interfaces.join("\n");
   if (lastPrinted?.text !== text) {
-    const whole = project.createSourceFile("brain.ts", text, { overwrite: true });
-    lastPrinted = { text, printed: whole.print({ newLineKind: ts.NewLineKind.LineFeed, removeComments: false }) };
+    // What ts-morph's SourceFile.print() does, without adding the file to the project's language service.
+    const whole = ts.createSourceFile("brain.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    lastPrinted = { text, printed: ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false }).printFile(whole) };
   }
   return lastPrinted.printed;
 }
