@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileBrain } from "../src/compile.js";
 import { HELPERS } from "../src/render/helpers.js";
+import { checkTemplates } from "../src/render/render.js";
 import { compileOk, repoRoot, tempCopy } from "./helpers.js";
 
 const renderBrain = join(repoRoot, "test/fixtures/render/brain");
@@ -95,4 +96,33 @@ describe("the environment", () => {
   it("env is the overlay name (default without one)", async () => {
     expect((await compileOk(renderBrain)).agents.whitespace.instructions).toMatch(/Footer: render-check \/ default\n$/);
   });
+});
+
+describe("template syntax errors (BRN214) say what is wrong, not which parser tokens were expected", () => {
+  const shape = { object: {} } as const;
+  const messageOf = (body: string) => {
+    const prompt = { id: "p", source: "prompts/p.md", input: {}, body, bodyLine: 1 };
+    const found = checkTemplates({ prompts: { p: prompt }, partials: {} }, shape);
+    expect(found.map((d) => d.code)).toEqual(["BRN214"]);
+    return found[0].message.replace(/^template syntax error: /, "");
+  };
+  it.each([
+    ["Check {{input.url} now", "the mustache is not closed: expected `}}`"],
+    ["{{#if agent.name}}text", "a block is not closed: the template ends before its `{{/…}}`"],
+    ["text {{/if}}", "`{{/…}}` closes a block that was never opened"],
+    ["{{else}}", "`{{else}}` outside an `{{#if}}`, `{{#unless}}`, `{{#each}}` or `{{#with}}` block"],
+    ["{{#each agent.tools}}x{{/eahc}}", "`{{/eahc}}` does not close `{{#each}}`: a block ends with its own name"],
+    ["{{> }}", "a name or value is missing before `}}`"],
+    ["{{{agent.name}}", "`{{{` is closed by `}}`: close it with `}}}`"],
+    ["{{!-- unfinished", "unrecognized text: an unfinished comment (`{{!--` without `--}}`) or mustache?"],
+  ])("%j", (body, message) => {
+    expect(messageOf(body)).toBe(message);
+    expect(messageOf(body)).not.toMatch(/Expecting|'[A-Z_]+'/);
+  });
+});
+
+it("other parse errors name what came and what could have come instead, in template terms", async () => {
+  const { describeSyntaxError } = await import("../src/render/syntax-errors.js");
+  expect(describeSyntaxError("Parse error on line 1:\n{{x y=\n----^\nExpecting 'ID', 'STRING', 'EQUALS', got 'EOF'")).toBe("found the end of the template, expected a name or value or `=`");
+  expect(describeSyntaxError("something Handlebars says in words")).toBeUndefined();
 });

@@ -3,6 +3,7 @@ import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { Agent, Brain, Template } from "../link/model.js";
 import { BUILTIN_HELPERS, HELPERS } from "./helpers.js";
+import { describeSyntaxError } from "./syntax-errors.js";
 import { checkVariables, contextShape, type Shape } from "./variables.js";
 
 type HbsNode = { type: string; loc?: { start: { line: number; column: number }; end: { line: number; column: number } }; [k: string]: any };
@@ -201,8 +202,7 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
       const err = e as Error & { lineNumber?: number; column?: number };
       const lexed = parser().parser.lexer?.yylloc;
       const [line, column] = err.lineNumber !== undefined ? [err.lineNumber, err.column ?? 0] : [lexed?.first_line ?? 1, lexed?.first_column ?? 0];
-      const expecting = err.message.split("\n").find((l) => l.startsWith("Expecting"));
-      const detail = expecting ?? (err.lineNumber !== undefined ? err.message.replace(/ - \d+:\d+$/, "") : undefined);
+      const detail = describeSyntaxError(err.message) ?? (err.lineNumber !== undefined ? err.message.replace(/ - \d+:\d+$/, "") : undefined);
       out.push(diagnostic("BRN214", `template syntax error${detail ? `: ${detail}` : ""}`, { file: template.source, range: lineRange(template, line, column) }));
       continue;
     }
