@@ -1,7 +1,7 @@
 /** The `brainc runs` commands: what the supervisor runtime's jobs did, read from the run store. */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { durationMs, errorClassOf, isStore, LedgerReader, listJobs, metrics, showJob, stats, type JobSummary } from "../runtime/index.js";
+import { durationMs, isStore, LedgerReader, listJobs, metrics, showJob, stats, type JobSummary } from "../runtime/index.js";
 import type { LedgerEvent } from "../runtime/events.js";
 import { EXIT, type Io } from "./report.js";
 
@@ -96,8 +96,7 @@ export function runsShow(jobId: string, o: RunsOptions, io: Io): number {
   let out = `job ${j.job}  agent ${j.agent}  task ${j.task}  ${j.status}${stopText(j)}\n`;
   out += `started ${new Date(j.startedAt).toISOString()}  runs ${j.runs}\n\n`;
   for (const e of events) out += `${eventLine(e, j.startedAt)}\n`;
-  const errors = events.map(errorClassOf).filter(Boolean);
-  out += `\ntotals: steps ${t.steps}  llm calls ${t.llmCalls} (fallbacks ${t.fallbacks})  tool calls ${t.toolCalls}  tokens ${t.inputTokens} in / ${t.outputTokens} out  ${usd(t.costUsd)}  checkpoints ${t.checkpoints}  errors ${errors.length}\n`;
+  out += `\ntotals: steps ${t.steps}  llm calls ${t.llmCalls} (fallbacks ${t.fallbacks})  tool calls ${t.toolCalls}  tokens ${t.inputTokens} in / ${t.outputTokens} out  ${usd(t.costUsd)}  checkpoints ${t.checkpoints}  errors ${t.errors}\n`;
   io.stdout(out);
   return EXIT.ok;
 }

@@ -15,6 +15,7 @@ export interface JobTotals {
   costUsd: number;
   fallbacks: number;
   checkpoints: number;
+  /** Events {@link errorClassOf} classifies as errors: failed model and tool calls, guard denials, a failed or stopped job. */
   errors: number;
 }
 
@@ -42,11 +43,10 @@ function addTotals(t: JobTotals, e: LedgerEvent): void {
     t.outputTokens += e.outputTokens;
     t.costUsd += e.costUsd;
     if (e.ok && e.fallback) t.fallbacks++;
-    if (!e.ok) t.errors++;
-  } else if (e.type === "tool.call") {
-    t.toolCalls++;
-    if (!e.ok) t.errors++;
-  } else if (e.type === "checkpoint") t.checkpoints++;
+  } else if (e.type === "tool.call") t.toolCalls++;
+  else if (e.type === "checkpoint") t.checkpoints++;
+  // The same errors that `runs stats` and the metrics classify (failed calls, guard denials, a failed job).
+  if (errorClassOf(e)) t.errors++;
 }
 
 /** Summaries of every job, oldest first. */

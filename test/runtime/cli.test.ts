@@ -42,7 +42,8 @@ describe("brainc runs", () => {
       ["job-b", "succeeded"],
       ["job-a", "stopped"],
     ]);
-    expect(jobs[1]).toMatchObject({ stop: { kind: "max_steps" }, totals: { steps: 3, llmCalls: 5, toolCalls: 1, fallbacks: 1, checkpoints: 1 } });
+    // Errors: two HTTP 429s (infrastructure), the guard's denial and the stop (agent), the failed tool call (tool).
+    expect(jobs[1]).toMatchObject({ stop: { kind: "max_steps" }, totals: { steps: 3, llmCalls: 5, toolCalls: 1, fallbacks: 1, checkpoints: 1, errors: 5 } });
     const text = await runCli(["runs", "list", "--store", store, "--agent", "worker"], temp.dir);
     expect(text.stdout).toMatch(/job-a {2}worker\/work {2}stopped \(max_steps: maxSteps reached: 3 of 3\)/);
     expect(text.stdout).not.toContain("job-b");
@@ -58,7 +59,7 @@ describe("brainc runs", () => {
     expect(text.stdout).toContain("tool call 1 lookup: FAILED HTTP 503  7ms");
     expect(text.stdout).toContain("checkpoint after step 1, tool call 1");
     expect(text.stdout).toContain("job ended: stopped (max_steps");
-    expect(text.stdout).toMatch(/totals: steps 3 {2}llm calls 5 \(fallbacks 1\) {2}tool calls 1/);
+    expect(text.stdout).toMatch(/totals: steps 3 {2}llm calls 5 \(fallbacks 1\) {2}tool calls 1 .* errors 5\n/);
     const json = JSON.parse((await runCli(["runs", "show", "job-a", "--store", store, "--format", "json"], temp.dir)).stdout);
     expect(json.events.map((e: { type: string }) => e.type)).toContain("checkpoint");
     const missing = await runCli(["runs", "show", "nope", "--store", store], temp.dir);
