@@ -1,17 +1,23 @@
-import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import { packagePath } from "../package-root.js";
 import type { Target } from "./target.js";
 
-/** The built-in targets, in the order `--target all` runs them. */
-export const BUILTIN_TARGETS = ["supervisor", "openclaw", "n8n", "litellm"] as const;
+/**
+ * The built-in targets, in the order `--target all` runs them, each loaded on first use. The specifiers are
+ * relative, so they resolve to dist/targets/ when brainc runs compiled and to the sources under a test runner.
+ */
+const BUILTINS = {
+  supervisor: () => import("../../targets/supervisor/index.js"),
+  openclaw: () => import("../../targets/openclaw/index.js"),
+  n8n: () => import("../../targets/n8n/index.js"),
+  litellm: () => import("../../targets/litellm/index.js"),
+} as const;
 
-/** Built-in targets that exist in this build (a target folder may not be there yet). */
+/** The names of the built-in targets, in the order `--target all` runs them. */
 export function availableBuiltins(): string[] {
-  return BUILTIN_TARGETS.filter((name) => existsSync(packagePath(`dist/targets/${name}/index.js`)) || existsSync(packagePath(`targets/${name}/index.ts`)));
+  return Object.keys(BUILTINS);
 }
 
 function isTarget(value: unknown): value is Target {
@@ -25,17 +31,17 @@ function isTarget(value: unknown): value is Target {
  */
 export async function loadTarget(spec: string, cwd: string): Promise<{ target?: Target; diagnostics: Diagnostic[] }> {
   const isPath = spec.startsWith(".") || isAbsolute(spec) || /\.[cm]?[jt]s$/.test(spec);
-  let url: string;
+  let load: () => Promise<{ default?: unknown; target?: unknown }>;
   if (isPath) {
-    url = pathToFileURL(resolve(cwd, spec)).href;
-  } else if ((BUILTIN_TARGETS as readonly string[]).includes(spec) && availableBuiltins().includes(spec)) {
-    const compiled = packagePath(`dist/targets/${spec}/index.js`);
-    url = pathToFileURL(existsSync(compiled) && !process.env.VITEST ? compiled : packagePath(`targets/${spec}/index.ts`)).href;
+    const url = pathToFileURL(resolve(cwd, spec)).href;
+    load = () => import(url);
+  } else if (Object.hasOwn(BUILTINS, spec)) {
+    load = BUILTINS[spec as keyof typeof BUILTINS];
   } else {
     return { diagnostics: [diagnostic("BRN501", `unknown target ${JSON.stringify(spec)}`, { hint: `built-in targets: ${availableBuiltins().join(", ")}; or give a module path such as ./my-target.js` })] };
   }
   try {
-    const mod = await import(url);
+    const mod = await load();
     const target = mod.default ?? mod.target;
     if (!isTarget(target)) return { diagnostics: [diagnostic("BRN502", `${JSON.stringify(spec)} does not export a Target as its default export`, { hint: "export default { name, optionsSchema, emit(brain, options) { return [{ path, contents }] } }" })] };
     return { target, diagnostics: [] };
