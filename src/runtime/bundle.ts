@@ -148,7 +148,7 @@ export interface Bundle {
   defaultRoute: BundleRoute;
   fallback: {
     /** Error classes that trigger retries and the next model. */
-    on?: ("rate_limit" | "timeout" | "server_error" | "context_window")[];
+    on?: ("rate_limit" | "timeout" | "server_error" | "context_window" | "auth" | "content_filter")[];
     /** Retries on the same model before moving on (attempts = retries + 1). */
     retriesPerModel?: number;
     backoff?: BundleBackoff;
@@ -242,7 +242,7 @@ export const BUNDLE_SCHEMA = {
     defaultRoute: route,
     fallback: {
       type: "object",
-      properties: { on: { type: "array", items: { enum: ["rate_limit", "timeout", "server_error", "context_window"] } }, retriesPerModel: { type: "integer", minimum: 0 }, backoff },
+      properties: { on: { type: "array", items: { enum: ["rate_limit", "timeout", "server_error", "context_window", "auth", "content_filter"] } }, retriesPerModel: { type: "integer", minimum: 0 }, backoff },
     },
     budgets: {
       type: "object",

@@ -8,7 +8,7 @@
 export type ErrorClass = "agent" | "tool" | "infrastructure";
 
 /** Why a model call failed, in routing.yaml's `fallback.on` terms (plus classes that never fall back). */
-export type LlmErrorKind = "rate_limit" | "timeout" | "server_error" | "context_window" | "connection" | "auth" | "bad_request";
+export type LlmErrorKind = "rate_limit" | "timeout" | "server_error" | "context_window" | "content_filter" | "connection" | "auth" | "bad_request";
 
 /** A typed reason for stopping a job before the agent finished it. */
 export type StopReason =

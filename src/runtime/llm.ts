@@ -44,13 +44,19 @@ export class LlmError extends Error {
 }
 
 const CONTEXT_WINDOW = /context[ _-]?(length|window)|maximum context|too many tokens|prompt is too long|reduce the length|input is too long|exceeds the (model's )?(maximum|max)/i;
+/** A refusal by the provider's content filter: OpenAI/Azure `error.code` `content_filter` or `content_policy_violation`, LiteLLM's ContentPolicyViolationError. */
+const CONTENT_FILTER = /content[ _-]?(filter|policy)|ContentPolicyViolation/i;
 
-/** Classifies an HTTP error response by status and body (OpenAI `error.code` `context_length_exceeded`). */
+/**
+ * Classifies an HTTP error response by status and body (OpenAI `error.code` `context_length_exceeded`,
+ * `content_filter`).
+ */
 export function classifyHttp(status: number, body: string): LlmErrorKind {
   if (status === 429) return "rate_limit";
   if (status === 408 || status === 504) return "timeout";
   if (status >= 500) return "server_error";
   if ((status === 400 || status === 413 || status === 422) && (body.includes("context_length_exceeded") || CONTEXT_WINDOW.test(body))) return "context_window";
+  if ((status === 400 || status === 403 || status === 422) && CONTENT_FILTER.test(body)) return "content_filter";
   if (status === 401 || status === 403) return "auth";
   return "bad_request";
 }

@@ -77,7 +77,7 @@ export function showJob(events: readonly LedgerEvent[]): { summary: JobSummary; 
 
 /** The class of an error event: agent, tool or infrastructure; undefined when the event is no error. */
 export function errorClassOf(e: LedgerEvent): ErrorClass | undefined {
-  if (e.type === "llm.call" && !e.ok) return e.errorKind === "bad_request" || e.errorKind === "context_window" ? "agent" : "infrastructure";
+  if (e.type === "llm.call" && !e.ok) return e.errorKind === "bad_request" || e.errorKind === "context_window" || e.errorKind === "content_filter" ? "agent" : "infrastructure";
   if (e.type === "tool.call" && !e.ok) return "tool";
   if (e.type === "tool.guard" && e.decision === "deny") return "agent";
   if (e.type === "job.ended" && (e.status === "failed" || e.status === "stopped")) return e.errorClass ?? "agent";

@@ -2,6 +2,7 @@ import { sha256Hex, sortedJson, sortKeys } from "../../src/emit/canonical.js";
 import { CORRELATION, gatewayModel } from "../../src/emit/correlation.js";
 import { envSegments } from "../../src/emit/env-refs.js";
 import type { Agent, Brain, Model, Route } from "../../src/link/model.js";
+import type { Bundle } from "../../src/runtime/bundle.js";
 
 /** Version of the bundle format; bumped on any incompatible change. */
 export const BUNDLE_VERSION = 1;
@@ -75,8 +76,8 @@ function agentEntry(brain: Brain, agent: Agent) {
  * of the canonical JSON of the bundle without it.
  */
 export function buildBundle(brain: Brain): { json: string; bundle: Record<string, unknown> } {
-  const body = sortKeys(
-    {
+  // Typed as the runtime reads it (src/runtime/bundle.ts), so that the compiler keeps producer and reader in step.
+  const content: Omit<Bundle, "contentHash"> = {
       bundleVersion: BUNDLE_VERSION,
       brain: { name: brain.name, description: brain.description, env: brain.env, sources: brain.sources },
       gateway: brain.gateway,
@@ -90,15 +91,14 @@ export function buildBundle(brain: Brain): { json: string; bundle: Record<string
       budgets: {
         global: brain.budgets.global,
         onExceeded: brain.budgets.onExceeded,
-        agents: Object.fromEntries(Object.values(brain.agents).filter((a) => a.budget).map((a) => [a.id, a.budget])),
-        tasks: Object.fromEntries(Object.values(brain.tasks).filter((r) => r.budget).map((r) => [r.task, r.budget])),
+        agents: Object.fromEntries(Object.values(brain.agents).flatMap((a) => (a.budget ? [[a.id, a.budget]] : []))),
+        tasks: Object.fromEntries(Object.values(brain.tasks).flatMap((r) => (r.budget ? [[r.task, r.budget]] : []))),
       },
       tools: Object.fromEntries(Object.values(brain.tools).map(({ id, source, ...t }) => [id, { id, source, ...t }])),
       memory: brain.memory,
       agents: Object.fromEntries(Object.values(brain.agents).map((a) => [a.id, agentEntry(brain, a)])),
-    } as Record<string, unknown>,
-    envValue,
-  );
+  };
+  const body = sortKeys(content, envValue) as Record<string, unknown>;
   // `body` is in canonical order already: the hash is over its text, and contentHash joins it at the top level.
   const contentHash = sha256Hex(sortedJson(body));
   const bundle = Object.fromEntries(Object.entries({ ...body, contentHash }).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BundleError, loadBundle, resolveEnv, Supervisor, type Bundle } from "../../src/runtime/index.js";
@@ -14,6 +15,14 @@ describe("loadBundle", () => {
       expect(agent.routes[agent.task].chain.length).toBeGreaterThan(0);
       for (const tool of agent.tools) expect(bundle.tools[tool].input).toBeTypeOf("object");
     }
+  });
+
+  it("accepts every fallback.on class that routing.yaml accepts", () => {
+    const routing = JSON.parse(readFileSync(join(repoRoot, "schemas/routing.schema.json"), "utf8"));
+    const allowed: string[] = routing.properties.fallback.properties.on.items.enum;
+    const bundle = JSON.parse(JSON.stringify(loadBundle(committed)));
+    bundle.fallback.on = allowed;
+    expect(loadBundle(bundle).fallback.on).toEqual(allowed);
   });
 
   it("rejects a bundle with one line per problem, each with its JSON pointer", () => {

@@ -76,6 +76,18 @@ describe("job.chat fallback", () => {
     await sup.close();
   });
 
+  it("falls back on auth and content-filter errors when fallback.on lists them (all the classes routing.yaml allows)", async () => {
+    const sup = await open(testBundle({ fallbackOn: ["auth", "content_filter"], retries: 0 }));
+    const job = await sup.startJob({ agent: "worker" });
+    server.script("m-mid", [{ status: 401 }]);
+    expect(await job.chat({ messages: [{ role: "user", content: "hi" }] })).toMatchObject({ model: "m-small", fallback: true, fallbackReason: "auth" });
+    server.script("m-mid", [{ status: 400, error: { error: { message: "The response was filtered", type: "invalid_request_error", code: "content_filter" } } }]);
+    expect(await job.chat({ messages: [{ role: "user", content: "hi" }] })).toMatchObject({ model: "m-small", fallback: true, fallbackReason: "content_filter" });
+    server.script("m-mid", [{ status: 400, error: { error: { message: "litellm.ContentPolicyViolationError: blocked" } } }]);
+    expect(await job.chat({ messages: [{ role: "user", content: "hi" }] })).toMatchObject({ fallbackReason: "content_filter" });
+    await sup.close();
+  });
+
   it("escalates context-window errors to a model with a larger window, skipping smaller ones", async () => {
     const sup = await open();
     const job = await sup.startJob({ agent: "worker", task: "long" });
