@@ -15,3 +15,9 @@ for (const mode of Object.keys(AJV_OPTIONS)) {
 const { compileSchema, PRECOMPILED_VALIDATOR } = await import("../dist/targets/openclaw/check.js");
 const openclaw = await compileSchema({ source: true });
 writeFileSync(packagePath(PRECOMPILED_VALIDATOR), (standaloneCode.default ?? standaloneCode)(openclaw.ajv, openclaw.validate));
+
+// The LiteLLM target's two config schemas (strict emitter profile, permissive proxy schema): ~0.15 s to compile.
+const litellm = await import("../dist/targets/litellm/validate.js");
+const { ajv: litellmAjv, validators: litellmValidators } = await litellm.compileSchemas({ source: true });
+const refs = Object.fromEntries(Object.entries(litellmValidators).map(([name, v]) => [name, v.schema.$id]));
+writeFileSync(packagePath(litellm.PRECOMPILED_VALIDATORS), (standaloneCode.default ?? standaloneCode)(litellmAjv, refs));

@@ -1,4 +1,6 @@
+import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv";
+import { packagePath } from "../../src/package-root.js";
 
 /** A schema violation: JSON pointer and ajv's message. */
 export interface SchemaError {
@@ -7,18 +9,35 @@ export interface SchemaError {
   message: string;
 }
 
-let compiled: Promise<{ strict: ValidateFunction; permissive: ValidateFunction }> | undefined;
+type Validators = { strict: ValidateFunction; permissive: ValidateFunction };
 
-/** Compiles the two LiteLLM config schemas (targets/litellm/schema/, see SOURCE.md) once, on first use. */
-function validators(): Promise<{ strict: ValidateFunction; permissive: ValidateFunction }> {
+/** Where `npm run build` writes both validators as ajv standalone code (loading them beats compiling them). */
+export const PRECOMPILED_VALIDATORS = "dist/targets/litellm/config.validators.cjs";
+
+/**
+ * Compiles the two LiteLLM config schemas (targets/litellm/schema/, see SOURCE.md) with one ajv instance.
+ * `source: true` keeps the code for `npm run build` to write out as a standalone module.
+ */
+export async function compileSchemas(options: { source?: boolean } = {}) {
+  const [{ Ajv }, strict, permissive] = await Promise.all([
+    import("ajv"),
+    import("./schema/config.strict.schema.json", { with: { type: "json" } }),
+    import("./schema/config.permissive.schema.json", { with: { type: "json" } }),
+  ]);
+  const ajv = new Ajv({ allErrors: true, strict: true, code: { source: options.source ?? false } });
+  return { ajv, validators: { strict: ajv.compile(strict.default), permissive: ajv.compile(permissive.default) } };
+}
+
+let compiled: Promise<Validators> | undefined;
+
+/** The validators: the precompiled module when the build wrote it, else compiled on first use. */
+function validators(): Promise<Validators> {
   compiled ??= (async () => {
-    const [{ Ajv }, strict, permissive] = await Promise.all([
-      import("ajv"),
-      import("./schema/config.strict.schema.json", { with: { type: "json" } }),
-      import("./schema/config.permissive.schema.json", { with: { type: "json" } }),
-    ]);
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    return { strict: ajv.compile(strict.default), permissive: ajv.compile(permissive.default) };
+    try {
+      return createRequire(import.meta.url)(packagePath(PRECOMPILED_VALIDATORS)) as Validators;
+    } catch {
+      return (await compileSchemas()).validators;
+    }
   })();
   return compiled;
 }
