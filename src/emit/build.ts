@@ -3,9 +3,9 @@ import { hasErrors } from "../diagnostics/diagnostic.js";
 import { compileEnv, environments, loadAndValidate, overlayDiagnostics, type CompileResult, type LoadResult } from "../compile.js";
 import type { SourceSet } from "../load/load.js";
 import type { Brain } from "../link/model.js";
+import { TemplateCache } from "../render/render.js";
 import { availableBuiltins, loadTarget } from "./registry.js";
 import { runTargets, type TargetOutput } from "./run.js";
-import { TemplateCache } from "../render/render.js";
 import type { Target } from "./target.js";
 import type { PreviousOutput } from "./write.js";
 

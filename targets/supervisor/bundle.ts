@@ -2,18 +2,16 @@ import { sha256Hex, sortedJson, sortKeys } from "../../src/emit/canonical.js";
 import { CORRELATION, gatewayModel } from "../../src/emit/correlation.js";
 import { envSegments } from "../../src/emit/env-refs.js";
 import type { Agent, Brain, Model, Route } from "../../src/link/model.js";
-import type { Bundle } from "../../src/runtime/bundle.js";
+import type { Bundle, EnvValue } from "../../src/runtime/bundle.js";
 
 /** Version of the bundle format; bumped on any incompatible change. */
 export const BUNDLE_VERSION = 1;
 
 /**
- * An env reference as the bundle keeps it: `{"$env": "NAME"}` (optionally with `default`); strings mixing
- * text and references become `{"$concat": [...]}`. The runtime resolves them; brainc never does.
+ * A string as the bundle keeps it: unchanged, or its `${env:…}` references as {@link EnvValue} objects
+ * (`{"$env": "NAME"}`, optionally with `default`; text mixed with references as `{"$concat": [...]}`).
+ * The runtime resolves them; brainc never does.
  */
-export type EnvValue = string | { $env: string; default?: string } | { $concat: (string | { $env: string; default?: string })[] };
-
-/** A string as the bundle keeps it: unchanged, or its `${env:…}` references as {@link EnvValue} objects. */
 export function envValue(text: string): EnvValue {
   if (!text.includes("${env:")) return text;
   const segments = envSegments(text).map((s) => ("env" in s ? (s.default !== undefined ? { $env: s.env, default: s.default } : { $env: s.env }) : s.text));
@@ -78,25 +76,25 @@ function agentEntry(brain: Brain, agent: Agent) {
 export function buildBundle(brain: Brain): { json: string; bundle: Record<string, unknown> } {
   // Typed as the runtime reads it (src/runtime/bundle.ts), so that the compiler keeps producer and reader in step.
   const content: Omit<Bundle, "contentHash"> = {
-      bundleVersion: BUNDLE_VERSION,
-      brain: { name: brain.name, description: brain.description, env: brain.env, sources: brain.sources },
-      gateway: brain.gateway,
-      correlation: CORRELATION,
-      mcpServers: brain.mcpServers,
-      providers: brain.providers,
-      models: Object.fromEntries(Object.values(brain.models).map((m) => [m.id, modelEntry(m)])),
-      tasks: Object.fromEntries(Object.values(brain.tasks).map((r) => [r.task, routeEntry(brain, r)])),
-      defaultRoute: routeEntry(brain, brain.defaultRoute),
-      fallback: brain.fallback,
-      budgets: {
-        global: brain.budgets.global,
-        onExceeded: brain.budgets.onExceeded,
-        agents: Object.fromEntries(Object.values(brain.agents).flatMap((a) => (a.budget ? [[a.id, a.budget]] : []))),
-        tasks: Object.fromEntries(Object.values(brain.tasks).flatMap((r) => (r.budget ? [[r.task, r.budget]] : []))),
-      },
-      tools: Object.fromEntries(Object.values(brain.tools).map(({ id, source, ...t }) => [id, { id, source, ...t }])),
-      memory: brain.memory,
-      agents: Object.fromEntries(Object.values(brain.agents).map((a) => [a.id, agentEntry(brain, a)])),
+    bundleVersion: BUNDLE_VERSION,
+    brain: { name: brain.name, description: brain.description, env: brain.env, sources: brain.sources },
+    gateway: brain.gateway,
+    correlation: CORRELATION,
+    mcpServers: brain.mcpServers,
+    providers: brain.providers,
+    models: Object.fromEntries(Object.values(brain.models).map((m) => [m.id, modelEntry(m)])),
+    tasks: Object.fromEntries(Object.values(brain.tasks).map((r) => [r.task, routeEntry(brain, r)])),
+    defaultRoute: routeEntry(brain, brain.defaultRoute),
+    fallback: brain.fallback,
+    budgets: {
+      global: brain.budgets.global,
+      onExceeded: brain.budgets.onExceeded,
+      agents: Object.fromEntries(Object.values(brain.agents).flatMap((a) => (a.budget ? [[a.id, a.budget]] : []))),
+      tasks: Object.fromEntries(Object.values(brain.tasks).flatMap((r) => (r.budget ? [[r.task, r.budget]] : []))),
+    },
+    tools: Object.fromEntries(Object.values(brain.tools).map(({ id, source, ...t }) => [id, { id, source, ...t }])),
+    memory: brain.memory,
+    agents: Object.fromEntries(Object.values(brain.agents).map((a) => [a.id, agentEntry(brain, a)])),
   };
   const body = sortKeys(content, envValue) as Record<string, unknown>;
   // `body` is in canonical order already: the hash is over its text, and contentHash joins it at the top level.
