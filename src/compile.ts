@@ -29,7 +29,7 @@ export async function loadAndValidate(root: string): Promise<LoadResult> {
 
 /** The result of compiling one environment of a brain up to (not including) the targets. */
 export interface CompileResult {
-  /** The linked, rendered, frozen brain; absent when there are errors. */
+  /** The linked, rendered, frozen brain (with `render: false`: neither rendered nor frozen); absent when there are errors. */
   brain?: Brain;
   documents?: Documents;
   /** The diagnostics of this environment (not those of {@link loadAndValidate}). */
@@ -57,8 +57,8 @@ function effectivePolicyShape(): Shape {
  * Overlay → link → render for one environment (`env` selects overlays/<env>.yaml; undefined or
  * "default" for none). Call only with sources whose load diagnostics have no errors. Never throws for
  * bad input. With `render: false` (what `brainc validate` does) templates are checked statically by
- * shape and not rendered, prompt input defaults are not checked against their schemas (BRN325), and the
- * agents' `instructions` stay empty. `templates` keeps parsed and compiled templates (default: for this
+ * shape and not rendered, prompt input defaults are not checked against their schemas (BRN325), the
+ * agents' `instructions` stay empty and the brain is not frozen (it is for checking, not for targets). `templates` keeps parsed and compiled templates (default: for this
  * call only; pass one to share them between environments and rebuilds).
  */
 export async function compileEnv(sources: SourceSet, env?: string, options: { render?: boolean; templates?: TemplateCache } = {}): Promise<CompileResult> {
@@ -83,7 +83,7 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
   if (!linked.brain || hasErrors(diagnostics)) return { documents, diagnostics };
 
   const brain = linked.brain;
-  if (options.render === false) return { brain: deepFreeze(brain), documents, diagnostics };
+  if (options.render === false) return { brain, documents, diagnostics };
   diagnostics.push(...(await checkInputDefaults(documents.prompts)));
   const renderer = new Renderer(brain, templates);
   for (const agent of Object.values(brain.agents)) {
