@@ -81,26 +81,42 @@ function toolVariant(base: NodeDescription): NodeDescription {
 }
 
 /** Node descriptions by full type name, then by typeVersion. */
-export type DescriptionIndex = Map<string, Map<number, NodeDescription>>;
+export interface DescriptionIndex {
+  get(type: string): Map<number, NodeDescription> | undefined;
+}
 
 let cached: { dir: string; index: DescriptionIndex } | undefined;
 
-/** Loads (once per process) the cached descriptions of both node packages, plus the synthesized tool variants. */
+/**
+ * Loads (once per process) the cached descriptions of both node packages. The `<name>Tool` variants are
+ * synthesized when first asked for: a workflow uses a handful of the hundreds of nodes usable as tools.
+ */
 export function loadDescriptions(dir = descriptionsDir()): DescriptionIndex {
   if (cached?.dir === dir) return cached.index;
-  const index: DescriptionIndex = new Map();
+  const byType = new Map<string, Map<number, NodeDescription>>();
+  const toolBases = new Map<string, NodeDescription[]>();
   const add = (type: string, d: NodeDescription) => {
-    const versions = index.get(type) ?? new Map<number, NodeDescription>();
+    const versions = byType.get(type) ?? new Map<number, NodeDescription>();
     for (const v of Array.isArray(d.version) ? d.version : [d.version]) versions.set(v, d);
-    index.set(type, versions);
+    byType.set(type, versions);
   };
   for (const [file, prefix] of PACKAGES) {
     const list = JSON.parse(readFileSync(join(dir, file), "utf8")) as NodeDescription[];
     for (const d of list) {
       add(prefix + d.name, d);
-      if (d.usableAsTool) add(prefix + d.name + "Tool", toolVariant(d));
+      if (d.usableAsTool) toolBases.set(prefix + d.name + "Tool", [...(toolBases.get(prefix + d.name + "Tool") ?? []), d]);
     }
   }
+  const index: DescriptionIndex = {
+    get(type) {
+      const bases = toolBases.get(type);
+      if (bases) {
+        toolBases.delete(type);
+        for (const base of bases) add(type, toolVariant(base));
+      }
+      return byType.get(type);
+    },
+  };
   cached = { dir, index };
   return index;
 }
