@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv";
 import { packagePath } from "../package-root.js";
+import { precompiledOr } from "./precompiled.js";
 
 /** The schema files under `schemas/`, by kind: schemas/<kind>.schema.json. */
 export const SCHEMA_KINDS = ["brain", "models", "routing", "agent", "prompt", "tool", "policy", "memory", "overlay"] as const;
@@ -59,13 +60,11 @@ export async function compileValidators(mode: AjvMode, options: { code?: { sourc
 
 let cached: Validators | undefined;
 
-async function load(mode: AjvMode): Promise<Validators> {
-  try {
-    return createRequire(import.meta.url)(packagePath(PRECOMPILED[mode])) as Validators;
-  } catch {
+function load(mode: AjvMode): Promise<Validators> {
+  return precompiledOr(PRECOMPILED[mode], async () => {
     const { ajv, ids } = await compileValidators(mode);
     return Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, ajv.getSchema(id)!])) as Validators;
-  }
+  });
 }
 
 /**

@@ -1,6 +1,5 @@
-import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv";
-import { packagePath } from "../../src/package-root.js";
+import { precompiledOr } from "../../src/validate/precompiled.js";
 
 /** A schema violation: JSON pointer and ajv's message. */
 export interface SchemaError {
@@ -32,13 +31,7 @@ let compiled: Promise<Validators> | undefined;
 
 /** The validators: the precompiled module when the build wrote it, else compiled on first use. */
 function validators(): Promise<Validators> {
-  compiled ??= (async () => {
-    try {
-      return createRequire(import.meta.url)(packagePath(PRECOMPILED_VALIDATORS)) as Validators;
-    } catch {
-      return (await compileSchemas()).validators;
-    }
-  })();
+  compiled ??= precompiledOr(PRECOMPILED_VALIDATORS, async () => (await compileSchemas()).validators);
   return compiled;
 }
 

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { diagnostic } from "../../src/diagnostics/codes.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import type { OutputFile } from "../../src/emit/target.js";
 import { packagePath } from "../../src/package-root.js";
+import { precompiledOr } from "../../src/validate/precompiled.js";
 
 /** OpenClaw's own JSON Schema of openclaw.json (`openclaw config schema`, openclaw@2026.9.6; see SCHEMA.md). */
 export const SCHEMA_FILE = "targets/openclaw/config.schema.2026.9.6.json";
@@ -29,13 +29,7 @@ let compiled: Promise<ValidateFunction> | undefined;
 
 /** The schema's validator: the precompiled module when the build wrote it, else compiled on first use. */
 function validator(): Promise<ValidateFunction> {
-  compiled ??= (async () => {
-    try {
-      return createRequire(import.meta.url)(packagePath(PRECOMPILED_VALIDATOR)) as ValidateFunction;
-    } catch {
-      return (await compileSchema()).validate;
-    }
-  })();
+  compiled ??= precompiledOr(PRECOMPILED_VALIDATOR, async () => (await compileSchema()).validate);
   return compiled;
 }
 
