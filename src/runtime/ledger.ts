@@ -9,7 +9,7 @@
  * written without fsync and repaired from the log on open. `writer.lock` holds the pid of the one
  * process that may append (a lock left by a dead process is taken over).
  */
-import { closeSync, existsSync, fdatasync as fdatasyncCallback, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
+import { closeSync, existsSync, fdatasync as fdatasyncCallback, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
 import { promisify } from "node:util";
 import { join } from "node:path";
 import type { LedgerEvent, NewEvent } from "./events.js";
@@ -394,22 +394,30 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Takes `writer.lock`. The lock file is written under a name of its own first and then hard-linked into
+ * place, so that it never exists without its pid (a reader of a half-written lock would take it for stale).
+ */
 function lock(dir: string): void {
   const path = join(dir, LOCK);
-  for (let tries = 0; tries < 2; tries++) {
-    try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new LedgerBusyError(dir, pid);
-      rmSync(path, { force: true });
+  const mine = `${path}.${process.pid}`;
+  writeFileSync(mine, `${process.pid}\n`);
+  try {
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        linkSync(mine, path); // fails with EEXIST when the lock is taken
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
+        if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new LedgerBusyError(dir, pid);
+        rmSync(path, { force: true });
+      }
     }
+    throw new LedgerBusyError(dir, Number.parseInt(readFileSync(path, "utf8"), 10));
+  } finally {
+    rmSync(mine, { force: true });
   }
-  throw new LedgerBusyError(dir, Number.parseInt(readFileSync(path, "utf8"), 10));
 }
 
 function unlock(dir: string): void {
