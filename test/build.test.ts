@@ -346,6 +346,16 @@ describe("reusing expensive output (OutputFile.key, EmitContext.previous)", () =
     expect(readFileSync(join(out, "supervisor/brain.ts"), "utf8")).toBe(contents);
   });
 
+  it("a build that changes only the manifest (its keys) says so", async () => {
+    expect((await build()).code).toBe(0);
+    const manifest = manifestOf();
+    manifest.keys!["supervisor/brain.ts"] = "0".repeat(64);
+    writeFileSync(join(out, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
+    const second = await build();
+    expect(second.stderr).toMatch(/updated \.brainc-manifest\.json/);
+    expect((await build()).stderr).toMatch(/no changes/);
+  });
+
   it("the key follows the ids and tool schemas, not the prompts", async () => {
     const before = (await brainTs()).key;
     writeFileSync(join(brain, "prompts/watcher.md"), readFileSync(join(brain, "prompts/watcher.md"), "utf8") + "\nOne more line.\n");

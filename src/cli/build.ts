@@ -1,10 +1,11 @@
-import { relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Format } from "../diagnostics/format.js";
 import { buildInMemory } from "../emit/build.js";
-import { commitPlan, isInterrupted, planOutput, previousOutputs, type Plan } from "../emit/write.js";
+import { commitPlan, isInterrupted, MANIFEST, planOutput, previousOutputs, type Plan } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 /** The options of `brainc build` (see `brainc build --help`). */
@@ -68,13 +69,25 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
     listPlan(io, plan, shownOut);
     return code;
   }
+  const manifestBefore = readText(join(out, MANIFEST));
   if (!hasErrors(diagnostics)) diagnostics.push(...commitPlan(out, plan, files, scopes, shownOut));
   const code = report();
   if (code === EXIT.ok && options.format === "text") {
     const ms = Math.round(performance.now() - started);
     const written = plan.added.length + plan.changed.length;
-    io.stderr(`brainc: ${written ? `wrote ${written} file${written === 1 ? "" : "s"}` : "no changes"}${plan.removed.length ? `, removed ${plan.removed.length}` : ""} in ${shownOut} (${files.length} files from ${new Set(result.outputs.map((o) => o.target)).size} targets, ${ms} ms)\n`);
+    // Only the manifest can change without a file changing (new cache keys after an upgrade, say): say so, as git will.
+    const what = written ? `wrote ${written} file${written === 1 ? "" : "s"}` : readText(join(out, MANIFEST)) !== manifestBefore ? `updated ${MANIFEST}` : "no changes";
+    io.stderr(`brainc: ${what}${plan.removed.length ? `, removed ${plan.removed.length}` : ""} in ${shownOut} (${files.length} files from ${new Set(result.outputs.map((o) => o.target)).size} targets, ${ms} ms)\n`);
     if (plan.keptEdited.length) listPlan(io, { ...plan, added: [], changed: [], removed: [] }, shownOut);
   }
   return code;
+}
+
+/** A file's text, or undefined when it cannot be read. */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
