@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Format } from "../diagnostics/format.js";
 import { buildInMemory } from "../emit/build.js";
-import { commitPlan, isInterrupted, MANIFEST, planOutput, previousOutputs, type Plan } from "../emit/write.js";
+import { commitPlan, isInterrupted, MANIFEST, planOutput, previousOutputs, readIfExists, type Plan } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 /** The options of `brainc build` (see `brainc build --help`). */
@@ -69,25 +68,16 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
     listPlan(io, plan, shownOut);
     return code;
   }
-  const manifestBefore = readText(join(out, MANIFEST));
+  const manifestBefore = readIfExists(join(out, MANIFEST))?.toString("utf8");
   if (!hasErrors(diagnostics)) diagnostics.push(...commitPlan(out, plan, files, scopes, shownOut));
   const code = report();
   if (code === EXIT.ok && options.format === "text") {
     const ms = Math.round(performance.now() - started);
     const written = plan.added.length + plan.changed.length;
     // Only the manifest can change without a file changing (new cache keys after an upgrade, say): say so, as git will.
-    const what = written ? `wrote ${written} file${written === 1 ? "" : "s"}` : readText(join(out, MANIFEST)) !== manifestBefore ? `updated ${MANIFEST}` : "no changes";
+    const what = written ? `wrote ${written} file${written === 1 ? "" : "s"}` : readIfExists(join(out, MANIFEST))?.toString("utf8") !== manifestBefore ? `updated ${MANIFEST}` : "no changes";
     io.stderr(`brainc: ${what}${plan.removed.length ? `, removed ${plan.removed.length}` : ""} in ${shownOut} (${files.length} files from ${new Set(result.outputs.map((o) => o.target)).size} targets, ${ms} ms)\n`);
     if (plan.keptEdited.length) listPlan(io, { ...plan, added: [], changed: [], removed: [] }, shownOut);
   }
   return code;
-}
-
-/** A file's text, or undefined when it cannot be read. */
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
 }

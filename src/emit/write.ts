@@ -60,7 +60,8 @@ function readManifest(out: string): Manifest {
   return { brainc: 1, files: {} };
 }
 
-function readIfExists(path: string): Buffer | undefined {
+/** A file's bytes, or undefined when it cannot be read. */
+export function readIfExists(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch {
