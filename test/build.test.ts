@@ -4,6 +4,7 @@
  * wrote are removed and nothing else ever is; a failed build leaves the output untouched; the output is
  * byte-identical across runs and across directory enumeration order.
  */
+import { createHash } from "node:crypto";
 import * as realFs from "node:fs";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -354,6 +355,19 @@ describe("reusing expensive output (OutputFile.key, EmitContext.previous)", () =
     const second = await build();
     expect(second.stderr).toMatch(/updated \.brainc-manifest\.json/);
     expect((await build()).stderr).toMatch(/no changes/);
+  });
+
+  it("--check regenerates brain.ts: a hand-edited brain.ts with a forged manifest is drift, not up to date", async () => {
+    expect((await build()).code).toBe(0);
+    const path = join(out, "supervisor/brain.ts");
+    const forged = readFileSync(path, "utf8") + "export const injected = true;\n";
+    writeFileSync(path, forged);
+    const manifest = manifestOf();
+    manifest.files["supervisor/brain.ts"] = createHash("sha256").update(forged).digest("hex"); // the key is left as it was
+    writeFileSync(join(out, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
+    const check = await build("--check");
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toMatch(/supervisor\/brain\.ts is out of date/);
   });
 
   it("the key follows the ids and tool schemas, not the prompts", async () => {

@@ -36,7 +36,8 @@ function listPlan(io: Io, plan: Plan, out: string): void {
  * `brainc build`: compiles the brain and writes only the files that changed, each atomically, removing
  * stale files brainc wrote before (see emit/write.ts). `--check` writes nothing and exits 1 on any drift;
  * `--dry-run` lists what would change. A failed build leaves the output folder untouched. Files a target
- * marked with a cache key are taken from the output folder when their key did not change.
+ * marked with a cache key are taken from the output folder when their key did not change (never by
+ * `--check`, which regenerates everything).
  */
 export async function buildCommand(options: BuildOptions, io: Io): Promise<number> {
   if (options.check && options.dryRun) {
@@ -45,7 +46,9 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   const started = performance.now();
   const root = resolve(io.cwd, options.brain);
   const out = resolve(io.cwd, options.out);
-  const result = await buildInMemory(root, options, io.cwd, { previous: previousOutputs(out) });
+  // --check regenerates every file: it is the gate that proves generated/ comes from brain/, so it must not
+  // take files from generated/ on the strength of a manifest that anyone can edit.
+  const result = await buildInMemory(root, options, io.cwd, { previous: options.check ? undefined : previousOutputs(out) });
   const diagnostics = result.diagnostics;
   const report = () => printDiagnostics(io, diagnostics, { format: options.format, brainRoot: root, strict: options.strict, verbose: options.verbose });
   if (fails(diagnostics, options.strict)) return report();
