@@ -22,9 +22,10 @@ export interface EmitContext {
   report(diagnostic: Diagnostic): void;
   /**
    * The contents of `path` (target-relative) as an earlier build wrote it with the same `key`
-   * ({@link OutputFile.key}), when the file is still exactly as written; undefined otherwise (and always
-   * without an output folder, e.g. in tests). Lets a target skip regenerating an expensive file whose
-   * inputs did not change, as tsc's incremental builds do.
+   * ({@link OutputFile.key}), when the file is still exactly as written; undefined otherwise, and always
+   * when the build must regenerate everything (`build --check`, builds in memory such as `diff` and the
+   * tests). Lets a target skip regenerating an expensive file whose inputs did not change, as tsc's
+   * incremental builds do.
    */
   previous(path: string, key: string): string | undefined;
 }
