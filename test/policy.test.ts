@@ -10,8 +10,9 @@ import { compileOk, repoRoot } from "./helpers.js";
 import { join } from "node:path";
 
 const TOOLS = ["gmail-label", "gmail-search", "http-check", "shell-exec", "slack-alert"];
+/** The policies of an agent that lists every tool. */
 const sources = (...policies: Policy[]): PolicySource[] =>
-  policies.map((policy, i) => ({ id: `p${i}`, source: `policies/p${i}.yaml`, policy: resolveToolNames(policy, TOOLS) }));
+  policies.map((policy, i) => ({ id: `p${i}`, source: `policies/p${i}.yaml`, policy: resolveToolNames(policy, TOOLS, TOOLS) }));
 
 /** A dotted path's value in an object. */
 const get = (obj: unknown, path: string): unknown => path.split(".").reduce<any>((o, k) => o?.[k], obj);
@@ -86,6 +87,19 @@ describe("matchTools", () => {
     expect(matchTools(["slack-alert", "gmail-*"], TOOLS)).toEqual(["gmail-label", "gmail-search", "slack-alert"]);
     expect(matchTools(["*"], TOOLS)).toEqual(TOOLS);
     expect(matchTools(["nothing-*"], TOOLS)).toEqual([]);
+  });
+});
+
+describe("resolveToolNames", () => {
+  const policy: Policy = { tools: { allow: ["*"], deny: ["shell-*"], requireApproval: ["slack-alert"] } };
+  it("resolves allow to the agent's own tools: an agent never gets a tool it does not list", () => {
+    expect(resolveToolNames(policy, TOOLS, ["slack-alert", "http-check"]).tools!.allow).toEqual(["http-check", "slack-alert"]);
+    expect(resolveToolNames({ tools: { allow: ["gmail-*", "http-check"] } }, TOOLS, ["gmail-search", "slack-alert"]).tools!.allow).toEqual(["gmail-search"]);
+  });
+  it("resolves deny and requireApproval to every tool of the brain (a runtime may offer tools the agent does not list)", () => {
+    const resolved = resolveToolNames(policy, TOOLS, ["http-check"]).tools!;
+    expect(resolved.deny).toEqual(["shell-exec"]);
+    expect(resolved.requireApproval).toEqual(["slack-alert"]);
   });
 });
 

@@ -94,7 +94,6 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     }
     return [id, { id, source: doc.file, ...doc.value }];
   }));
-  const resolvedPolicies = byId(Object.entries(docs.policies).map(([id, doc]): [string, Policy] => [id, resolveToolNames(doc.value, toolIds)]));
   const defaultPolicies = manifest.defaults?.policies ?? [];
   defaultPolicies.forEach((p, i) => check("BRN205", "policy", policies, p, docs.manifest, `/defaults/policies/${i}`));
 
@@ -127,7 +126,8 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     const own = (a.policies ?? []).filter((p, i) => check("BRN205", "policy", policies, p, doc, `/policies/${i}`));
     const policyIds = [...new Set([...defaultPolicies.filter((p) => p in policies), ...own])];
     policyIds.forEach((p) => used.policies.add(p));
-    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, policy: resolvedPolicies[p] })));
+    const declared = (a.tools ?? []).filter((t) => t in tools);
+    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, policy: resolveToolNames(docs.policies[p].value, toolIds, declared) })));
     const agentTools: Tool[] = [];
     (a.tools ?? []).forEach((t, i) => {
       if (!check("BRN204", "tool", tools, t, doc, `/tools/${i}`)) return;

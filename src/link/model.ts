@@ -74,7 +74,8 @@ export interface Template {
 /**
  * An agent's effective policy: the merge of brain.yaml `defaults.policies` then its own `policies`, which
  * only ever tightens (min of limits, union of deny and approval lists, intersection of allow lists).
- * `tools.allow`, `tools.deny` and `tools.requireApproval` are resolved to concrete tool ids (sorted).
+ * `tools.allow`, `tools.deny` and `tools.requireApproval` are resolved to concrete tool ids (sorted): deny
+ * and approval lists to every tool of the brain they match, `allow` to the agent's own tools it matches.
  */
 export type EffectivePolicy = Omit<Policy, "description">;
 
