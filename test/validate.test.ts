@@ -126,6 +126,14 @@ describe("secrets", () => {
     ["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", undefined],
     ["123e4567-e89b-12d3-a456-426614174000", undefined],
     ["Checks Acme's production endpoints every 5 minutes and alerts.", undefined],
+    // The shortest match of each shape, inside prose (pins the one-pass pre-check of looksLikeSecret).
+    ["key: sk-abcdefghij0123456789 here", "an OpenAI API key"],
+    ["pat github_pat_0123456789abcdefghijkl here", "a GitHub token"],
+    ["slack xoxp-0123456789 here", "a Slack token"],
+    ["post to https://hooks.slack.com/services/T01/B02/x now", "a Slack webhook URL"],
+    ["google AIza0123456789abcdefghijklmnopqrstuvwxy here", "a Google API key"],
+    ["jwt eyJ0123456789.eyJ0123456789.0123456789 here", "a JSON Web Token"],
+    ["b64 Zx8Qw3Lp9R+t2Vb7Nm4/Kd6Hs1Jf5+Gc0Ya8Ue3Io= here", "a high-entropy token"],
   ];
   for (const [text, want] of shapes) it(`${JSON.stringify(text.slice(0, 24))} → ${want ?? "not a secret"}`, () => expect(looksLikeSecret(text)).toBe(want));
 

@@ -66,7 +66,7 @@ const require = createRequire(import.meta.url);
  * Handlebars' parser alone (its compiler/base module): `brainc validate` parses templates but never
  * compiles them, and loading all of Handlebars would triple the cost.
  */
-const parser = (): { parse(body: string): hbs.AST.Program; parser: { lexer?: { yylloc?: { first_line: number; first_column: number } } } } =>
+const parser = (): { parseWithoutProcessing(body: string): hbs.AST.Program; parser: { lexer?: { yylloc?: { first_line: number; first_column: number } } } } =>
   require("handlebars/dist/cjs/handlebars/compiler/base.js");
 /** All of Handlebars, loaded when something is rendered. */
 const handlebars = (): typeof import("handlebars") => require("handlebars");
@@ -89,11 +89,15 @@ export class TemplateCache {
   private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
   private hbs?: typeof import("handlebars");
 
-  /** Parses a template body (once). Throws Handlebars' parse error. */
+  /**
+   * Parses a template body (once). Throws Handlebars' parse error. The AST is the parser's own: standalone
+   * lines are stripped (Handlebars' WhitespaceControl) when it is compiled, which is where Handlebars
+   * does it for an AST (doing it here too would strip twice).
+   */
   parse(body: string): hbs.AST.Program {
     let ast = this.parsed.get(body);
     if (!ast) {
-      ast = parser().parse(body);
+      ast = parser().parseWithoutProcessing(body);
       this.parsed.set(body, ast);
     }
     return ast;

@@ -28,6 +28,12 @@ const SECRET_SHAPES: [string, RegExp][] = [
 
 /** No shape above matches fewer characters (an AWS key id is 20). */
 const SHORTEST_SECRET = 20;
+/**
+ * What every shape above and every high-entropy token contains: a run of 13+ key characters (the
+ * shortest is a JSON Web Token's `eyJ` + 10), a 32+ run of the base64 alphabet, or a literal. Most prose
+ * has none, so it is ruled out in one pass instead of ten.
+ */
+const MAY_HOLD_SECRET = /[A-Za-z0-9_-]{13}|[A-Za-z0-9+/_=-]{32}|-----BEGIN|hooks\.slack\.com/;
 
 /** Shannon entropy in bits per character. */
 function entropy(s: string): number {
@@ -45,7 +51,8 @@ function entropy(s: string): number {
  */
 export function looksLikeSecret(text: string): string | undefined {
   if (text.length < SHORTEST_SECRET) return undefined;
-  const plain = text.replace(ENV_REF, " ");
+  const plain = text.includes("${") ? text.replace(ENV_REF, " ") : text;
+  if (!MAY_HOLD_SECRET.test(plain)) return undefined;
   for (const [name, re] of SECRET_SHAPES) if (re.test(plain)) return name;
   for (const token of plain.match(/[A-Za-z0-9+/_=-]{32,}/g) ?? []) {
     if (/[A-Z]/.test(token) && /[a-z]/.test(token) && /[0-9]/.test(token) && entropy(token) > 4.3) return "a high-entropy token";
