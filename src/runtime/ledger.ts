@@ -7,7 +7,7 @@
  * write cut short by a crash, never acknowledged) is ignored by readers and cut off by the next writer.
  * `index.jsonl` maps jobs to the byte ranges of their lines in each batch; it is derived data,
  * written without fsync and repaired from the log on open. `writer.lock` holds the pid of the one
- * process that may append (a lock left by a dead process is taken over).
+ * process that may append (a lock left by a dead process is taken over, by one process only).
  */
 import { closeSync, existsSync, fdatasync as fdatasyncCallback, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
 import { promisify } from "node:util";
@@ -394,27 +394,56 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The pid in a lock file, or undefined when it is gone or holds no pid. */
+function holderOf(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Takes `writer.lock`. The lock file is written under a name of its own first and then hard-linked into
- * place, so that it never exists without its pid (a reader of a half-written lock would take it for stale).
+ * Takes `writer.lock` (or throws {@link LedgerBusyError}). A lock file is written under a name of its own
+ * first and then hard-linked into place (link fails when the name exists), so that it never exists
+ * without its pid. A lock whose process is dead is cleared only by the process that holds
+ * `writer.lock.takeover` (taken the same way), and only while it still names the dead process: two
+ * processes that find the same stale lock cannot both clear it and both win. A takeover lock left by a
+ * process that died in that instant is cleared by the next process.
  */
 function lock(dir: string): void {
   const path = join(dir, LOCK);
+  const takeover = `${path}.takeover`;
   const mine = `${path}.${process.pid}`;
   writeFileSync(mine, `${process.pid}\n`);
+  const link = (to: string): boolean => {
+    try {
+      linkSync(mine, to);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      return false;
+    }
+  };
   try {
-    for (let tries = 0; tries < 2; tries++) {
+    for (let tries = 0; tries < 3; tries++) {
+      if (link(path)) return;
+      const holder = holderOf(path);
+      if (holder !== undefined && alive(holder)) throw new LedgerBusyError(dir, holder);
+      if (!link(takeover)) {
+        const taking = holderOf(takeover);
+        if (taking !== undefined && alive(taking)) throw new LedgerBusyError(dir, taking);
+        rmSync(takeover, { force: true });
+        continue;
+      }
       try {
-        linkSync(mine, path); // fails with EEXIST when the lock is taken
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
-        if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new LedgerBusyError(dir, pid);
-        rmSync(path, { force: true });
+        if (holderOf(path) === holder) rmSync(path, { force: true });
+      } finally {
+        rmSync(takeover, { force: true });
       }
     }
-    throw new LedgerBusyError(dir, Number.parseInt(readFileSync(path, "utf8"), 10));
+    throw new LedgerBusyError(dir, holderOf(path) ?? 0);
   } finally {
     rmSync(mine, { force: true });
   }
@@ -422,11 +451,7 @@ function lock(dir: string): void {
 
 function unlock(dir: string): void {
   const path = join(dir, LOCK);
-  try {
-    if (Number.parseInt(readFileSync(path, "utf8"), 10) === process.pid) rmSync(path, { force: true });
-  } catch {
-    // already gone
-  }
+  if (holderOf(path) === process.pid) rmSync(path, { force: true });
 }
 
 /** Whether a directory holds a run store. */

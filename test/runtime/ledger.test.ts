@@ -1,10 +1,13 @@
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FileLedger, LedgerBusyError, LedgerReader, Supervisor } from "../../src/runtime/index.js";
 import type { NewEvent } from "../../src/runtime/events.js";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
 import { testBundle, tempDir } from "./helpers.js";
+import { repoRoot } from "../helpers.js";
 
 let temp: ReturnType<typeof tempDir>;
 afterEach(() => temp?.cleanup());
@@ -68,6 +71,45 @@ describe("FileLedger", () => {
     writeFileSync(join(temp.dir, "writer.lock"), "2147483646\n");
     const again = await FileLedger.open(temp.dir);
     await again.close();
+  });
+
+  it("leaves a dead writer's lock to the live process that is taking it over", async () => {
+    temp = tempDir();
+    writeFileSync(join(temp.dir, "writer.lock"), "2147483646\n");
+    writeFileSync(join(temp.dir, "writer.lock.takeover"), `${process.ppid}\n`);
+    await expect(FileLedger.open(temp.dir)).rejects.toMatchObject({ name: "LedgerBusyError", pid: process.ppid });
+    expect(readFileSync(join(temp.dir, "writer.lock"), "utf8")).toBe("2147483646\n");
+  });
+
+  it("lets exactly one of several processes take over the same dead writer's lock (6 processes, 6 rounds)", async () => {
+    // Each child waits for the same instant, opens the store, holds it for 400 ms and says whether it won.
+    // Before the takeover lock, two processes won in about 4 rounds of 10.
+    const ledgerModule = pathToFileURL(join(repoRoot, "dist/src/runtime/ledger.js")).href;
+    const child = `const { FileLedger } = await import(${JSON.stringify(ledgerModule)});
+      const [dir, at] = process.argv.slice(-2);
+      while (Date.now() < Number(at)) {}
+      try { const l = await FileLedger.open(dir); console.log("won"); await new Promise((r) => setTimeout(r, 400)); await l.close(); } catch (e) { console.log(e.name); }`;
+    for (let round = 0; round < 6; round++) {
+      temp = tempDir();
+      writeFileSync(join(temp.dir, "writer.lock"), "2147483646\n");
+      const at = String(Date.now() + 600);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => new Promise<string>((resolve, reject) => execFile(process.execPath, ["--input-type=module", "-e", child, "--", temp.dir, at], (e, out) => (e ? reject(e) : resolve(out.trim()))))),
+      );
+      expect(results.sort()).toEqual(["LedgerBusyError", "LedgerBusyError", "LedgerBusyError", "LedgerBusyError", "LedgerBusyError", "won"]);
+      temp.cleanup();
+    }
+  }, 30_000);
+
+  it("clears a takeover lock left by a dead process", async () => {
+    temp = tempDir();
+    writeFileSync(join(temp.dir, "writer.lock"), "2147483646\n");
+    writeFileSync(join(temp.dir, "writer.lock.takeover"), "2147483645\n");
+    const ledger = await FileLedger.open(temp.dir);
+    expect(readFileSync(join(temp.dir, "writer.lock"), "utf8")).toBe(`${process.pid}\n`);
+    expect(existsSync(join(temp.dir, "writer.lock.takeover"))).toBe(false);
+    await ledger.close();
+    expect(readdirSync(temp.dir).filter((f) => f.startsWith("writer.lock"))).toEqual([]);
   });
 });
 
