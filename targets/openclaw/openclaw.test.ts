@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { OutputFile } from "../../src/emit/target.js";
 import { goldenTests } from "../../test/golden.js";
-import { compileOk, emitTarget, exampleBrain, fixtureBrain } from "../../test/helpers.js";
+import { compileOk, emitTarget, exampleBrain, fixtureBrain, tempCopy } from "../../test/helpers.js";
 import { checkOutput } from "./check.js";
 import { buildConfig, openclawDuration } from "./config.js";
 import { EnvRenderer } from "./env.js";
@@ -112,6 +113,24 @@ describe("emit", () => {
     expect(entry.tools).toEqual({ profile: "minimal" });
     expect(entry.skills).toEqual([]);
     expect(config(files).agents.ownership).toBeUndefined();
+  });
+
+  it("puts the tool notes into the prompt's own ## Tools section, so AGENTS.md has one (a heading in a code block does not count)", async () => {
+    const headings = (md: string) => md.split("\n").filter((l) => /^#{2,3} /.test(l));
+    const example = file((await emitTarget(openclaw, exampleBrain)).files, "workspaces/uptime-monitor/AGENTS.md");
+    expect(headings(example).filter((h) => h === "## Tools")).toHaveLength(1);
+    expect(headings(example).slice(headings(example).indexOf("## Tools"), headings(example).indexOf("## Tools") + 3)).toEqual(["## Tools", "### In OpenClaw", "## Memory"]);
+    const copy = tempCopy(fixtureBrain("openclaw-one-agent"));
+    try {
+      const prompt = join(copy.dir, "prompts/assistant.md");
+      writeFileSync(prompt, `${readFileSync(prompt, "utf8")}\n\n\`\`\`md\n## Tools\n\`\`\`\n`);
+      const fenced = file((await emitTarget(openclaw, copy.dir)).files, "workspaces/assistant/AGENTS.md");
+      expect(fenced).toContain("```md\n## Tools\n```\n");
+      expect(fenced).not.toContain("### In OpenClaw");
+      expect(fenced.slice(fenced.lastIndexOf("\n## Tools\n"))).toMatch(/^\n## Tools\n\n(- `|You have no tools)/);
+    } finally {
+      copy.cleanup();
+    }
   });
 
   it("writes one cron declaration per schedule, with a declaration key and execFile-ready args", async () => {
