@@ -4,7 +4,7 @@
  * openapi-typescript style: given policies (in order) → want the merged value and the files behind it.
  */
 import { describe, expect, it } from "vitest";
-import { matchTools, mergePolicies, resolveToolNames, type PolicySource } from "../src/link/policy.js";
+import { forAgent, matchTools, mergePolicies, resolveToolNames, type PolicySource } from "../src/link/policy.js";
 import type { Policy } from "../src/types/index.js";
 import { compileOk, repoRoot } from "./helpers.js";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { join } from "node:path";
 const TOOLS = ["gmail-label", "gmail-search", "http-check", "shell-exec", "slack-alert"];
 /** The policies of an agent that lists every tool. */
 const sources = (...policies: Policy[]): PolicySource[] =>
-  policies.map((policy, i) => ({ id: `p${i}`, source: `policies/p${i}.yaml`, policy: resolveToolNames(policy, TOOLS, TOOLS) }));
+  policies.map((policy, i) => ({ id: `p${i}`, source: `policies/p${i}.yaml`, policy: forAgent(resolveToolNames(policy, TOOLS), TOOLS) }));
 
 /** A dotted path's value in an object. */
 const get = (obj: unknown, path: string): unknown => path.split(".").reduce<any>((o, k) => o?.[k], obj);
@@ -90,14 +90,14 @@ describe("matchTools", () => {
   });
 });
 
-describe("resolveToolNames", () => {
+describe("resolveToolNames and forAgent", () => {
   const policy: Policy = { tools: { allow: ["*"], deny: ["shell-*"], requireApproval: ["slack-alert"] } };
   it("resolves allow to the agent's own tools: an agent never gets a tool it does not list", () => {
-    expect(resolveToolNames(policy, TOOLS, ["slack-alert", "http-check"]).tools!.allow).toEqual(["http-check", "slack-alert"]);
-    expect(resolveToolNames({ tools: { allow: ["gmail-*", "http-check"] } }, TOOLS, ["gmail-search", "slack-alert"]).tools!.allow).toEqual(["gmail-search"]);
+    expect(forAgent(resolveToolNames(policy, TOOLS), ["slack-alert", "http-check"]).tools!.allow).toEqual(["http-check", "slack-alert"]);
+    expect(forAgent(resolveToolNames({ tools: { allow: ["gmail-*", "http-check"] } }, TOOLS), ["gmail-search", "slack-alert"]).tools!.allow).toEqual(["gmail-search"]);
   });
   it("resolves deny and requireApproval to every tool of the brain (a runtime may offer tools the agent does not list)", () => {
-    const resolved = resolveToolNames(policy, TOOLS, ["http-check"]).tools!;
+    const resolved = forAgent(resolveToolNames(policy, TOOLS), ["http-check"]).tools!;
     expect(resolved.deny).toEqual(["shell-exec"]);
     expect(resolved.requireApproval).toEqual(["slack-alert"]);
   });

@@ -5,7 +5,7 @@ import type { Document, Documents, TemplateDocument } from "../validate/document
 import { didYouMeanHint } from "../validate/did-you-mean.js";
 import type { Policy } from "../types/index.js";
 import type { Agent, Brain, Budget, Model, Namespace, Provider, Route, Template, Tool } from "./model.js";
-import { matchTools, mergePolicies, resolveToolNames } from "./policy.js";
+import { forAgent, matchTools, mergePolicies, resolveToolNames } from "./policy.js";
 import { escapePointer } from "../load/yaml.js";
 
 const byId = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntries(entries);
@@ -94,6 +94,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     }
     return [id, { id, source: doc.file, ...doc.value }];
   }));
+  const resolvedPolicies = byId(Object.entries(docs.policies).map(([id, doc]): [string, Policy] => [id, resolveToolNames(doc.value, toolIds)]));
   const defaultPolicies = manifest.defaults?.policies ?? [];
   defaultPolicies.forEach((p, i) => check("BRN205", "policy", policies, p, docs.manifest, `/defaults/policies/${i}`));
 
@@ -127,7 +128,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     const policyIds = [...new Set([...defaultPolicies.filter((p) => p in policies), ...own])];
     policyIds.forEach((p) => used.policies.add(p));
     const declared = (a.tools ?? []).filter((t) => t in tools);
-    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, policy: resolveToolNames(docs.policies[p].value, toolIds, declared) })));
+    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, policy: forAgent(resolvedPolicies[p], declared) })));
     const agentTools: Tool[] = [];
     (a.tools ?? []).forEach((t, i) => {
       if (!check("BRN204", "tool", tools, t, doc, `/tools/${i}`)) return;

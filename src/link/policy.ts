@@ -108,25 +108,32 @@ export function matchTools(patterns: readonly string[], toolIds: readonly string
 }
 
 /**
- * A copy of a policy for one agent whose `tools.allow`, `tools.deny` and `tools.requireApproval` name
- * concrete tool ids: deny and approval lists name every tool of the brain they match (a runtime may offer
- * a tool the agent does not list, such as OpenClaw's built-in `exec`, and a deny must still reach it);
- * the allow list names only the agent's own tools (`agentToolIds`) it matches, since an agent never gets a
- * tool it does not list. So `allow: ["*"]` stays as small as the agent's tool list, and adding a tool to
- * the brain does not change every agent's effective policy.
+ * A copy of a policy whose `tools.deny` and `tools.requireApproval` name concrete tool ids: every tool of
+ * the brain they match (a runtime may offer a tool the agent does not list, such as OpenClaw's built-in
+ * `exec`, and a deny must still reach it). `tools.allow` stays as written; {@link forAgent} resolves it.
  */
-export function resolveToolNames(policy: Policy, toolIds: readonly string[], agentToolIds: readonly string[]): Policy {
+export function resolveToolNames(policy: Policy, toolIds: readonly string[]): Policy {
   if (!policy.tools) return policy;
   const tools = { ...policy.tools };
   for (const list of ["deny", "requireApproval"] as const) if (tools[list]) tools[list] = matchTools(tools[list]!, toolIds);
-  if (tools.allow) tools.allow = matchTools(tools.allow, agentToolIds);
   return { ...policy, tools };
+}
+
+/**
+ * A policy (from {@link resolveToolNames}) as it applies to one agent: `tools.allow` names only the
+ * agent's own tools (`agentToolIds`) it matches, since an agent never gets a tool it does not list. So
+ * `allow: ["*"]` is as long as the agent's tool list, and adding a tool to the brain does not change every
+ * agent's effective policy.
+ */
+export function forAgent(policy: Policy, agentToolIds: readonly string[]): Policy {
+  if (!policy.tools?.allow) return policy;
+  return { ...policy, tools: { ...policy.tools, allow: matchTools(policy.tools.allow, agentToolIds) } };
 }
 
 /**
  * Merges policies in order into an effective policy, with the provenance of every field (dotted path →
  * files that set the effective value). Tool name lists must already be resolved to tool ids for the agent
- * ({@link resolveToolNames}), so that `allow: ["*"]` and `allow: ["http-*"]` intersect correctly.
+ * ({@link resolveToolNames}, {@link forAgent}), so that `allow: ["*"]` and `allow: ["http-*"]` intersect correctly.
  */
 export function mergePolicies(policies: readonly PolicySource[]): { policy: EffectivePolicy; provenance: Record<string, string[]> } {
   const values = new Map<string, unknown>();
