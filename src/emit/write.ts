@@ -81,14 +81,19 @@ export function planOutput(out: string, files: readonly OutputFile[], scopes: re
   const diagnostics: Diagnostic[] = [];
   const desired = new Set(files.map((f) => f.path));
   for (const file of files) {
-    // A file where a folder of the path belongs, or a folder where the file belongs, would make the
-    // build fail after its commit point: it is a foreign file in the way, found before anything is written.
-    const blocker = inTheWay(out, file.path);
-    if (blocker) {
-      diagnostics.push(diagnostic("BRN508", `${join(out, blocker)} is in the way of ${file.path} and was not written by brainc; it is left as it is and the build writes nothing`, { hint: "move it away, then build again" }));
-      continue;
+    let onDisk: Buffer | undefined;
+    try {
+      onDisk = readFileSync(join(out, file.path));
+    } catch (e) {
+      // A file where a folder of the path belongs (ENOTDIR), or a folder where the file belongs (EISDIR),
+      // would make the build fail after its commit point: it is a foreign file in the way, found before
+      // anything is written. ENOENT (the usual case) needs no look at the folders: none of them is a file.
+      const blocker = (e as NodeJS.ErrnoException).code === "ENOENT" ? undefined : inTheWay(out, file.path);
+      if (blocker) {
+        diagnostics.push(diagnostic("BRN508", `${join(out, blocker)} is in the way of ${file.path} and was not written by brainc; it is left as it is and the build writes nothing`, { hint: "move it away, then build again" }));
+        continue;
+      }
     }
-    const onDisk = readIfExists(join(out, file.path));
     if (onDisk === undefined) plan.added.push(file.path);
     else if (onDisk.equals(Buffer.from(file.contents))) plan.unchanged.push(file.path);
     else if (!(file.path in manifest.files)) {

@@ -105,6 +105,20 @@ describe("n8n check()", () => {
     ]);
   });
 
+  it("checks a workflow text once per process, and still reports it every time and at every path", async () => {
+    const broken = (wf: Workflow) => void delete node(wf, "lookup").parameters.url;
+    const message = (path: string) => `error BRN510 n8n/${path}: node "lookup": parameter url: Parameter "URL" is required.`;
+    expect(await checkWith(broken)).toEqual([message("assistant.json")]);
+    expect(await checkWith(broken)).toEqual([message("assistant.json")]);
+    // The same text under another name (another environment's copy): one check, two reports.
+    const assistant = files.find((f) => f.path === "assistant.json")!;
+    const wf = JSON.parse(assistant.contents) as Workflow;
+    broken(wf);
+    const copy = { path: "assistant.json", contents: JSON.stringify(wf) };
+    const twice = [...files.filter((f) => f.path !== "assistant.json"), copy, { ...copy, path: "copy.json" }];
+    expect((await checkWorkflows(twice)).map((d) => `${d.severity} ${d.code} ${d.message}`)).toEqual([message("assistant.json"), message("copy.json")]);
+  });
+
   it("rejects broken structure without needing n8n: duplicate names, unknown targets, missing credentials", async () => {
     const messages = await checkWith((wf) => {
       wf.nodes.push({ ...node(wf, "calculator") });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { diagnostic } from "../../src/diagnostics/codes.js";
 import type { OutputFile } from "../../src/emit/target.js";
@@ -243,6 +244,20 @@ function checkSemantics(n8n: N8nWorkflowModule, index: DescriptionIndex, wf: Wor
   return errors;
 }
 
+/** Bound of {@link semanticsChecked}'s entries (a few bytes each); past it the memo starts over. */
+const MAX_CHECKED = 20_000;
+let semantics: { dir: string; errors: Map<string, string[]> } | undefined;
+
+/**
+ * checkSemantics' results by the SHA-256 of a workflow's text, for the node descriptions in `dir`: the
+ * check is a pure function of the two, so a workflow is checked once per process (`build --watch`
+ * checks only the workflows an edit changed; environments whose workflows are equal check them once).
+ */
+function semanticsChecked(dir: string): Map<string, string[]> {
+  if (semantics?.dir !== dir || semantics.errors.size > MAX_CHECKED) semantics = { dir, errors: new Map() };
+  return semantics.errors;
+}
+
 /**
  * The n8n target's check(): validates every generated workflow (all `*.json` but credentials.json).
  * Without n8n: structure, ids, connections, credential names (BRN510 errors). With the node descriptions
@@ -268,29 +283,34 @@ export async function checkWorkflows(files: OutputFile[], dir = descriptionsDir(
       fail("credentials.json", `is not a JSON array of credentials: ${(e as Error).message}`);
     }
   }
-  const workflows: [string, WorkflowJson][] = [];
+  const workflows: [OutputFile, WorkflowJson][] = [];
   for (const f of files) {
     if (!f.path.endsWith(".json") || f.path === "credentials.json") continue;
     try {
-      workflows.push([f.path, JSON.parse(f.contents) as WorkflowJson]);
+      workflows.push([f, JSON.parse(f.contents) as WorkflowJson]);
     } catch (e) {
       fail(f.path, `is not JSON: ${(e as Error).message}`);
     }
   }
   const ids = new Set(workflows.map(([, wf]) => wf.id));
-  const sound: [string, WorkflowJson][] = [];
-  for (const [path, wf] of workflows) {
+  const sound: [OutputFile, WorkflowJson][] = [];
+  for (const [file, wf] of workflows) {
     const errors = checkStructure(wf, credentialKeys, ids);
-    errors.forEach((m) => fail(path, m));
-    if (!errors.length) sound.push([path, wf]);
+    errors.forEach((m) => fail(file.path, m));
+    if (!errors.length) sound.push([file, wf]);
   }
   if (!descriptionsCached(dir)) {
     diagnostics.push(diagnostic("BRN700", `n8n: the node descriptions of n8n ${N8N_VERSION} are not cached in ${dir}, so only the workflows' structure was checked`, { hint: "run `npm run n8n:nodes` to fetch them from the npm registry, then build again" }));
     return diagnostics;
   }
-  const n8n = loadN8nWorkflow(dir);
-  const index = loadDescriptions(dir);
-  for (const [path, wf] of sound) for (const m of checkSemantics(n8n, index, wf)) fail(path, m);
+  const checked = semanticsChecked(dir);
+  let n8n: N8nWorkflowModule | undefined;
+  for (const [file, wf] of sound) {
+    const key = createHash("sha256").update(file.contents).digest("base64");
+    let errors = checked.get(key);
+    if (!errors) checked.set(key, (errors = checkSemantics((n8n ??= loadN8nWorkflow(dir)), loadDescriptions(dir), wf)));
+    for (const m of errors) fail(file.path, m);
+  }
   if (credentialsFile && credentialKeys) {
     const types = loadCredentialTypes(dir);
     for (const c of JSON.parse(credentialsFile.contents) as { name: string; type: string; data: Record<string, unknown> }[]) {
