@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildInMemory } from "../src/emit/build.js";
-import { MANIFEST } from "../src/emit/write.js";
+import { MANIFEST, planOutput } from "../src/emit/write.js";
 import { repoRoot, runCli, tempCopy } from "./helpers.js";
 
 /** When set, every readdirSync (the loader's and everyone's) returns its entries in this order. */
@@ -282,6 +282,29 @@ describe("failed builds", () => {
     expect(code).toBe(1);
     expect((JSON.parse(stdout) as { code: string }[]).map((d) => d.code)).toContain("BRN505");
     expect(snapshot(out)).toEqual(before);
+  });
+
+  it("an overlay named \"default\" or after a target (BRN403) builds nothing and removes nothing, --env default included", async () => {
+    expect((await build()).code).toBe(0);
+    const before = snapshot(out);
+    for (const name of ["default", "supervisor"]) {
+      writeFileSync(join(brain, `overlays/${name}.yaml`), readFileSync(join(brain, "overlays/prod.yaml")));
+      for (const env of [[], ["--env", "default"]]) {
+        const { code, stdout } = await build("--format", "json", ...env);
+        expect(code, `${name} ${env}`).toBe(1);
+        expect((JSON.parse(stdout) as { code: string; file: string }[]).map((d) => [d.code, d.file])).toEqual([["BRN403", `overlays/${name}.yaml`]]);
+        expect(snapshot(out)).toEqual(before);
+      }
+      rmSync(join(brain, `overlays/${name}.yaml`));
+    }
+  });
+
+  it("planOutput refuses files on brainc's own files (BRN504), whoever passes them", () => {
+    const own = [MANIFEST, ".brainc-journal.json", ".brainc-journal.json.tmp", ".brainc-staging/0", ".brainc-manifest.json/x"];
+    const { plan, diagnostics } = planOutput(out, [...own.map((path) => ({ path, contents: "x\n" })), { path: "a/.brainc-manifest.json", contents: "x\n" }], ["a/"]);
+    expect(diagnostics.map((d) => d.code)).toEqual(own.map(() => "BRN504"));
+    expect(diagnostics[0].message).toMatch(/would overwrite one of brainc's own files/);
+    expect(plan.added).toEqual(["a/.brainc-manifest.json"]);
   });
 
   it("an output folder that cannot be written is BRN506, not a stack trace", async () => {

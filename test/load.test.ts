@@ -1,16 +1,20 @@
 /**
- * The loader (src/load/): a file's kind comes from its place and its id from its name; dotfiles and
- * README.md are skipped; files are read as UTF-8 (BOM dropped), parsed as YAML 1.2 with positions, and
- * prompts split into frontmatter and body. The rejections themselves (BRN001–BRN012) are pinned by the
+ * The loader (src/load/): a file's kind comes from its place and its id from its name; dotfiles,
+ * README.md and brainc's own output folders are skipped; files are read as UTF-8 (BOM dropped, CRLF read
+ * as LF), parsed as YAML 1.2 with positions, and prompts split into frontmatter and body. The rejections themselves (BRN001–BRN012) are pinned by the
  * invalid corpus (test/invalid.test.ts); here are the rules around them.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadBrain } from "../src/load/load.js";
+import { compileBrain } from "../src/compile.js";
+import { buildInMemory } from "../src/emit/build.js";
+import { MANIFEST } from "../src/emit/write.js";
+import { listFiles, loadBrain } from "../src/load/load.js";
 import { classify, isSkipped } from "../src/load/places.js";
 import { parseYaml, rangeAt } from "../src/load/yaml.js";
-import { repoRoot, tempCopy } from "./helpers.js";
+import { invalidCases } from "./corpus.js";
+import { exampleBrain, repoRoot, runCli, tempCopy } from "./helpers.js";
 
 const minimal = join(repoRoot, "test/fixtures/valid/minimal");
 
@@ -79,6 +83,38 @@ describe("loadBrain", () => {
     }
   });
 
+  it("skips folders holding brainc's output manifest (any depth, not the root)", () => {
+    const { dir, cleanup } = tempCopy(minimal);
+    try {
+      for (const out of ["generated", "deploy/prod"]) {
+        mkdirSync(join(dir, out, "litellm"), { recursive: true });
+        writeFileSync(join(dir, out, MANIFEST), "{}\n");
+        writeFileSync(join(dir, out, "litellm/config.yaml"), "model_list: []\n");
+      }
+      mkdirSync(join(dir, "deploy/staging"));
+      writeFileSync(join(dir, "deploy/staging/config.yaml"), "x: 1\n"); // no manifest beside it: still BRN001
+      writeFileSync(join(dir, MANIFEST), "{}\n"); // at the root it marks nothing
+      expect(loadBrain(dir).diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual(["BRN001 deploy/staging/config.yaml"]);
+      expect(listFiles(dir).filter((p) => p.startsWith("generated") || p.startsWith("deploy"))).toEqual(["deploy/staging/config.yaml"]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("a brain at the repository root validates and checks clean after building into generated/", async () => {
+    const { dir, cleanup } = tempCopy(minimal);
+    try {
+      expect((await runCli(["build", "--brain", "."], dir)).code).toBe(0);
+      expect(readdirSync(join(dir, "generated"))).toContain(MANIFEST);
+      const validate = await runCli(["validate", "--brain", ".", "--format", "json"], dir);
+      expect(JSON.parse(validate.stdout)).toEqual([]);
+      expect(validate.code).toBe(0);
+      expect((await runCli(["build", "--brain", ".", "--check"], dir)).code).toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
+
   it("splits prompt frontmatter from the body and knows the body's first line", () => {
     const { sources } = loadBrain(minimal);
     const watcher = sources!.files.find((f) => f.path === "prompts/watcher.md")!;
@@ -116,6 +152,65 @@ describe("loadBrain", () => {
   it("a missing brain.yaml is BRN007 and nothing else", () => {
     expect(loadBrain(join(repoRoot, "test/fixtures")).diagnostics.map((d) => d.code)).toEqual(["BRN007"]);
     expect(loadBrain("/nonexistent/brain").diagnostics.map((d) => d.code)).toEqual(["BRN007"]);
+  });
+});
+
+/** Rewrites every text file under `dir` with CRLF line endings (a Windows checkout with git's autocrlf). */
+function toCrlf(dir: string): void {
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || !/\.(md|ya?ml)$/.test(e.name)) continue;
+    const path = join(e.parentPath, e.name);
+    writeFileSync(path, readFileSync(path, "utf8").replace(/\r?\n/g, "\r\n"));
+  }
+}
+
+describe("CRLF line endings", () => {
+  it("are read as LF: prompt bodies, partials and YAML values hold no CR", () => {
+    const { dir, cleanup } = tempCopy(minimal);
+    try {
+      toCrlf(dir);
+      const { sources, diagnostics } = loadBrain(dir);
+      expect(diagnostics).toEqual([]);
+      const watcher = sources!.files.find((f) => f.path === "prompts/watcher.md")!;
+      expect(watcher.body!.line).toBe(6);
+      expect(watcher.body!.text.startsWith("You are {{agent.name}}")).toBe(true);
+      expect(sources!.files.filter((f) => f.text.includes("\r")).map((f) => f.path)).toEqual([]);
+      expect(JSON.stringify(sources!.files.map((f) => [f.body, f.yaml?.value]))).not.toContain("\\r");
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("a CRLF copy of the example brain builds byte-identical output (every target, every overlay)", async () => {
+    const { dir, cleanup } = tempCopy(exampleBrain);
+    try {
+      toCrlf(dir);
+      expect(readFileSync(join(dir, "brain.yaml"), "utf8")).toContain("\r\n");
+      const files = async (root: string) => {
+        const { outputs, diagnostics } = await buildInMemory(root, { target: [] }, root);
+        expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        return outputs.flatMap((o) => o.files.map((f) => [f.path, f.contents]));
+      };
+      const lf = await files(exampleBrain);
+      expect(lf.length).toBeGreaterThan(10);
+      expect(await files(dir)).toEqual(lf);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("diagnostics on CRLF files keep their line:column (the invalid corpus, converted)", async () => {
+    for (const [name, brain, expected] of invalidCases()) {
+      if (!expected.some((d) => d.line !== undefined)) continue;
+      const { dir, cleanup } = tempCopy(brain);
+      try {
+        toCrlf(dir);
+        const at = async (root: string) => (await compileBrain(root)).diagnostics.map((d) => `${d.code} ${d.file}:${d.range?.start.line}:${d.range?.start.column}`);
+        expect(await at(dir), name).toEqual(await at(brain));
+      } finally {
+        cleanup();
+      }
+    }
   });
 });
 

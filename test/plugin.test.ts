@@ -104,6 +104,73 @@ describe("a third-party target", () => {
   });
 });
 
+describe("target names: each is its own output folder", () => {
+  /** Writes `.targets/<file>` exporting a target named `name` that emits `path` (each test its own file: ESM caches modules by URL). */
+  const writeTarget = (file: string, name: string, path = "out.txt") =>
+    writeFileSync(join(work.dir, ".targets", file), `export default { name: ${JSON.stringify(name)}, optionsSchema: {}, emit() { return [{ path: ${JSON.stringify(path)}, contents: "x\\n" }]; } };\n`);
+
+  it("BRN502: a name that is not an id, and nothing is written inside or outside the output folder", async () => {
+    const cases: [string, string, string][] = [["dotdot.mjs", "..", "pwn.txt"], ["empty.mjs", "", ".brainc-manifest.json"], ["nested.mjs", "prod/echo", "hello.txt"], ["upper.mjs", "Mine", "x.txt"]];
+    for (const [file, name, path] of cases) {
+      writeTarget(file, name, path);
+      const { code, diagnostics } = await json("--target", `./.targets/${file}`, "--env", "default");
+      expect(code, name).toBe(1);
+      expect(diagnostics.map((d) => d.code), name).toEqual(["BRN502"]);
+      expect(diagnostics[0].message).toBe(`target name ${JSON.stringify(name)} is not an id: a target's name is its output folder, so it must match ^[a-z][a-z0-9-]{0,62}$`);
+    }
+    expect(existsSync(join(work.dir, ".out"))).toBe(false);
+    expect(existsSync(join(work.dir, "pwn.txt"))).toBe(false);
+  });
+
+  it("BRN502: a third-party target cannot take a built-in target's name, alone or beside it", async () => {
+    writeTarget("fake-supervisor.mjs", "supervisor");
+    for (const argv of [["--target", "./.targets/fake-supervisor.mjs"], ["--target", "supervisor", "--target", "./.targets/fake-supervisor.mjs"]]) {
+      const { code, diagnostics } = await json(...argv);
+      expect(code).toBe(1);
+      expect(diagnostics.map((d) => [d.code, d.message])).toEqual([["BRN502", '"./.targets/fake-supervisor.mjs" exports a target named "supervisor", the name of a built-in target']]);
+    }
+    expect(existsSync(join(work.dir, ".out"))).toBe(false);
+  });
+
+  it("BRN502: two targets of one build with one name; one module named twice is loaded once", async () => {
+    writeTarget("twin-a.mjs", "twin");
+    writeTarget("twin-b.mjs", "twin");
+    const { code, diagnostics } = await json("--target", "./.targets/twin-a.mjs", "--target", "./.targets/twin-b.mjs");
+    expect(code).toBe(1);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([["BRN502", 'two targets of this build are named "twin"; each target needs a name (and output folder) of its own']]);
+    expect(existsSync(join(work.dir, ".out"))).toBe(false);
+    // The same module from the command line and from brain.yaml (two spellings of one file) is one target.
+    setTargets('  supervisor: {}\n  echo: { module: ".targets/echo-target.mjs" }\n');
+    const { code: once, stderr } = await build("--target", "./.targets/echo-target.mjs", "--target", "echo");
+    expect(once, stderr).toBe(0);
+  });
+
+  it("BRN502: a module under brain.yaml targets.<name> whose target has another name", async () => {
+    setTargets('  supervisor: {}\n  mine: { module: "./.targets/echo-target.mjs" }\n');
+    const { code, diagnostics } = await json("--target", "mine");
+    expect(code).toBe(1);
+    expect(diagnostics.map((d) => [d.code, d.file])).toEqual([["BRN502", "brain.yaml"]]);
+    expect(diagnostics[0].message).toMatch(/targets\.mine\.module "\.\/\.targets\/echo-target\.mjs" exports a target named "echo"/);
+    expect(existsSync(join(work.dir, ".out"))).toBe(false);
+  });
+
+  it("validation reserves the built-in targets' names for overlays from brain.schema.json: the same names as the registry's", () => {
+    const schema = JSON.parse(readFileSync(join(repoRoot, "schemas/brain.schema.json"), "utf8")) as { properties: { targets: { properties: object } } };
+    expect(Object.keys(schema.properties.targets.properties).sort()).toEqual(availableBuiltins().sort());
+  });
+
+  it("BRN403: a target module named like an overlay, even when the build is of another environment", async () => {
+    writeTarget("prod-target.mjs", "prod");
+    for (const env of [[], ["--env", "default"]]) {
+      const { code, diagnostics } = await json("--target", "./.targets/prod-target.mjs", ...env);
+      expect(code).toBe(1);
+      expect(diagnostics.map((d) => [d.code, d.file])).toEqual([["BRN403", "overlays/prod.yaml"]]);
+      expect(diagnostics[0].message).toMatch(/overlay "overlays\/prod\.yaml" has the name of target "prod"/);
+    }
+    expect(existsSync(join(work.dir, ".out"))).toBe(false);
+  });
+});
+
 describe("runTargets (the library interface)", () => {
   it("gives each target's files under its scope, sorted, and never touches the disk", async () => {
     const brain = await compileOk(work.dir);
@@ -118,6 +185,18 @@ describe("runTargets (the library interface)", () => {
     const { outputs, diagnostics } = await runTargets(brain, [target]);
     expect(diagnostics).toEqual([]);
     expect(outputs).toEqual([{ target: "inline", scope: "inline/", files: [{ path: "inline/a/b.txt", contents: "mini\n" }, { path: "inline/z.txt", contents: "z\n" }] }]);
+  });
+
+  it("BRN502: runs no target when a name is not an id or two targets share one", async () => {
+    const brain = await compileOk(work.dir);
+    const emitted: string[] = [];
+    const target = (name: string): Target => ({ name, optionsSchema: {}, emit: () => (emitted.push(name), [{ path: "a.txt", contents: "a\n" }]) });
+    for (const targets of [[target("ok"), target("..")], [target(""), target("ok")], [target("ok"), target("ok")]]) {
+      const { outputs, diagnostics } = await runTargets(brain, targets);
+      expect(diagnostics.map((d) => d.code)).toEqual(["BRN502"]);
+      expect(outputs).toEqual([]);
+    }
+    expect(emitted).toEqual([]);
   });
 
   it("the linked brain a target receives is frozen", async () => {

@@ -63,6 +63,28 @@ describe("the environment", () => {
     expect(r.brain!.agents.watcher.instructions).toBe("[Checks one URL.]\n");
   });
 
+  it("#if, #each and helpers take a path through a missing object as undefined; printing it is BRN215 at its place", async () => {
+    // The watcher's effective policy sets no tools.network: strict mode used to throw a TypeError here.
+    const r = await withPrompt('{{#if agent.policy.tools.network.allow}}x{{else}}open{{/if}} {{#each agent.policy.tools.network.deny}}{{this}}{{/each}}{{default agent.policy.tools.network.deny "none"}}\n');
+    expect(codes(r)).toEqual([]);
+    expect(r.brain!.agents.watcher.instructions).toBe("open none\n");
+    const printed = await withPrompt("Hosts:\n{{agent.policy.tools.network.allow}}\n");
+    expect(printed.diagnostics.map((d) => [d.code, d.range?.start.line, d.range?.start.column, d.message])).toEqual([["BRN215", 2, 3, '"allow" is not defined in the render context (rendering for agent "watcher")']]);
+  });
+
+  it("a field read from a string (an input list of strings) is BRN215, not a JavaScript error", async () => {
+    const r = await withPrompt("{{#each input.hosts}}- {{this.port}}\n{{/each}}", 'input:\n  hosts: { type: array, default: ["a.example"] }\n');
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([["BRN215", '"port" is read from "a.example", which is not an object (rendering for agent "watcher")']]);
+  });
+
+  it("validate checks {{#name}} sections like #each (a list) or #with (an object), and only own keys", async () => {
+    expect(codes(await withPrompt("{{#agent}}{{name}}{{/agent}} {{#agent.tools}}{{id}}{{/agent.tools}}\n"))).toEqual([]);
+    expect(codes(await withPrompt("{{#agent}}{{agent.name}}{{/agent}}\n"))).toEqual(["BRN215"]);
+    expect(codes(await withPrompt("{{#nothing}}x{{/nothing}}\n"))).toEqual(["BRN215"]);
+    expect(codes(await withPrompt("{{#agent.tools}}{{nickname}}{{/agent.tools}}\n"))).toEqual(["BRN215"]);
+    for (const body of ["{{constructor}}\n", "{{agent.__proto__}}\n", "{{agent.hasOwnProperty}}\n", "{{#each agent.tools as |t|}}{{t.toString}}{{/each}}\n"]) expect(codes(await withPrompt(body)), body).toEqual(["BRN215"]);
+  });
+
   it("gives no access to prototypes (constructor, __proto__)", async () => {
     for (const body of ["{{agent.constructor}}\n", "{{agent.__proto__}}\n", '{{lookup agent "constructor"}}\n', "{{#with agent.constructor}}{{name}}{{/with}}\n"]) {
       const r = await withPrompt(body);

@@ -134,6 +134,13 @@ describe("secrets", () => {
     ["google AIza0123456789abcdefghijklmnopqrstuvwxy here", "a Google API key"],
     ["jwt eyJ0123456789.eyJ0123456789.0123456789 here", "a JSON Web Token"],
     ["b64 Zx8Qw3Lp9R+t2Vb7Nm4/Kd6Hs1Jf5+Gc0Ya8Ue3Io= here", "a high-entropy token"],
+    // An env reference's name is never a secret; its :-default is scanned like any literal.
+    ["${env:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789}", undefined],
+    ["${env:OLLAMA_KEY:-none}", undefined],
+    ["${env:GATEWAY_URL:-http://127.0.0.1:4000/v1}", undefined],
+    ["${env:OPENAI_API_KEY:-sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD}", "an OpenAI API key"],
+    ["Bearer ${env:T:-ghp_0123456789abcdefghijABCDEFGHIJ0123456789}", "a GitHub token"],
+    ["${env:A}/${env:B:-Zx8Qw3Lp9Rt2Vb7Nm4Kd6Hs1Jf5Gc0Ya8Ue3Io}", "a high-entropy token"],
   ];
   for (const [text, want] of shapes) it(`${JSON.stringify(text.slice(0, 24))} → ${want ?? "not a secret"}`, () => expect(looksLikeSecret(text)).toBe(want));
 
@@ -141,6 +148,27 @@ describe("secrets", () => {
     expect(await editedErrors((dir) => patch(dir, "models.yaml", 'apiKey: "${env:OPENAI_API_KEY}"', 'apiKey: "${env:OPENAI_API_KEY:-none}"'))).toEqual([]);
     const twoRefs = await editedErrors((dir) => patch(dir, "models.yaml", 'apiKey: "${env:OPENAI_API_KEY}"', 'apiKey: "${env:A}${env:B}"'));
     expect(twoRefs.map((d) => d.code)).toEqual(["BRN301"]);
+  });
+
+  // [file, from, to, the errors (code and where) of the edited minimal brain]
+  const defaults: [string, string, string, string[]][] = [
+    ["models.yaml", '"${env:OPENAI_API_KEY}"', '"${env:OPENAI_API_KEY:-sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD}"', ["BRN302 models.yaml:2:34"]],
+    ["models.yaml", '"${env:LOCAL_KEY}"', '"${env:LOCAL_KEY:-none}"', []],
+    ["brain.yaml", "${env:SEARCH_TOKEN}", '"${env:SEARCH_TOKEN:-xoxb-123456789012-abcdefABCDEF}"', ["BRN302 brain.yaml:14:22"]],
+    ["brain.yaml", "${env:GATEWAY_URL:-http://127.0.0.1:4000/v1}", '"${env:GATEWAY_URL:-https://AKIAQ3EGRB7KXZ5LWN4P@gw.example.com}"', ["BRN302 brain.yaml:7:12"]],
+    ["tools/search.yaml", "Search the web.", '"Search ${env:SEARCH_HINT:-the web}."', []],
+    ["tools/search.yaml", "Search the web.", '"Search ${env:SEARCH_HINT:-sk-ant-api03-Xq7TbV2mLk9RwZp4NcYd8HsF3gJe6UaQ}."', ["BRN302 tools/search.yaml:1:14"]],
+  ];
+  for (const [file, from, to, want] of defaults) {
+    it(`${file}: ${to.slice(0, 40)}… → ${want.join(", ") || "valid"}`, async () => {
+      const errs = await editedErrors((dir) => patch(dir, file, from, to));
+      expect(errs.map((d) => `${d.code} ${where(d)}`)).toEqual(want);
+    });
+  }
+
+  it("a secret in a default gets a hint that defaults are copied into the output", async () => {
+    const errs = await editedErrors((dir) => patch(dir, "models.yaml", '"${env:OPENAI_API_KEY}"', '"${env:OPENAI_API_KEY:-sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD}"'));
+    expect(errs[0]?.hint).toMatch(/:-default is copied into the generated output/);
   });
 
   it("the example brain is clean", async () => {

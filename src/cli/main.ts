@@ -65,7 +65,7 @@ function program(io: Io, result: { code: number }): Command {
     .addOption(targetOption("built-in target name, module path, or 'all'"))
     .addOption(envOption("compare only this overlay; 'default' for the base brain only"))
     .addOption(new Option("--format <format>", "output format").choices(DIFF_FORMATS).default("text"))
-    .option("--detailed-exitcode", "exit 0 when nothing changed, 2 when something did, 1 on errors")
+    .option("--detailed-exitcode", "exit 0 when nothing changed, 2 when something did, 1 on any error (usage errors too)")
     .action(async (o: DiffOptions) => {
       result.code = await (await import("./diff.js")).diffCommand(o, io);
     });
@@ -90,7 +90,7 @@ function program(io: Io, result: { code: number }): Command {
   cmd
     .command("render")
     .description("print a prompt rendered for an agent")
-    .argument("<prompt>", "prompt id (prompts/<id>.md)")
+    .argument("<prompt>", "prompt id (prompts/<id>.md), or _<name> for a partial")
     .requiredOption("--agent <id>", "the agent to render it for")
     .addOption(brainOption())
     .addOption(envOption("render in this overlay's brain"))
@@ -119,7 +119,8 @@ function program(io: Io, result: { code: number }): Command {
 
 /**
  * Runs brainc with command-line arguments (without `node brainc`) and returns the exit code:
- * 0 clean, 1 errors (warnings too with --strict), 2 usage or internal error. Never throws.
+ * 0 clean, 1 errors (warnings too with --strict), 2 usage or internal error. Never throws. Under
+ * `brainc diff --detailed-exitcode` 2 means "changes" (as in Terraform), so usage and internal errors exit 1.
  */
 export async function run(argv: string[], io: Io = processIo()): Promise<number> {
   const result = { code: EXIT.ok as number };
@@ -127,10 +128,8 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     await program(io, result).parseAsync(argv, { from: "user" });
     return result.code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    return printDiagnostics(io, [internalError(e)], { format: "text" });
+    const code = e instanceof CommanderError ? (e.exitCode === 0 ? EXIT.ok : EXIT.usage) : printDiagnostics(io, [internalError(e)], { format: "text" });
+    return code === EXIT.usage && argv[0] === "diff" && argv.includes("--detailed-exitcode") ? EXIT.failed : code;
   }
 }
 

@@ -1,7 +1,7 @@
 /** The `brainc runs` commands: what the supervisor runtime's jobs did, read from the run store. */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { durationMs, isStore, LedgerReader, listJobs, metrics, showJob, stats, type JobSummary } from "../runtime/index.js";
+import { basename, join, resolve } from "node:path";
+import { durationMs, isStore, LedgerReader, listJobs, metrics, showJob, stats, type BadLine, type JobSummary } from "../runtime/index.js";
 import type { LedgerEvent } from "../runtime/events.js";
 import { EXIT, type Io } from "./report.js";
 
@@ -16,14 +16,30 @@ export interface RunsOptions {
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const usd = (n: number) => `${n.toFixed(6)} USD`;
 
-/** Opens the store for reading, or reports that it does not exist (exit 1). */
-function reader(o: RunsOptions, io: Io): LedgerReader | undefined {
+/** Lines of the log that are not events, warned about one by one before the rest are counted. */
+const MAX_BAD_LINE_WARNINGS = 10;
+
+/**
+ * Opens the store for reading, or reports that it does not exist (exit 1). Each read warns on stderr
+ * about the lines of the log that are not ledger events (which it skips): file, line and what is wrong.
+ */
+function reader(o: RunsOptions, io: Io): Pick<LedgerReader, "allEvents" | "jobEvents"> | undefined {
   const dir = resolve(io.cwd, o.store);
   if (!existsSync(dir) || !isStore(dir)) {
     io.stderr(`brainc runs: no run store at ${o.store} (a supervisor creates it on its first job; pick another with --store <dir>)\n`);
     return undefined;
   }
-  return new LedgerReader(dir);
+  const bad: BadLine[] = [];
+  const r = new LedgerReader(dir, (b) => bad.push(b));
+  const warned = <T>(events: T): T => {
+    for (const b of bad.slice(0, MAX_BAD_LINE_WARNINGS)) {
+      io.stderr(`brainc runs: warning: ${join(o.store, basename(b.file))}:${b.line}: skipped a line that is not a ledger event (${b.problem})\n`);
+    }
+    if (bad.length > MAX_BAD_LINE_WARNINGS) io.stderr(`brainc runs: warning: skipped ${bad.length - MAX_BAD_LINE_WARNINGS} more lines that are not ledger events\n`);
+    bad.length = 0;
+    return events;
+  };
+  return { allEvents: () => warned(r.allEvents()), jobEvents: (jobId) => warned(r.jobEvents(jobId)) };
 }
 
 function stopText(j: JobSummary): string {

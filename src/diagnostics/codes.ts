@@ -17,7 +17,7 @@ export interface CodeInfo {
  * BRN9xx internal. Codes are stable: never reuse a retired one.
  */
 export const CODES = {
-  BRN001: { name: "unknown-place", severity: "error", summary: "A file sits where no brain file kind lives (for example `agent/x.yaml` instead of `agents/x.yaml`), so it would be silently ignored.", fix: "Move the file to its kind's place (see the format's path table), or delete it. Dotfiles and README.md are skipped." },
+  BRN001: { name: "unknown-place", severity: "error", summary: "A file sits where no brain file kind lives (for example `agent/x.yaml` instead of `agents/x.yaml`), so it would be silently ignored.", fix: "Move the file to its kind's place (see the format's path table), or delete it. Dotfiles, README.md and brainc's output folders (with .brainc-manifest.json) are skipped." },
   BRN002: { name: "yaml-syntax", severity: "error", summary: "The file is not valid YAML 1.2.", fix: "Fix the syntax at the position shown." },
   BRN003: { name: "duplicate-key", severity: "error", summary: "A mapping has the same key twice; YAML parsers disagree on which one wins.", fix: "Remove or rename one of the keys." },
   BRN004: { name: "alias-bomb", severity: "error", summary: "YAML aliases expand to too many nodes (an alias bomb, or a very repetitive file).", fix: "Use fewer nested aliases; write the values out." },
@@ -76,11 +76,12 @@ export const CODES = {
 
   BRN401: { name: "overlay-new-entity", severity: "warning", summary: "An overlay creates an agent, tool or policy that the base brain does not have (overlays usually patch; creating is allowed but often a typo).", fix: "Check the id against the base brain." },
   BRN402: { name: "overlay-unknown", severity: "error", summary: "`--env` names an overlay that has no file under overlays/.", fix: "Create overlays/<env>.yaml or fix the name." },
+  BRN403: { name: "overlay-reserved-name", severity: "error", summary: "An overlay has a reserved name: `default` (the base brain's environment, `--env default`) or the name of a target (a built-in, a brain.yaml `targets.<name>`, or a target the build runs). An environment's output folder generated/<env>/ would collide with that target's generated/<target>/.", fix: "Rename the overlay file (or the third-party target)." },
 
   BRN501: { name: "unknown-target", severity: "error", summary: "`--target` names no built-in target and is not a module path.", fix: "Use one of the built-in targets, or a path such as ./my-target.js." },
-  BRN502: { name: "bad-target-module", severity: "error", summary: "A target module could not be loaded or does not export a Target as its default export.", fix: "Export `default { name, optionsSchema, emit }` from the module." },
+  BRN502: { name: "bad-target-module", severity: "error", summary: "A target module could not be loaded, does not export a Target as its default export, or its target's name is not an id (`^[a-z][a-z0-9-]{0,62}$`), is a built-in target's name, differs from its brain.yaml `targets.<name>` key, or is another target's name in the same build.", fix: "Export `default { name, optionsSchema, emit }` from the module, with a name of its own that is an id." },
   BRN503: { name: "bad-target-options", severity: "error", summary: "brain.yaml `targets.<name>` does not satisfy the target's options schema.", fix: "Fix the option at the position shown." },
-  BRN504: { name: "bad-output-path", severity: "error", summary: "A target emitted a path that is absolute, escapes its output folder, or is emitted twice.", fix: "This is a bug in the target; report it to its authors." },
+  BRN504: { name: "bad-output-path", severity: "error", summary: "A target emitted a path that is absolute, escapes its output folder, is emitted twice, or would land on one of brainc's own files (.brainc-manifest.json, .brainc-journal.json, .brainc-staging).", fix: "This is a bug in the target; report it to its authors." },
   BRN505: { name: "target-failed", severity: "error", summary: "A target's emit or check threw an error.", fix: "This is a bug in the target; report it with the message." },
   BRN506: { name: "write-failed", severity: "error", summary: "brainc could not write the output directory (permissions, disk full, a file where a folder belongs). Nothing was half-written.", fix: "Fix the file system problem named in the message and build again." },
   BRN507: { name: "output-drift", severity: "error", summary: "With --check: the output on disk differs from what the brain builds (a file to add, change or remove).", fix: "Run `brainc build` and commit the result." },

@@ -24,7 +24,7 @@ export function diagnosticsMarkdown(): string {
     "",
     "Every diagnostic brainc prints has a stable code, a severity, and, when it concerns a file, the file and",
     "a 1-based line:column range. Errors make `brainc validate` and `brainc build` exit 1; warnings do too",
-    "with `--strict`; `info` never does. Exit code 2 means a usage error (BRN901) or a bug in brainc (BRN900).",
+    "with `--strict`; `info` never does. Exit code 2 means a usage error (BRN901) or a bug in brainc (BRN900), except under `brainc diff --detailed-exitcode`, where 2 means changes and every error exits 1.",
     "",
     "Formats: `--format text` (default; tsc-like `path:line:col - error BRN101: message`, with a code frame",
     "and colour in a terminal), `json`, `github` (GitHub Actions annotations) and `sarif` (code scanning).",

@@ -1,4 +1,5 @@
-import type { BrainDiff, EntityChanges, EnvDiff, FieldChange, FileChanges, RouteChange } from "./semantic.js";
+// Types only: `brainc --help` loads this module for DIFF_FORMATS, and semantic.js loads jsdiff.
+import type { BrainDiff, EntityChanges, EntityGroup, EnvDiff, FieldChange, FileChanges, RouteChange } from "./semantic.js";
 
 /** The output formats of `brainc diff --format`. */
 export const DIFF_FORMATS = ["text", "markdown", "json"] as const;
@@ -35,13 +36,20 @@ function cost(r: RouteChange): string {
   return one ? `input ${usd(one.input)}, output ${usd(one.output)} per MTok` : "";
 }
 
-function budget(r: RouteChange): string {
-  const [x, y] = [JSON.stringify(r.before?.budget), JSON.stringify(r.after?.budget)];
-  return x === y ? "" : `budget ${value(r.before?.budget)} → ${value(r.after?.budget)}`;
+/** What else changed of a route that exists on both sides: its tier ("models" for an explicit chain) and its budget. */
+function routeNotes(r: RouteChange): string {
+  const notes: string[] = [];
+  const tier = (side: RouteChange["before"]) => side?.tier ?? "models";
+  if (r.before && r.after && tier(r.before) !== tier(r.after)) notes.push(`tier ${tier(r.before)} → ${tier(r.after)}`);
+  if (JSON.stringify(r.before?.budget) !== JSON.stringify(r.after?.budget)) notes.push(`budget ${value(r.before?.budget)} → ${value(r.after?.budget)}`);
+  return notes.join("; ");
 }
 
-const GROUPS = ["agents", "tools", "policies", "memory", "models"] as const;
-const GROUP_TITLES: Record<(typeof GROUPS)[number], string> = { agents: "Agents", tools: "Tools", policies: "Policies", memory: "Memory", models: "Models" };
+/** Every entity group of an EnvDiff (typed, so none can be left out), in the order they are printed. */
+const GROUP_TITLES: Record<EntityGroup, string> = { agents: "Agents", tools: "Tools", mcpServers: "MCP servers", policies: "Policies", memory: "Memory", models: "Models", providers: "Providers", tiers: "Tiers" };
+const GROUPS = Object.keys(GROUP_TITLES) as EntityGroup[];
+const GROUP_NOUNS: Record<EntityGroup, string> = { agents: "agent", tools: "tool", mcpServers: "MCP server", policies: "policy", memory: "namespace", models: "model", providers: "provider", tiers: "tier" };
+const sign = (before: unknown, after: unknown) => (before === undefined ? "+" : after === undefined ? "-" : "~");
 const isEmpty = (g: EntityChanges) => g.added.length + g.removed.length + g.changed.length === 0;
 
 function envSummary(env: EnvDiff): string {
@@ -57,13 +65,13 @@ function textEnv(env: EnvDiff): string[] {
   if (env.status === "unchanged") return [...lines, "  no semantic changes"];
   if (env.sameAs) return [...lines, `  the same changes as env ${env.sameAs}`];
   for (const r of env.routing) {
-    const sign = !r.before ? "+" : !r.after ? "-" : "~";
-    const extra = [cost(r), budget(r)].filter(Boolean).join("; ");
-    lines.push(`  ${sign} route ${r.task}: ${chain(r.before?.chain)} ⇒ ${chain(r.after?.chain)}${extra ? ` (${extra})` : ""}`);
+    const extra = [cost(r), routeNotes(r)].filter(Boolean).join("; ");
+    lines.push(`  ${sign(r.before, r.after)} route ${r.task}: ${chain(r.before?.chain)} ⇒ ${chain(r.after?.chain)}${extra ? ` (${extra})` : ""}`);
   }
+  for (const f of env.settings) lines.push(`  ${sign(f.before, f.after)} ${field(f, (s) => s)}`);
   for (const group of GROUPS) {
     const g = env[group];
-    const noun = group === "memory" ? "namespace" : group.replace(/ies$/, "y").replace(/s$/, "");
+    const noun = GROUP_NOUNS[group];
     g.added.forEach((id) => lines.push(`  + ${noun} ${id}`));
     g.removed.forEach((id) => lines.push(`  - ${noun} ${id}`));
     for (const c of g.changed) {
@@ -96,16 +104,17 @@ function markdownEnv(env: EnvDiff): string[] {
   if (env.status === "unchanged") return [...lines, "No semantic changes.", ""];
   if (env.sameAs) return [...lines, `The same changes as ${code(env.sameAs)}.`, ""];
   if (env.routing.length) {
-    lines.push("**Routing**", "", "| task | before | after | primary model, USD per MTok (input / output) | budget |", "| --- | --- | --- | --- | --- |");
+    lines.push("**Routing**", "", "| task | before | after | primary model, USD per MTok (input / output) | tier, budget |", "| --- | --- | --- | --- | --- |");
     for (const r of env.routing) {
       const x = r.before?.costPerMTokUsd;
       const y = r.after?.costPerMTokUsd;
       const one = y ?? x;
       const price = x && y && r.costDeltaPerMTokUsd && (r.costDeltaPerMTokUsd.input || r.costDeltaPerMTokUsd.output) ? `${usd(x.input)} → ${usd(y.input)} (${signed(r.costDeltaPerMTokUsd.input)}) / ${usd(x.output)} → ${usd(y.output)} (${signed(r.costDeltaPerMTokUsd.output)})` : one ? `${usd(one.input)} / ${usd(one.output)}` : "";
-      lines.push(`| ${code(r.task)} | ${cell(chain(r.before?.chain))} | ${cell(chain(r.after?.chain))} | ${cell(price)} | ${cell(budget(r).replace(/^budget /, ""))} |`);
+      lines.push(`| ${code(r.task)} | ${cell(chain(r.before?.chain))} | ${cell(chain(r.after?.chain))} | ${cell(price)} | ${cell(routeNotes(r))} |`);
     }
     lines.push("");
   }
+  if (env.settings.length) lines.push("**Settings**", "", ...env.settings.map((f) => `- ${field(f, code)}`), "");
   for (const group of GROUPS) {
     const g = env[group];
     if (isEmpty(g)) continue;

@@ -16,7 +16,7 @@ export interface FieldChange {
   after?: unknown;
 }
 
-/** Entities (agents, tools, policies, memory namespaces, models) added, removed and changed, by id (sorted). */
+/** Entities (agents, tools, policies, models, …) added, removed and changed, by id (sorted). */
 export interface EntityChanges {
   added: string[];
   removed: string[];
@@ -29,12 +29,20 @@ export interface RouteCost {
   output: number;
 }
 
+/** One side of a route: its model chain, the tier it comes from (absent: an explicit `models:` chain), the primary model's prices and the task budget. */
+export interface RouteSide {
+  chain: string[];
+  tier?: string;
+  costPerMTokUsd?: RouteCost;
+  budget?: Route["budget"];
+}
+
 /** How one task class is routed before and after (absent side: the task class did not exist). */
 export interface RouteChange {
   /** The task class; "default" for routing.yaml `default` (work that names no task class). */
   task: string;
-  before?: { chain: string[]; costPerMTokUsd?: RouteCost; budget?: Route["budget"] };
-  after?: { chain: string[]; costPerMTokUsd?: RouteCost; budget?: Route["budget"] };
+  before?: RouteSide;
+  after?: RouteSide;
   /** after − before of the primary model's prices, USD per million tokens, when both sides exist. */
   costDeltaPerMTokUsd?: RouteCost;
 }
@@ -56,13 +64,32 @@ export interface EnvDiff {
   /** Set when the changes are exactly those of this earlier environment (usually "default"); formatters print a reference instead. */
   sameAs?: string;
   routing: RouteChange[];
+  /** Brain-wide values ({@link SETTINGS}) by dotted path, e.g. "budgets.global.dailyUsd", "fallback.retriesPerModel". */
+  settings: FieldChange[];
   agents: EntityChanges;
   tools: EntityChanges;
+  /** brain.yaml `mcpServers`. */
+  mcpServers: EntityChanges;
   policies: EntityChanges;
   memory: EntityChanges;
   models: EntityChanges;
+  providers: EntityChanges;
+  /** models.yaml `tiers`: each tier's model chain (field `chain`). */
+  tiers: EntityChanges;
   prompts: PromptChange[];
 }
+
+/** The groups of entities of an {@link EnvDiff}. */
+export const ENTITY_GROUPS = ["agents", "tools", "mcpServers", "policies", "memory", "models", "providers", "tiers"] as const;
+export type EntityGroup = (typeof ENTITY_GROUPS)[number];
+
+/**
+ * The brain-wide parts of a Brain compared field by field as an EnvDiff's `settings`. The other parts are
+ * compared as routing (tasks, defaultRoute), entity groups ({@link ENTITY_GROUPS}) and rendered prompts
+ * (agents' instructions and persona text, which is where prompts and partials reach a runtime); formatVersion,
+ * env and sources are not compared (a constant, the environment's name, the source file names).
+ */
+export const SETTINGS = ["name", "description", "gateway", "fallback", "budgets", "targetOptions"] as const satisfies readonly (keyof Brain)[];
 
 /** Output files of one target (paths relative to the output root, e.g. "prod/openclaw/openclaw.json"), sorted. */
 export interface FileChanges {
@@ -82,10 +109,11 @@ export interface BrainDiff {
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function routeSide(route: Route): NonNullable<RouteChange["before"]> {
+function routeSide(route: Route): RouteSide {
   const primary: Model | undefined = route.chain[0];
   return {
     chain: route.chain.map((m) => m.id),
+    ...(route.tier !== undefined && { tier: route.tier }),
     ...(primary && { costPerMTokUsd: { input: primary.costPerMTokUsd.input, output: primary.costPerMTokUsd.output } }),
     ...(route.budget && { budget: route.budget }),
   };
@@ -176,6 +204,8 @@ function agentView(agent: Agent): unknown {
 
 const withoutSource = <T extends { source?: string; id?: string }>({ source: _s, id: _i, ...rest }: T) => rest;
 const modelView = (m: Model) => ({ ...m, provider: m.provider.id });
+const tierView = (chain: Model[]) => ({ chain: chain.map((m) => m.id) });
+const settingsOf = (b: Brain | undefined) => (b ? Object.fromEntries(SETTINGS.map((key) => [key, b[key]])) : {});
 
 function diffPrompts(before: Brain | undefined, after: Brain | undefined): PromptChange[] {
   const out: PromptChange[] = [];
@@ -204,15 +234,19 @@ function diffEnv(env: string, before: Brain | undefined, after: Brain | undefine
     env,
     status: !before ? "added" : !after ? "removed" : "unchanged",
     routing: diffRouting(before, after),
+    settings: diffFields(settingsOf(before), settingsOf(after)),
     agents: diffEntities(before?.agents, after?.agents, agentView),
     tools: diffEntities(before?.tools, after?.tools, withoutSource),
+    mcpServers: diffEntities(before?.mcpServers, after?.mcpServers, (s) => s),
     policies: diffEntities(before?.policies, after?.policies, withoutSource),
     memory: diffEntities(before?.memory, after?.memory, withoutSource),
     models: diffEntities(before?.models, after?.models, modelView),
+    providers: diffEntities(before?.providers, after?.providers, withoutSource),
+    tiers: diffEntities(before?.tiers, after?.tiers, tierView),
     prompts: diffPrompts(before, after),
   };
-  const groups = [d.agents, d.tools, d.policies, d.memory, d.models];
-  if (d.status === "unchanged" && (d.routing.length || d.prompts.length || groups.some((g) => g.added.length + g.removed.length + g.changed.length))) d.status = "changed";
+  const groups = ENTITY_GROUPS.map((g) => d[g]);
+  if (d.status === "unchanged" && (d.routing.length || d.settings.length || d.prompts.length || groups.some((g) => g.added.length + g.removed.length + g.changed.length))) d.status = "changed";
   return d;
 }
 
@@ -239,10 +273,12 @@ function diffFiles(before: readonly TargetOutput[], after: readonly TargetOutput
 }
 
 /**
- * Compares two builds of a brain: per environment, the routing of every task class (model chain, the
- * primary model's price per million tokens, the task budget), agents, tools, policies, memory namespaces
- * and models added, removed or changed (field by field), and each agent's rendered prompts as unified
- * diffs; per target, the output files added, changed and removed. Pure; deterministic (everything sorted).
+ * Compares two builds of a brain: per environment, the routing of every task class (model chain, tier, the
+ * primary model's price per million tokens, the task budget), the brain-wide {@link SETTINGS} (gateway,
+ * fallback, budgets, target options, …) field by field, the {@link ENTITY_GROUPS} (agents, tools, MCP
+ * servers, policies, memory namespaces, models, providers, tiers) added, removed or changed (field by
+ * field), and each agent's rendered prompts as unified diffs; per target, the output files added, changed
+ * and removed. Pure; deterministic (everything sorted).
  */
 export function diffBuilds(before: BuildSnapshot, after: BuildSnapshot): BrainDiff {
   const envs = [...new Set([...Object.keys(before.brains), ...Object.keys(after.brains)])].sort((a, b) => (a === "default" ? -1 : b === "default" ? 1 : byId(a, b)));

@@ -4,7 +4,9 @@ import { compileEnv, environments, loadAndValidate, overlayDiagnostics, type Com
 import type { SourceSet } from "../load/load.js";
 import type { Brain } from "../link/model.js";
 import { TemplateCache } from "../render/render.js";
-import { availableBuiltins, loadTarget } from "./registry.js";
+import { overlayNamedLikeTarget } from "../validate/documents.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import { availableBuiltins, checkTargetNames, loadTarget } from "./registry.js";
 import { runTargets, type TargetOutput } from "./run.js";
 import type { Target } from "./target.js";
 import type { PreviousOutput } from "./write.js";
@@ -29,7 +31,8 @@ export interface BuildResult {
 /**
  * Runs the whole pipeline in memory for every environment asked for (default: the base brain and
  * every overlay; `env` for one) and every target. Writes nothing. Never throws for bad input:
- * problems come back as diagnostics (BRN501/BRN502 for targets that cannot be loaded).
+ * problems come back as diagnostics (BRN501/BRN502 for targets that cannot be loaded, BRN403 for an
+ * overlay named like one of them).
  * `cwd` is where module paths given on the command line resolve; brain.yaml `targets.<name>.module`
  * resolves against the brain root.
  */
@@ -66,7 +69,7 @@ export async function buildFromSources(loaded: LoadResult, root: string, selecti
     if (!result.brain) continue;
     if (!targets) {
       const chosen = await loadTargets(result.brain, root, selection.target, cwd);
-      diagnostics.push(...chosen.diagnostics);
+      diagnostics.push(...chosen.diagnostics, ...envTargetCollisions(loaded.sources, chosen.targets));
       if (hasErrors(diagnostics)) return { outputs, brains, diagnostics };
       targets = chosen.targets;
     }
@@ -92,27 +95,47 @@ async function compileEnvironments(sources: SourceSet, env: string | undefined, 
 /**
  * Loads the targets a build runs: `specs` are built-in names, module paths (relative to `cwd`), names of
  * brain.yaml `targets.<name>.module` entries (relative to the brain root), or "all" (every built-in and
- * every configured module); empty means "all".
+ * every configured module); empty means "all". A module named twice is loaded once. Errors (BRN502):
+ * those of {@link loadTarget} and {@link checkTargetNames}, and a module configured under
+ * `targets.<name>` whose target has another name (it would get another target's options).
  */
 export async function loadTargets(brain: Brain, root: string, specs: readonly string[], cwd: string): Promise<{ targets: Target[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
-  const chosen = new Map<string, string>();
+  /** Spec → where it resolves from and, for a brain.yaml module, its `targets.<name>` key. */
+  const chosen = new Map<string, { base: string; key?: string }>();
   const modules = Object.entries(brain.targetOptions).filter(([, o]) => typeof o.module === "string");
   for (const spec of specs.length ? specs : ["all"]) {
     if (spec === "all") {
-      availableBuiltins().forEach((t) => chosen.set(t, cwd));
-      modules.forEach(([, o]) => chosen.set(o.module as string, root));
+      availableBuiltins().forEach((t) => chosen.set(t, { base: cwd }));
+      modules.forEach(([key, o]) => chosen.set(o.module as string, { base: root, key }));
     } else {
       const configured = modules.find(([name]) => name === spec);
-      if (configured) chosen.set(configured[1].module as string, root);
-      else chosen.set(spec, cwd);
+      if (configured) chosen.set(configured[1].module as string, { base: root, key: spec });
+      else chosen.set(spec, { base: cwd });
     }
   }
   const targets: Target[] = [];
-  for (const [spec, base] of chosen) {
-    const loadedTarget = await loadTarget(spec, base);
-    diagnostics.push(...loadedTarget.diagnostics);
-    if (loadedTarget.target) targets.push(loadedTarget.target);
+  for (const [spec, { base, key }] of chosen) {
+    const { target, diagnostics: found } = await loadTarget(spec, base);
+    diagnostics.push(...found);
+    if (!target || targets.includes(target)) continue;
+    if (key !== undefined && target.name !== key) {
+      diagnostics.push(diagnostic("BRN502", `brain.yaml targets.${key}.module ${JSON.stringify(spec)} exports a target named ${JSON.stringify(target.name)}; a module configured under targets.<name> must be named <name>`, { file: "brain.yaml", hint: `rename the key to targets.${target.name}, or the target to ${JSON.stringify(key)}` }));
+    }
+    targets.push(target);
   }
+  diagnostics.push(...checkTargetNames(targets));
   return { targets, diagnostics };
+}
+
+/**
+ * BRN403 for each overlay named like a target of the build: the environment's output folder
+ * generated/<env>/ would be that target's generated/<target>/, and each would take the other's files
+ * for its own. Overlays named after built-in or brain.yaml targets are found by validation already
+ * (collectDocuments); this catches modules given on the command line. Checks every overlay, not only
+ * the environments built, since a build of one environment may remove stale files of its targets.
+ */
+function envTargetCollisions(sources: SourceSet, targets: readonly Target[]): Diagnostic[] {
+  const names = new Set(targets.map((t) => t.name));
+  return sources.files.filter((f) => f.kind === "overlay" && names.has(f.id)).map(overlayNamedLikeTarget);
 }

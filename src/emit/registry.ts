@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
+import { ID_PATTERN } from "../load/places.js";
 import type { Target } from "./target.js";
 
 /**
@@ -27,7 +28,8 @@ function isTarget(value: unknown): value is Target {
 
 /**
  * Loads a target by built-in name or module path (relative to `cwd`). Errors: BRN501 unknown name,
- * BRN502 module that fails to load or whose default export is not a Target.
+ * BRN502 module that fails to load, whose default export is not a Target, or whose target takes a
+ * built-in target's name (see {@link checkTargetNames} for the rest of the rules on names).
  */
 export async function loadTarget(spec: string, cwd: string): Promise<{ target?: Target; diagnostics: Diagnostic[] }> {
   const isPath = spec.startsWith(".") || isAbsolute(spec) || /\.[cm]?[jt]s$/.test(spec);
@@ -44,8 +46,28 @@ export async function loadTarget(spec: string, cwd: string): Promise<{ target?: 
     const mod = await load();
     const target = mod.default ?? mod.target;
     if (!isTarget(target)) return { diagnostics: [diagnostic("BRN502", `${JSON.stringify(spec)} does not export a Target as its default export`, { hint: "export default { name, optionsSchema, emit(brain, options) { return [{ path, contents }] } }" })] };
+    if (isPath && Object.hasOwn(BUILTINS, target.name)) {
+      return { diagnostics: [diagnostic("BRN502", `${JSON.stringify(spec)} exports a target named ${JSON.stringify(target.name)}, the name of a built-in target`, { hint: "give the target a name of its own" })] };
+    }
     return { target, diagnostics: [] };
   } catch (e) {
     return { diagnostics: [diagnostic("BRN502", `cannot load target ${JSON.stringify(spec)}: ${(e as Error).message.split("\n")[0]}`)] };
   }
+}
+
+/**
+ * BRN502 for each target whose name cannot be its output folder: a name must be an id
+ * (`^[a-z][a-z0-9-]{0,62}$`, like a brain id), so that the folder is one plain name inside the output
+ * root (never `..`, `.`, empty, nested, or one of brainc's own dotfiles), and no two targets of one build
+ * may share a name (one would overwrite or delete the other's files). Empty when every name is fine.
+ */
+export function checkTargetNames(targets: readonly Target[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const { name } of targets) {
+    if (!ID_PATTERN.test(name)) diagnostics.push(diagnostic("BRN502", `target name ${JSON.stringify(name)} is not an id: a target's name is its output folder, so it must match ^[a-z][a-z0-9-]{0,62}$`, { hint: "rename the target, for example \"my-target\"" }));
+    else if (seen.has(name)) diagnostics.push(diagnostic("BRN502", `two targets of this build are named ${JSON.stringify(name)}; each target needs a name (and output folder) of its own`, { hint: "rename one of the targets, or name the module only once" }));
+    seen.add(name);
+  }
+  return diagnostics;
 }

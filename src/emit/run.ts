@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Brain } from "../link/model.js";
 import type { Location } from "../validate/documents.js";
+import { checkTargetNames } from "./registry.js";
 import type { OutputFile, Target } from "./target.js";
 import type { PreviousOutput } from "./write.js";
 
@@ -37,12 +38,13 @@ async function checkOptions(target: Target, options: unknown, locate: (pointer: 
 /**
  * Runs targets in memory: validates each one's options, calls `emit`, checks the paths it returned,
  * then its own `check`. Nothing is written; `previous` answers {@link EmitContext.previous} (paths relative
- * to the output root). Errors: BRN503 options, BRN504 bad paths, BRN505 a target
- * that threw, plus whatever the targets report.
+ * to the output root). Errors: BRN502 target names that are not ids or not unique (then no target runs),
+ * BRN503 options, BRN504 bad paths, BRN505 a target that threw, plus whatever the targets report.
  */
 export async function runTargets(brain: Brain, targets: readonly Target[], locate: (pointer: string) => Location | undefined = () => undefined, previous: PreviousOutput = () => undefined): Promise<{ outputs: TargetOutput[]; diagnostics: Diagnostic[] }> {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = checkTargetNames(targets);
   const outputs: TargetOutput[] = [];
+  if (diagnostics.length) return { outputs, diagnostics };
   for (const target of targets) {
     const scope = `${brain.env === "default" ? "" : `${brain.env}/`}${target.name}/`;
     const options = (brain.targetOptions[target.name] ?? {}) as Record<string, unknown>;

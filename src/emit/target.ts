@@ -36,7 +36,11 @@ export interface EmitContext {
  * is a Target (`brainc build --target ./my-target.js`, or brain.yaml `targets.<name>.module`).
  */
 export interface Target<Options = unknown> {
-  /** Output folder name and `--target` name, e.g. "openclaw". */
+  /**
+   * Output folder name and `--target` name, e.g. "openclaw": an id (`^[a-z][a-z0-9-]{0,62}$`, like a
+   * brain id), unique among the targets of a build; a third-party target takes neither a built-in
+   * target's name nor an overlay's, and one configured under brain.yaml `targets.<name>` is named `<name>`.
+   */
   name: string;
   /** JSON Schema (draft-07) of brain.yaml `targets.<name>`; validated before `emit` runs. */
   optionsSchema: object;

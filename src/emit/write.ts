@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
+import { MANIFEST } from "../load/places.js";
 import type { OutputFile } from "./target.js";
 
 /** The list of files brainc wrote into an output folder, so that it only ever deletes its own files. */
-export const MANIFEST = ".brainc-manifest.json";
+export { MANIFEST };
 const JOURNAL = ".brainc-journal.json";
 const STAGING = ".brainc-staging";
 
@@ -74,6 +75,8 @@ export function readIfExists(path: string): Buffer | undefined {
  * (for example ["supervisor/"], or ["prod/openclaw/"]): files brainc wrote earlier under them that the
  * build no longer produces are removed. A desired file that exists but was not written by brainc is a
  * BRN508 error (brainc never overwrites files it did not write), unless its contents are already right.
+ * A desired file on one of brainc's own files (the manifest, the journal, the staging folder) is BRN504;
+ * targets cannot emit those (their files lie under their scopes), but library callers pass any paths.
  */
 export function planOutput(out: string, files: readonly OutputFile[], scopes: readonly string[]): { plan: Plan; diagnostics: Diagnostic[] } {
   const manifest = readManifest(out);
@@ -81,6 +84,10 @@ export function planOutput(out: string, files: readonly OutputFile[], scopes: re
   const diagnostics: Diagnostic[] = [];
   const desired = new Set(files.map((f) => f.path));
   for (const file of files) {
+    if ([MANIFEST, JOURNAL, `${JOURNAL}.tmp`, STAGING].includes(file.path.split("/")[0])) {
+      diagnostics.push(diagnostic("BRN504", `${file.path} would overwrite one of brainc's own files in ${out}; the build writes nothing`));
+      continue;
+    }
     let onDisk: Buffer | undefined;
     try {
       onDisk = readFileSync(join(out, file.path));

@@ -5,6 +5,7 @@ import type { Document, Documents, TemplateDocument } from "../validate/document
 import { didYouMeanHint } from "../validate/did-you-mean.js";
 import type { Policy } from "../types/index.js";
 import type { Agent, Brain, Budget, Model, Namespace, Provider, Route, Template, Tool } from "./model.js";
+import { durationMs } from "./durations.js";
 import { forAgent, matchTools, mergePolicies, resolveToolNames } from "./policy.js";
 import { escapePointer } from "../load/yaml.js";
 
@@ -15,7 +16,8 @@ const esc = escapePointer;
  * Resolves every reference of schema-valid documents and builds the immutable {@link Brain}.
  * Reports unknown prompts, tools, policies, memory namespaces, models, providers, tiers, task classes,
  * MCP servers and agents (BRN201–BRN213, with did-you-mean hints), budget consistency (BRN310, BRN311),
- * provider, schedule and MCP server rules (BRN320–BRN324) and unused entities (BRN218).
+ * provider, schedule and MCP server rules (BRN320–BRN324), schedule and heartbeat intervals under 1s (BRN105)
+ * and unused entities (BRN218).
  * The Brain is returned only when there are no errors; its agents' `instructions` are filled by render.
  */
 export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[] } {
@@ -147,10 +149,12 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     const agentMemory = (a.memory ?? []).flatMap((m, i) => (check("BRN206", "memory namespace", memory, m, doc, `/memory/${i}`) ? [memory[m]] : []));
     agentMemory.forEach((m) => used.memory.add(m.id));
     const schedules = (a.schedules ?? []).map((s, i) => {
+      if (s.every !== undefined) checkInterval("schedule", s.every, (m, hint) => report("BRN105", doc, `/schedules/${i}/every`, m, hint));
       if (s.cron !== undefined) checkCron(s.cron, (m) => report("BRN321", doc, `/schedules/${i}/cron`, m));
       if (s.timezone !== undefined && !isTimeZone(s.timezone)) report("BRN322", doc, `/schedules/${i}/timezone`, `unknown time zone ${JSON.stringify(s.timezone)}`);
       return { ...s, route: taskRoute(s.task ?? a.task, doc, s.task !== undefined ? `/schedules/${i}/task` : "/task") };
     });
+    if (a.heartbeat) checkInterval("heartbeat", a.heartbeat.every, (m, hint) => report("BRN105", doc, "/heartbeat/every", m, hint));
     const heartbeat = a.heartbeat && { ...a.heartbeat, route: taskRoute(a.heartbeat.task ?? a.task, doc, a.heartbeat.task !== undefined ? "/heartbeat/task" : "/task") };
     if (!prompt) continue;
     agents[id] = {
@@ -247,6 +251,20 @@ function checkPlaceholders(tool: Tool | Omit<Tool, "id" | "source">, doc: Docume
       if (!props.includes(m[1])) report("BRN326", doc, pointer, `placeholder {{${m[1]}}} is not a property of the tool's input`, didYouMeanHint(m[1], props));
     }
   }
+}
+
+/**
+ * The shortest `every` of a schedule or heartbeat. n8n's Schedule Trigger counts whole seconds (1 at the
+ * least); OpenClaw rejects a zero cron interval (`cron add --every 0s`) and takes a zero heartbeat as "off".
+ */
+const MIN_INTERVAL_MS = 1000;
+
+/** A schedule's or heartbeat's `every` must be at least {@link MIN_INTERVAL_MS}: 0 and sub-second intervals are errors. */
+function checkInterval(what: "schedule" | "heartbeat", every: string, report: (message: string, hint: string) => void): void {
+  const ms = durationMs(every);
+  if (Number.isNaN(ms) || ms >= MIN_INTERVAL_MS) return; // a malformed duration is the schema's error (BRN104)
+  const openclaw = what === "heartbeat" ? `OpenClaw takes a heartbeat of 0 as "off"` : "OpenClaw rejects a zero interval";
+  report(`every: ${every} is ${ms === 0 ? "zero" : "shorter than 1s"}; a ${what} runs at most once a second (n8n's Schedule Trigger counts whole seconds, and ${openclaw})`, `write 1s or more, for example ${what === "heartbeat" ? "30m" : "30s or 5m"}`);
 }
 
 function checkCron(expr: string, report: (message: string) => void): void {

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 
 import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import { classify, ID_PATTERN, isSkipped, PROMPT_ID_PATTERN, type FileKind } from "./places.js";
+import { classify, ID_PATTERN, isSkipped, MANIFEST, PROMPT_ID_PATTERN, type FileKind } from "./places.js";
 import { parseYaml, type ParsedYaml } from "./yaml.js";
 
 /** Largest brain file accepted, in bytes (1 MiB). */
@@ -15,7 +15,7 @@ export interface SourceFile {
   kind: FileKind;
   /** The id the file defines (see brain-format.md): stem, or the prompt path without `.md`. */
   id: string;
-  /** The file's text (UTF-8, BOM removed). */
+  /** The file's text (UTF-8, BOM removed, CRLF line endings turned into LF). */
   text: string;
   /** YAML files: the document. Prompts: the frontmatter, when there is one. */
   yaml?: ParsedYaml;
@@ -33,10 +33,16 @@ export interface SourceSet {
 /** Reads a file's bytes as text for the code frame of diagnostics, or undefined when unreadable. */
 export type SourceLookup = (path: string) => string | undefined;
 
-/** Lists every file under `root`, brain-relative, sorted (so enumeration order never matters). */
+/**
+ * Lists every file under `root`, brain-relative, sorted (so enumeration order never matters). Skipped
+ * files ({@link isSkipped}) are left out, and so are folders holding brainc's output manifest: brainc's
+ * own output (`generated/` of a brain kept at the repository root) is never brain input.
+ */
 export function listFiles(root: string, dir = ""): string[] {
+  const entries = readdirSync(join(root, dir), { withFileTypes: true });
+  if (dir && entries.some((entry) => entry.name === MANIFEST)) return [];
   const out: string[] = [];
-  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+  for (const entry of entries) {
     if (isSkipped(entry.name)) continue;
     const rel = dir ? `${dir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) out.push(...listFiles(root, rel));
@@ -46,7 +52,7 @@ export function listFiles(root: string, dir = ""): string[] {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const FRONTMATTER = /^---\r?\n/;
+const FRONTMATTER = /^---\n/;
 
 /**
  * Discovers and parses a brain. Never throws for bad input: problems come back as diagnostics
@@ -174,6 +180,8 @@ function readSource(root: string, path: string, kind: FileKind, id: string, diag
     return undefined;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // CRLF files (a Windows checkout) build the same bytes as LF ones; a CR only ever ends a line, so line:column positions stay.
+  if (text.includes("\r\n")) text = text.replace(/\r\n/g, "\n");
   const file: SourceFile = { path, kind, id, text };
   // Partials have no frontmatter (a leading `---` is a Markdown rule): their whole text is the body.
   if (kind === "partial") return { ...file, body: { text, line: 1 } };
@@ -196,7 +204,7 @@ function splitFrontmatter(file: SourceFile, diagnostics: Diagnostic[]): SourceFi
     file.body = { text: file.text, line: 1 };
     return file;
   }
-  const close = /^---[ \t]*(\r?\n|$)/m;
+  const close = /^---[ \t]*(\n|$)/m;
   const rest = file.text.slice(open[0].length);
   const m = close.exec(rest);
   if (!m) {

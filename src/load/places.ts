@@ -43,6 +43,12 @@ export function classify(path: string): { kind: FileKind; id: string } | undefin
   return undefined;
 }
 
+/**
+ * The list of files brainc wrote into an output folder (written by src/emit/write.ts). A folder that
+ * holds one is brainc's output, never brain input (`generated/` of a brain kept at the repository root).
+ */
+export const MANIFEST = ".brainc-manifest.json";
+
 /** Files that are never part of the brain: dotfiles (and dot-folders) and README.md anywhere. */
 export function isSkipped(name: string): boolean {
   return name.startsWith(".") || name.toLowerCase() === "readme.md";

@@ -79,6 +79,32 @@ function lineRange(template: Template, line: number, column: number, length = 1)
 }
 
 /**
+ * Makes `hbs` compile paths that stop at a missing value. In strict mode Handlebars reads every part of a
+ * path but the last without a check (it assumes objects), so `{{#if agent.policy.tools.deny}}` threw a
+ * TypeError for an agent whose policy has no `tools`. With this, `a.b.c` is undefined as soon as `a.b` is:
+ * a helper's parameter (`#if`, `#each`, `default`, …) gets undefined, and a printed value is still strict
+ * mode's "not defined" error (BRN215). Uses Handlebars' documented extension point (a JavaScriptCompiler
+ * whose `nameLookup` is overridden; handlebars 4.7), for every program of a template (`compiler`).
+ */
+function withSafeLookups(hbs: typeof import("handlebars")): void {
+  type CompilerClass = new () => { nameLookup(parent: unknown, name: string, type: string): unknown; quotedString(s: string): string; lookupPropertyFunctionIsUsed: boolean; lookupPropertyFunctionVarDeclaration(): string };
+  const env = hbs as unknown as { JavaScriptCompiler: CompilerClass };
+  const Base = env.JavaScriptCompiler;
+  class SafeLookups extends Base {
+    override nameLookup(parent: unknown, name: string, type: string): unknown {
+      if (type !== "context" && type !== "data") return super.nameLookup(parent, name, type);
+      this.lookupPropertyFunctionIsUsed = true;
+      return ["lookupSafe(", parent, ",", this.quotedString(name), ")"];
+    }
+    override lookupPropertyFunctionVarDeclaration(): string {
+      return `${super.lookupPropertyFunctionVarDeclaration()}, lookupSafe = function(parent, name) { return parent == null ? parent : lookupProperty(parent, name); }`;
+    }
+  }
+  (SafeLookups.prototype as unknown as { compiler: CompilerClass }).compiler = SafeLookups;
+  env.JavaScriptCompiler = SafeLookups;
+}
+
+/**
  * Parsed and compiled templates by body text, and the Handlebars environment (with brainc's helpers)
  * that compiles them: each template is parsed once, for the static checks and for compiling. A command
  * uses one for its run, so that they are garbage once the prompts are rendered (≈ 75 MB for 2,000
@@ -103,10 +129,11 @@ export class TemplateCache {
     return ast;
   }
 
-  /** The Handlebars environment with brainc's helpers (created on first use). */
+  /** The Handlebars environment with brainc's helpers and {@link withSafeLookups} (created on first use). */
   environment(): typeof import("handlebars") {
     if (!this.hbs) {
       this.hbs = handlebars().create();
+      withSafeLookups(this.hbs);
       for (const [name, fn] of Object.entries(HELPERS)) this.hbs.registerHelper(name, fn);
     }
     return this.hbs;
@@ -154,6 +181,13 @@ export class Renderer {
     if (notDefined) {
       const [, name, line, column] = notDefined;
       return new TemplateError("BRN215", `${JSON.stringify(name)} is not defined in the render context`, template.source, lineRange(template, Number(line), Number(column), name.length), "templates see brain, agent, env and input (declare extra variables under `input:` in the frontmatter); guard optional values with {{#if}}");
+    }
+    // Strict mode looks a printed name up with `in`, which throws for a string or number (an `input` value
+    // read as if it were an object): the value's shape is free-form, so only rendering finds this.
+    const notObject = /^Cannot use 'in' operator to search for '(.*)' in (.*)$/s.exec(err.message);
+    if (e instanceof TypeError && notObject) {
+      const [, name, value] = notObject;
+      return new TemplateError("BRN215", `${JSON.stringify(name)} is read from ${JSON.stringify(value.slice(0, 60))}, which is not an object`, template.source, lineRange(template, 1, 0), "check what the template iterates over or reads: a list of strings has no fields");
     }
     return new TemplateError("BRN214", err.message.split("\n")[0], template.source, lineRange(template, err.lineNumber ?? 1, err.column ?? 0));
   }

@@ -2,6 +2,9 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Template } from "../link/model.js";
 import { didYouMeanHint } from "../validate/did-you-mean.js";
+import { BUILTIN_HELPERS, HELPERS } from "./helpers.js";
+
+const HELPER_NAMES = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
 
 /**
  * The shape of a value in the render context: an object with known keys, a list of one shape, a
@@ -82,19 +85,19 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
       if (path.data) {
         const [head, ...rest] = parts;
         if (head === "root") shape = stack[0].shape;
-        else if (head in scope.data) shape = scope.data[head];
+        else if (Object.hasOwn(scope.data, head)) shape = scope.data[head];
         else {
           out.push(diagnostic("BRN215", `@${head} is not defined here`, { ...at(path, path.original.length), hint: didYouMeanHint(head, ["root", ...Object.keys(scope.data)]) }));
           return undefined;
         }
         parts = rest;
-      } else if (parts.length && path.depth === 0 && !path.original.startsWith("this") && parts[0] in scope.params) {
+      } else if (parts.length && path.depth === 0 && !path.original.startsWith("this") && Object.hasOwn(scope.params, parts[0])) {
         shape = scope.params[parts[0]];
         parts = parts.slice(1);
       } else shape = scope.shape;
       for (const part of parts) {
         if (shape === "any") return "any";
-        if (typeof shape === "object" && "object" in shape && part in shape.object) {
+        if (typeof shape === "object" && "object" in shape && Object.hasOwn(shape.object, part)) {
           shape = shape.object[part];
           continue;
         }
@@ -126,16 +129,19 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
       }
       case "BlockStatement": {
         const name = node.path.original;
-        const target = node.params?.[0] ? resolve(node.params[0]) : undefined;
+        // `{{#name}}…{{/name}}` without parameters and without a helper of that name is a section over a
+        // value (Handlebars' blockHelperMissing): a list iterates like #each, an object is the context like #with.
+        const section = !node.params?.length && !node.hash && node.path.type === "PathExpression" && !HELPER_NAMES.has(name);
+        const target = section ? resolve(node.path) : node.params?.[0] ? resolve(node.params[0]) : undefined;
         for (const p of node.params?.slice(1) ?? []) resolve(p);
         const scope = stack[stack.length - 1];
-        if (name === "each") {
+        if (name === "each" || (section && typeof target === "object" && "list" in target)) {
           const item: Shape = typeof target === "object" && "list" in target ? target.list : "any";
           const [as, index] = node.program?.blockParams ?? [];
           const params = { ...scope.params, ...(as && { [as]: item }), ...(index && { [index]: "leaf" as Shape }) };
           const data = { ...scope.data, index: "leaf" as Shape, key: "leaf" as Shape, first: "leaf" as Shape, last: "leaf" as Shape };
           visit(node.program, [...stack, { shape: item, params, data }], current);
-        } else if (name === "with") {
+        } else if (name === "with" || (section && (target === "any" || (typeof target === "object" && "object" in target)))) {
           const [as] = node.program?.blockParams ?? [];
           const shape = target ?? "any";
           visit(node.program, [...stack, { shape, params: { ...scope.params, ...(as && { [as]: shape }) }, data: scope.data }], current);

@@ -7,7 +7,7 @@ export { Supervisor, type StartJobOptions, type SupervisorOptions } from "./supe
 export { Job, JobStoppedError, JobEndedError, ChatError, cost, type ChatRequest, type ChatResult, type CompactAdvice, type ToolRecord } from "./job.js";
 export { ToolGuard, type GuardOptions, type GuardResult } from "./guard.js";
 export { analyzeCommand, type ShellAnalysis, type SimpleCommand } from "./shell.js";
-export { FileLedger, LedgerReader, LedgerBusyError, isStore, type LedgerStore } from "./ledger.js";
+export { FileLedger, LedgerReader, LedgerBusyError, isStore, type BadLine, type LedgerStore } from "./ledger.js";
 export { BudgetBook, type BudgetLimit } from "./budget.js";
 export { LlmError, classifyHttp, type ChatCompletion, type ChatMessage, type ChatTool } from "./llm.js";
 export { listJobs, showJob, stats, metrics, errorClassOf, type GroupStats, type JobSummary, type JobTotals } from "./report.js";

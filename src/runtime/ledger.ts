@@ -66,35 +66,97 @@ function readRange(fd: number, offset: number, length: number): Buffer {
 }
 
 /**
- * Parses complete JSON lines; a line that does not parse (a torn tail) is skipped. With `job`, only that
- * job's lines (lines that do not contain its `"job":"<id>"` text are skipped unparsed).
+ * A complete line of the log that is not a ledger event, so readers skip it: a hand edit or a damaged
+ * disk (a crash only ever tears the last line, which has no newline yet and which readers never see).
  */
-function parseLines(text: string, job?: string): LedgerEvent[] {
+export interface BadLine {
+  /** The log file. */
+  file: string;
+  /** 1-based line number in it. */
+  line: number;
+  /** What is wrong with the line. */
+  problem: string;
+}
+
+type FieldType = "number" | "string" | "boolean";
+/** The fields of every event, and those that each type adds, which the reports rely on. */
+const BASE_FIELDS: Record<string, FieldType> = { seq: "number", t: "number", job: "string", agent: "string", task: "string", run: "number" };
+const BUDGET_FIELDS: Record<string, FieldType> = { scope: "string", key: "string", period: "string", limitUsd: "number", spentUsd: "number", percent: "number" };
+const TYPE_FIELDS: Record<LedgerEvent["type"], Record<string, FieldType>> = {
+  "job.started": {},
+  "llm.call": { step: "number", model: "string", attempt: "number", ok: "boolean", inputTokens: "number", outputTokens: "number", costUsd: "number", latencyMs: "number" },
+  "tool.guard": { tool: "string", decision: "string" },
+  "tool.call": { tool: "string", call: "number", ok: "boolean" },
+  checkpoint: { step: "number", toolCalls: "number" },
+  "budget.alert": BUDGET_FIELDS,
+  "budget.exceeded": BUDGET_FIELDS,
+  "context.compact": { step: "number", model: "string", usedTokens: "number", contextWindow: "number", percent: "number", compaction: "number" },
+  "job.ended": { status: "string" },
+};
+/** Per event type, every field to check (the base fields first). */
+const EVENT_FIELDS = new Map(Object.entries(TYPE_FIELDS).map(([type, fields]) => [type, Object.entries({ ...BASE_FIELDS, ...fields })]));
+
+/** What is wrong with `v` as a field of type `want`, or undefined. */
+function fieldProblem(key: string, v: unknown, want: FieldType): string | undefined {
+  if (v === undefined) return `it has no ${JSON.stringify(key)}`;
+  if (typeof v !== want || (want === "number" && !Number.isFinite(v))) return `its ${JSON.stringify(key)} is ${JSON.stringify(v).slice(0, 40)}, not a ${want}`;
+  return undefined;
+}
+
+/** One line of the log as an event, or what is wrong with it. */
+function parseEvent(line: string): { event: LedgerEvent } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return { problem: (e as Error).message.replace(/[\u0000-\u001f\u007f]/g, "\ufffd") };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { problem: `it is ${JSON.stringify(value).slice(0, 40)}, not a JSON object` };
+  const v = value as Record<string, unknown>;
+  const fields = typeof v.type === "string" ? EVENT_FIELDS.get(v.type) : undefined;
+  if (!fields) return { problem: v.type === undefined ? 'it has no "type"' : `its "type" ${JSON.stringify(v.type).slice(0, 40)} is no event type` };
+  for (const [key, want] of fields) {
+    const problem = fieldProblem(key, v[key], want);
+    if (problem) return { problem };
+  }
+  return { event: value as LedgerEvent };
+}
+
+/**
+ * Parses complete JSON lines; `onBad` is told of each line that is not an event (its index in `text`), which
+ * is skipped. With `job`, only that job's lines (lines that do not contain its `"job":"<id>"` text are
+ * skipped unparsed).
+ */
+function parseLines(text: string, job?: string, onBad?: (at: number, problem: string) => void): LedgerEvent[] {
   const out: LedgerEvent[] = [];
   const needle = job === undefined ? undefined : `"job":${JSON.stringify(job)}`;
   let start = 0;
   for (;;) {
     const end = text.indexOf("\n", start);
     if (end < 0) break;
-    if (end > start) {
-      try {
-        if (needle !== undefined) {
-          const at = text.indexOf(needle, start);
-          if (at < 0) break;
-          if (at > end) {
-            start = text.lastIndexOf("\n", at) + 1;
-            continue;
-          }
-        }
-        const e = JSON.parse(text.slice(start, end)) as LedgerEvent;
-        if (job === undefined || e.job === job) out.push(e);
-      } catch {
-        // only a crash can leave a partial line, and only at the end of a write; it was never acknowledged
+    if (needle !== undefined) {
+      const at = text.indexOf(needle, start);
+      if (at < 0) break;
+      if (at > end) {
+        start = text.lastIndexOf("\n", at) + 1;
+        continue;
       }
+    }
+    if (end > start) {
+      const parsed = parseEvent(text.slice(start, end));
+      if ("problem" in parsed) onBad?.(start, parsed.problem);
+      else if (job === undefined || parsed.event.job === job) out.push(parsed.event);
     }
     start = end + 1;
   }
   return out;
+}
+
+/** Number of newlines in `text` from index `from` up to (not including) index `to`. */
+function countNewlines(text: string, from = 0, to = text.length): number {
+  let n = 0;
+  for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 /** The size of the log up to and including its last newline (what readers may trust). */
@@ -172,19 +234,39 @@ function readJobIndex(dir: string, logSize: number, job: string): { entries: Ind
 
 /** Reads a store without locking it (what `brainc runs` does); safe while a writer appends. */
 export class LedgerReader {
-  constructor(readonly dir: string) {}
+  /** `onBadLine` is told of every complete line that is not a ledger event (skipped either way). */
+  constructor(
+    readonly dir: string,
+    private readonly onBadLine?: (bad: BadLine) => void,
+  ) {}
 
-  /** Every event, in ledger order; a torn last line is ignored. */
+  /** Every event, in ledger order; a torn last line is ignored, other lines that are no events are skipped. */
   allEvents(): LedgerEvent[] {
     const path = join(this.dir, LOG);
     if (!existsSync(path)) return [];
     const fd = openSync(path, "r");
     try {
       const size = completeSize(fd);
-      return parseLines(readRange(fd, 0, size).toString("utf8"));
+      const text = readRange(fd, 0, size).toString("utf8");
+      return parseLines(text, undefined, this.reporter(fd, 0, text));
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** Turns the positions of bad lines in `text` (the log's bytes from `from`) into {@link BadLine}s for `onBadLine`. */
+  private reporter(fd: number, from: number, text: string): ((at: number, problem: string) => void) | undefined {
+    const onBadLine = this.onBadLine;
+    if (!onBadLine) return undefined;
+    let line: number | undefined;
+    let counted = 0;
+    return (at, problem) => {
+      // counted on demand, from where the last bad line was: a healthy log costs nothing
+      line ??= 1 + (from > 0 ? countNewlines(readRange(fd, 0, from).toString("latin1")) : 0);
+      line += countNewlines(text, counted, at);
+      counted = at;
+      onBadLine({ file: join(this.dir, LOG), line, problem });
+    };
   }
 
   /** One job's events through the index (plus the not yet indexed tail of the log). */
@@ -204,7 +286,10 @@ export class LedgerReader {
         else ranges.push([e.o, e.o + e.n]);
       }
       if (covered < size) ranges.push([covered, size]);
-      return ranges.flatMap(([from, to]) => parseLines(readRange(fd, from, to - from).toString("utf8"), jobId));
+      return ranges.flatMap(([from, to]) => {
+        const text = readRange(fd, from, to - from).toString("utf8");
+        return parseLines(text, jobId, this.reporter(fd, from, text));
+      });
     } finally {
       closeSync(fd);
     }

@@ -17,7 +17,7 @@ export type TaskClass = string;
  */
 export type Id = string;
 /**
- * Fixed interval between runs (duration, for example 5m).
+ * Fixed interval between runs (duration of at least 1s, for example 5m).
  */
 export type Duration = string;
 /**
@@ -25,7 +25,7 @@ export type Duration = string;
  */
 export type TaskClass1 = string;
 /**
- * Interval between heartbeats (duration, for example 30m).
+ * Interval between heartbeats (duration of at least 1s, for example 30m).
  */
 export type Duration1 = string;
 /**

@@ -5,7 +5,7 @@ import type { SourceFile, SourceSet } from "../load/load.js";
 import type { FileKind } from "../load/places.js";
 import { rangeAt } from "../load/yaml.js";
 import type { Agent, BrainManifest, MemoryFile, ModelsFile, Overlay, Policy, PromptFrontmatter, RoutingFile, ToolContract } from "../types/index.js";
-import { validators, type SchemaKind } from "./ajv.js";
+import { readSchema, validators, type SchemaKind } from "./ajv.js";
 import { validateValue } from "./schema.js";
 
 /** Where a JSON pointer of a document was written: its file and range (1-based). */
@@ -79,8 +79,8 @@ const sortedRecord = <T>(entries: [string, T][]): Record<string, T> =>
  * Collects the (schema-valid) files of a brain into Documents, applying `overlays/<env>.yaml` as a JSON
  * Merge Patch (RFC 7396) when `env` is given and validating the merged documents again, with
  * diagnostics pointing into the overlay where the overlay introduced the value.
- * Errors: BRN012 (models.yaml or routing.yaml missing), BRN402 (unknown env), BRN401 (overlay creates an
- * entity), schema codes for merged documents.
+ * Errors: BRN012 (models.yaml or routing.yaml missing), BRN402 (unknown env), BRN403 (an overlay with a
+ * reserved name, whatever `env` is), BRN401 (overlay creates an entity), schema codes for merged documents.
  */
 export async function collectDocuments(sources: SourceSet, env?: string): Promise<{ documents?: Documents; diagnostics: Diagnostic[] }> {
   const byKind = (kind: FileKind) => sources.files.filter((f) => f.kind === kind);
@@ -105,13 +105,37 @@ export async function collectDocuments(sources: SourceSet, env?: string): Promis
     partials: sortedRecord(byKind("partial").map((f) => [f.id, templateOf(f)])),
     overlays: byKind("overlay").map((f) => f.id).sort(),
   };
+  diagnostics.push(...reservedOverlayNames(byKind("overlay"), documents.manifest.value));
   if (env === undefined || env === "default") return { documents, diagnostics };
   const overlayFile = byKind("overlay").find((f) => f.id === env);
   if (!overlayFile) {
     const hint = documents.overlays.length ? `overlays in this brain: ${documents.overlays.join(", ")}` : "this brain has no overlays/ folder";
-    return { diagnostics: [diagnostic("BRN402", `no overlay ${JSON.stringify(env)} (overlays/${env}.yaml)`, { hint })] };
+    return { diagnostics: [...diagnostics, diagnostic("BRN402", `no overlay ${JSON.stringify(env)} (overlays/${env}.yaml)`, { hint })] };
   }
-  return applyOverlay(documents, overlayFile, env);
+  const applied = await applyOverlay(documents, overlayFile, env);
+  return { ...applied, diagnostics: [...diagnostics, ...applied.diagnostics] };
+}
+
+let builtinTargets: string[] | undefined;
+
+/**
+ * BRN403 for each overlay whose name is reserved: "default" (the base brain's environment) or a target's
+ * name (a built-in one, from schemas/brain.schema.json `targets`, or a brain.yaml `targets.<name>` key),
+ * since generated/<env>/… and generated/<target>/… share one folder. The build checks the names of the
+ * targets it loads as well (a module given on the command line).
+ */
+function reservedOverlayNames(overlays: readonly SourceFile[], manifest: BrainManifest): Diagnostic[] {
+  builtinTargets ??= Object.keys((readSchema("brain").properties as { targets: { properties: object } }).targets.properties);
+  const targets = new Set([...builtinTargets, ...Object.keys(manifest.targets ?? {})]);
+  return overlays.flatMap((f) => {
+    if (f.id === "default") return [diagnostic("BRN403", `overlay ${JSON.stringify(f.path)} is named "default", the reserved name of the base brain's environment (\`--env default\`)`, { file: f.path, hint: "rename the overlay file" })];
+    return targets.has(f.id) ? [overlayNamedLikeTarget(f)] : [];
+  });
+}
+
+/** BRN403 for an overlay file that has a target's name (see {@link reservedOverlayNames}). */
+export function overlayNamedLikeTarget(overlay: SourceFile): Diagnostic {
+  return diagnostic("BRN403", `overlay ${JSON.stringify(overlay.path)} has the name of target ${JSON.stringify(overlay.id)}: its output ${overlay.id}/<target>/ would land in that target's output folder ${overlay.id}/`, { file: overlay.path, hint: "rename the overlay file or the target; environment and target names share the output folder" });
 }
 
 /** The section of an overlay that patches each single document, and the schema that validates the result. */

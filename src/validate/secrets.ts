@@ -47,11 +47,12 @@ function entropy(s: string): number {
 /**
  * What kind of credential `text` looks like, or undefined. Besides the known shapes, any token of 32+
  * characters from the base64/url alphabets that mixes upper case, lower case and digits with an
- * entropy above 4.3 bits per character counts (hex digests and UUIDs do not).
+ * entropy above 4.3 bits per character counts (hex digests and UUIDs do not). An env reference's
+ * name is not scanned, its `:-default` is: a default ends up in the generated output like any literal.
  */
 export function looksLikeSecret(text: string): string | undefined {
   if (text.length < SHORTEST_SECRET) return undefined;
-  const plain = text.includes("${") ? text.replace(ENV_REF, " ") : text;
+  const plain = text.includes("${") ? text.replace(ENV_REF, (_ref, _name, fallback = "") => ` ${fallback} `) : text;
   if (!MAY_HOLD_SECRET.test(plain)) return undefined;
   for (const [name, re] of SECRET_SHAPES) if (re.test(plain)) return name;
   for (const token of plain.match(/[A-Za-z0-9+/_=-]{32,}/g) ?? []) {
@@ -113,8 +114,14 @@ function checkString(file: SourceFile, value: string, path: readonly string[], k
     return;
   }
   const secret = looksLikeSecret(value);
-  if (secret) out.push(diagnostic("BRN302", `this string looks like ${secret}; secrets never live in the brain`, { ...where(), hint: "move it into an environment variable and write ${env:NAME}" }));
+  if (secret) out.push(diagnostic("BRN302", `this string looks like ${secret}; secrets never live in the brain`, { ...where(), hint: secretHint(value) }));
 }
+
+/** The BRN302 hint; a text with a `:-default` may hold the secret there, so the hint says where defaults go. */
+const secretHint = (text: string) =>
+  /\$\{env:[^}]*:-/.test(text)
+    ? "move it into an environment variable and write ${env:NAME}; a :-default is copied into the generated output, so it must not be a secret either"
+    : "move it into an environment variable and write ${env:NAME}";
 
 function scanBody(file: SourceFile, out: Diagnostic[]): void {
   if (!looksLikeSecret(file.body!.text)) return; // one pass over the whole body; lines only when it found something

@@ -23,6 +23,10 @@ describe("Schedule Trigger intervals", () => {
     [172_800_000, { field: "days", daysInterval: 2, triggerAtHour: 0, triggerAtMinute: 0 }, false],
     [5_400_000, { field: "hours", hoursInterval: 2, triggerAtMinute: 0 }, true],
     [250, { field: "seconds", secondsInterval: 1 }, true],
+    [1_000, { field: "seconds", secondsInterval: 1 }, false],
+    [1_500, { field: "seconds", secondsInterval: 2 }, true],
+    // Raised to n8n's shortest interval (1 s): an approximation too, never silent.
+    [0, { field: "seconds", secondsInterval: 1 }, true],
   ])("%d ms → %j (approximated: %s)", (ms, rule, approximated) => {
     expect(intervalRule(ms)).toEqual({ rule, approximated });
   });

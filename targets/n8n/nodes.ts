@@ -115,11 +115,13 @@ export function memoryNode(brain: Brain, agent: Agent, options: N8nOptions, cred
 /**
  * One `rule.interval` entry of a Schedule Trigger (1.4) for a fixed interval (ms): the largest unit that
  * divides it and fits n8n's bounds (seconds 1-59, minutes 1-59, hours 1-23, days 1-31), else the nearest
- * expressible interval with `approximated` set.
+ * expressible interval. `approximated` is set whenever the rule fires at another interval than `ms`:
+ * rounded to whole seconds, raised to n8n's shortest interval of 1 s, or rounded to a coarser unit.
  */
 export function intervalRule(ms: number): { rule: Record<string, unknown>; approximated: boolean } {
-  const { rule, approximated } = intervalRuleSeconds(Math.max(1, Math.round(ms / 1000)));
-  return { rule, approximated: approximated || ms % 1000 !== 0 };
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  const { rule, approximated } = intervalRuleSeconds(seconds);
+  return { rule, approximated: approximated || seconds * 1000 !== ms };
 }
 
 function intervalRuleSeconds(s: number): { rule: Record<string, unknown>; approximated: boolean } {

@@ -139,7 +139,9 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
   });
   if (agent.heartbeat) {
     const heartbeat = agent.heartbeat;
-    const trigger = add(scheduleNode(`Heartbeat: every ${heartbeat.every}`, { every: heartbeat.every }).node);
+    const { node, approximated } = scheduleNode(`Heartbeat: every ${heartbeat.every}`, { every: heartbeat.every });
+    if (approximated) report(`a Schedule Trigger cannot fire every ${heartbeat.every}; the heartbeat fires at the nearest interval n8n can express (${JSON.stringify(node.parameters.rule)})`);
+    const trigger = add(node);
     const text = heartbeat.message ?? "Heartbeat: check whether anything needs your attention. If nothing does, stop without a reply.";
     const message = add(messageNode("Heartbeat message", text, `${agent.id}:heartbeat`, (field) => assignmentId(brain.name, key, "Heartbeat message", field)));
     edges.push({ from: trigger, to: message, type: "main", index: 0 });

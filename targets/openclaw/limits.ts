@@ -50,16 +50,20 @@ export function agentLimits(brain: Brain, agent: Agent, tools: AgentTools): Agen
   if (ctx.compactAtPercent !== undefined) supervisor.push("context.compactAtPercent");
   if (ctx.maxCompactions !== undefined) supervisor.push("context.maxCompactions");
   const exec = p.tools?.exec;
-  if (tools.exec && tools.execAllowlist.length) lines.push(`- Shell commands may only start ${tools.execAllowlist.map((b) => `\`${b}\``).join(", ")}.`);
+  // An allow list that is empty (policies that intersect to nothing, or `allow: []`) allows nothing; it
+  // is never dropped as if it were unset, which would turn "nothing" into "anything".
+  if (tools.exec?.security === "allowlist") {
+    lines.push(tools.execAllowlist.length ? `- Shell commands may only start ${tools.execAllowlist.map((b) => `\`${b}\``).join(", ")}.` : "- Run no shell commands: no command is allowed.");
+  }
   if (exec?.denyPatterns?.length) say(`- Never run a command that matches ${exec.denyPatterns.map((x) => `\`${x}\``).join(", ")}.`, "tools.exec.denyPatterns");
   for (const { tool, always } of tools.approvalByInstruction) lines.push(`- Ask a human and wait for approval before ${always ? `every call of \`${tool.id}\`` : `a call of \`${tool.id}\` that would break one of these policies`}.`);
   if (tools.approvalByInstruction.length) supervisor.push("tools.requireApproval");
   const paths = p.tools?.paths;
   if (paths?.workspaceOnly) lines.push("- Read and write files only inside your workspace.");
-  if (paths?.allow?.length) say(`- Touch files only under ${paths.allow.map((x) => `\`${x}\``).join(", ")}.`, "tools.paths.allow");
+  if (paths?.allow) say(paths.allow.length ? `- Touch files only under ${paths.allow.map((x) => `\`${x}\``).join(", ")}.` : "- Touch no files: no path is allowed.", "tools.paths.allow");
   if (paths?.deny?.length) say(`- Never read or write ${paths.deny.map((x) => `\`${x}\``).join(", ")}.`, "tools.paths.deny");
   const net = p.tools?.network;
-  if (net?.allow?.length) say(`- Contact only these hosts: ${net.allow.map((x) => `\`${x}\``).join(", ")}.`, "tools.network.allow");
+  if (net?.allow) say(net.allow.length ? `- Contact only these hosts: ${net.allow.map((x) => `\`${x}\``).join(", ")}.` : "- Contact no host at all: no host is allowed.", "tools.network.allow");
   if (net?.deny?.length) say(`- Never contact ${net.deny.map((x) => `\`${x}\``).join(", ")}.`, "tools.network.deny");
   if (p.retry?.maxAttempts !== undefined) say(`- Try a failing job at most ${p.retry.maxAttempts} times.`, "retry");
   if (p.checkpoint) supervisor.push("checkpoint");

@@ -99,6 +99,32 @@ describe("emit", () => {
     expect(file(files, "README.md")).toContain("openclaw approvals allowlist add --agent janitor df");
   });
 
+  it("keeps allow lists that intersect to nothing as 'nothing allowed', never as 'no restriction'", async () => {
+    // guarded allows /var/log/** and ls, cat, grep, df; the fences allow other paths, commands and hosts.
+    const copy = tempCopy(fixtureBrain("openclaw-exec-guards"));
+    try {
+      writeFileSync(join(copy.dir, "policies/fence-a.yaml"), 'description: A.\ntools:\n  exec: { allowBins: [uptime] }\n  paths: { allow: ["/srv/a/**"] }\n  network: { allow: [a.example] }\n');
+      writeFileSync(join(copy.dir, "policies/fence-b.yaml"), "description: B.\ntools:\n  network: { allow: [b.example] }\n");
+      writeFileSync(join(copy.dir, "agents/inspector.yaml"), "name: Inspector\nprompt: ops\ntools: [shell]\npolicies: [guarded, fence-a, fence-b]\n");
+      const { files, diagnostics } = await emitTarget(openclaw, copy.dir);
+      const agentsMd = file(files, "workspaces/inspector/AGENTS.md");
+      expect(agentsMd).toContain("- Touch no files: no path is allowed.\n");
+      expect(agentsMd).toContain("- Contact no host at all: no host is allowed.\n");
+      expect(agentsMd).toContain("- Run no shell commands: no command is allowed.\n");
+      expect(agentsMd).not.toContain("Touch files only under");
+      expect(agentsMd).not.toContain("Shell commands may only start");
+      // OpenClaw enforces the empty exec allowlist itself; the path and host fences only the supervisor.
+      expect(config(files).agents.entries.inspector.tools.exec).toEqual({ security: "allowlist", ask: "always" });
+      expect(file(files, "README.md")).not.toContain("allowlist add --agent inspector");
+      const limit = diagnostics.find((d) => d.code === "BRN509" && d.message.startsWith('agent "inspector": OpenClaw cannot enforce'));
+      expect(limit?.message).toContain("tools.paths.allow");
+      expect(limit?.message).toContain("tools.network.allow");
+      expect(limit?.message).toContain("supervisor target");
+    } finally {
+      copy.cleanup();
+    }
+  });
+
   it("names MCP tools <server>__<tool> and denies the ones the policy denies", async () => {
     const { files } = await emitTarget(openclaw, fixtureBrain("openclaw-mcp-tools"));
     const tools = config(files).agents.entries.support.tools;

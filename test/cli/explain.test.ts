@@ -87,4 +87,15 @@ describe("brainc render", () => {
     expect(noAgent.stdout).toContain("error BRN212");
     expect((await render("a")).code).toBe(2);
   });
+
+  it("renders a partial on its own (by its file name), and names partials when one is unknown", async () => {
+    const example = (...args: string[]) => runCli(["render", ...args, "--brain", join(repoRoot, "brain")], repoRoot);
+    const rules = await example("_safety-rules", "--agent", "uptime-monitor");
+    expect(rules.code).toBe(0);
+    expect(rules.stdout).toMatch(/^## Safety rules\n/);
+    expect((await example("prompts/_safety-rules.md", "--agent", "uptime-monitor")).stdout).toBe(rules.stdout);
+    const typo = await example("_safty-rules", "--agent", "uptime-monitor");
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toContain('error BRN202: no partial "safty-rules" (prompts/**/_safty-rules.md)\n  hint: did you mean "safety-rules"?');
+  });
 });

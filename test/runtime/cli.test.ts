@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobStoppedError, Supervisor } from "../../src/runtime/index.js";
@@ -103,6 +104,47 @@ describe("brainc runs", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("brainc_llm_calls counter 4");
     expect(r.stdout).toContain("brainc_llm_latency_seconds histogram");
+  });
+
+  it("reads the store with no warnings (every event the supervisor writes is a valid ledger event)", async () => {
+    for (const args of [["list"], ["show", "job-a"], ["stats"], ["metrics"]]) {
+      const r = await runCli(["runs", ...args, "--store", store], temp.dir);
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+    }
+  });
+
+  it("warns about each line of the ledger that is not an event (file, line, what is wrong) and skips it", async () => {
+    const dir = join(temp.dir, "damaged");
+    mkdirSync(dir);
+    const started = '{"seq":2,"t":1700000000000,"job":"j1","agent":"a","task":"t","run":1,"type":"job.started","resumed":false}';
+    writeFileSync(join(dir, "ledger.jsonl"), `garbage\n${started}\n{"seq":1}\n`);
+    for (const args of [["list"], ["list", "--format", "json"], ["show", "j1"], ["stats"], ["metrics"]]) {
+      const r = await runCli(["runs", ...args, "--store", "damaged"], temp.dir);
+      expect(r.code, args.join(" ")).toBe(0);
+      // `show` parses only the job's own lines (those holding "job":"j1"), so it has nothing to warn about here.
+      expect(r.stderr, args.join(" ")).toBe(args[0] === "show" ? "" : [
+        `brainc runs: warning: damaged/ledger.jsonl:1: skipped a line that is not a ledger event (Unexpected token 'g', "garbage" is not valid JSON)\n`,
+        'brainc runs: warning: damaged/ledger.jsonl:3: skipped a line that is not a ledger event (it has no "type")\n',
+      ].join(""));
+    }
+    writeFileSync(join(dir, "ledger.jsonl"), `${started}\n${started.replace('"t":1700000000000', '"t":"soon"')}\n`);
+    const show = await runCli(["runs", "show", "j1", "--store", "damaged"], temp.dir);
+    expect(show.stderr).toBe('brainc runs: warning: damaged/ledger.jsonl:2: skipped a line that is not a ledger event (its "t" is "soon", not a number)\n');
+    expect(show.stdout).toContain("#2 ");
+    expect((await runCli(["runs", "list", "--store", "damaged"], temp.dir)).stdout).toContain("j1  a/t  running");
+  });
+
+  it("a ledger of malformed lines: no internal error, no silent \"no jobs\"; past 10 warnings, a count", async () => {
+    const dir = join(temp.dir, "malformed");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "ledger.jsonl"), '{"seq":1}\n'.repeat(13));
+    const r = await runCli(["runs", "list", "--store", "malformed"], temp.dir);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(12);
+    expect(lines[0]).toBe('brainc runs: warning: malformed/ledger.jsonl:1: skipped a line that is not a ledger event (it has no "type")');
+    expect(lines[9]).toContain("malformed/ledger.jsonl:10:");
+    expect(lines.slice(10)).toEqual(["brainc runs: warning: skipped 3 more lines that are not ledger events", "brainc runs: no jobs"]);
   });
 
   it("says when there is no store", async () => {

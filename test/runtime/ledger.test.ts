@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FileLedger, LedgerBusyError, LedgerReader, Supervisor } from "../../src/runtime/index.js";
+import { FileLedger, LedgerBusyError, LedgerReader, Supervisor, type BadLine } from "../../src/runtime/index.js";
 import type { NewEvent } from "../../src/runtime/events.js";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
 import { testBundle, tempDir } from "./helpers.js";
@@ -48,6 +48,38 @@ describe("FileLedger", () => {
     const text = readFileSync(join(temp.dir, "ledger.jsonl"), "utf8");
     expect(text.split("\n").filter(Boolean).map((l) => JSON.parse(l).seq)).toEqual([1, 2, 3]);
     expect(new LedgerReader(temp.dir).jobEvents("j")).toHaveLength(3);
+  });
+
+  it("skips complete lines that are not events, telling which line and what is wrong", async () => {
+    temp = tempDir();
+    const ledger = await FileLedger.open(temp.dir);
+    await ledger.append([ev("j", 1), ev("k", 2)]);
+    await ledger.close();
+    const line = (e: object) => JSON.stringify({ agent: "a", task: "t", run: 1, ...e });
+    const bad: [string, RegExp][] = [
+      ["garbage", /^Unexpected token 'g', "garbage" is not valid JSON$/],
+      ['{"seq":1}', /^it has no "type"$/],
+      ["null", /^it is null, not a JSON object$/],
+      ['["j"]', /^it is \["j"\], not a JSON object$/],
+      [line({ seq: 3, t: "x", job: "j", type: "job.started" }), /^its "t" is "x", not a number$/],
+      [line({ seq: 3, t: 3, job: "j", type: "job.begun" }), /^its "type" "job.begun" is no event type$/],
+      [line({ seq: 3, t: 3, job: "j", type: "budget.alert", scope: "agent", key: "a", period: "daily", limitUsd: 1, percent: 90 }), /^it has no "spentUsd"$/],
+    ];
+    appendFileSync(join(temp.dir, "ledger.jsonl"), [...bad.map(([text]) => text), line({ seq: 3, t: 3, job: "j", type: "job.started", resumed: false }), ""].join("\n"));
+    const found: BadLine[] = [];
+    const reader = new LedgerReader(temp.dir, (b) => found.push(b));
+    expect(reader.allEvents().map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(found.map((b) => [b.file, b.line])).toEqual(bad.map((_, i) => [join(temp.dir, "ledger.jsonl"), 3 + i]));
+    found.forEach((b, i) => expect(b.problem).toMatch(bad[i][1]));
+    // One job's events: only its own lines are parsed, so only those are reported (same line numbers).
+    found.length = 0;
+    expect(reader.jobEvents("j").map((e) => e.seq)).toEqual([1, 3]);
+    expect(found.map((b) => b.line)).toEqual([7, 8, 9]);
+    // Without a listener they are skipped all the same, and a writer still opens the store.
+    expect(new LedgerReader(temp.dir).allEvents()).toHaveLength(3);
+    const again = await FileLedger.open(temp.dir);
+    expect((await again.append([ev("j", 4)]))[0].seq).toBe(4);
+    await again.close();
   });
 
   it("repairs a lost or stale index from the log", async () => {
