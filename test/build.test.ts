@@ -218,6 +218,10 @@ describe("brainc only deletes and overwrites its own files", () => {
     expect((await build("--target", echoTarget)).code).toBe(0);
     writeFileSync(join(out, "echo/agents/helper.md"), "edited by hand\n");
     rmSync(join(brain, "agents/helper.yaml"));
+    // --check counts it as drift: the build would leave it and drop it from the manifest.
+    const check = await build("--target", echoTarget, "--check");
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/BRN507: .*echo\/agents\/helper\.md is stale \(brainc no longer writes it\) and was edited by hand/);
     const { code, stderr } = await build("--target", echoTarget);
     expect(code).toBe(0);
     expect(stderr).toMatch(/! echo\/agents\/helper\.md \(edited by hand/);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileBrain } from "../src/compile.js";
 import { buildInMemory } from "../src/emit/build.js";
-import { MANIFEST } from "../src/emit/write.js";
+import { JOURNAL, MANIFEST } from "../src/load/places.js";
 import { listFiles, loadBrain } from "../src/load/load.js";
 import { classify, isSkipped } from "../src/load/places.js";
 import { parseYaml, rangeAt } from "../src/load/yaml.js";
@@ -83,19 +83,19 @@ describe("loadBrain", () => {
     }
   });
 
-  it("skips folders holding brainc's output manifest (any depth, not the root)", () => {
+  it("skips folders holding brainc's output manifest, or a first build's journal (any depth, not the root)", () => {
     const { dir, cleanup } = tempCopy(minimal);
     try {
-      for (const out of ["generated", "deploy/prod"]) {
+      for (const [out, marker] of [["generated", MANIFEST], ["deploy/prod", MANIFEST], ["killed", JOURNAL]]) {
         mkdirSync(join(dir, out, "litellm"), { recursive: true });
-        writeFileSync(join(dir, out, MANIFEST), "{}\n");
+        writeFileSync(join(dir, out, marker), "{}\n");
         writeFileSync(join(dir, out, "litellm/config.yaml"), "model_list: []\n");
       }
       mkdirSync(join(dir, "deploy/staging"));
       writeFileSync(join(dir, "deploy/staging/config.yaml"), "x: 1\n"); // no manifest beside it: still BRN001
       writeFileSync(join(dir, MANIFEST), "{}\n"); // at the root it marks nothing
       expect(loadBrain(dir).diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual(["BRN001 deploy/staging/config.yaml"]);
-      expect(listFiles(dir).filter((p) => p.startsWith("generated") || p.startsWith("deploy"))).toEqual(["deploy/staging/config.yaml"]);
+      expect(listFiles(dir).filter((p) => /^(generated|deploy|killed)\//.test(p))).toEqual(["deploy/staging/config.yaml"]);
     } finally {
       cleanup();
     }

@@ -134,6 +134,12 @@ describe("secrets", () => {
     ["google AIza0123456789abcdefghijklmnopqrstuvwxy here", "a Google API key"],
     ["jwt eyJ0123456789.eyJ0123456789.0123456789 here", "a JSON Web Token"],
     ["b64 Zx8Qw3Lp9R+t2Vb7Nm4/Kd6Hs1Jf5+Gc0Ya8Ue3Io= here", "a high-entropy token"],
+    ["a://u:p@", "a URL with a password"],
+    ["db at postgres://app:hunter2@db.internal:5432/ops", "a URL with a password"],
+    ["postgres://${env:DB_USER}:${env:DB_PASSWORD}@db/ops", undefined],
+    ["https://{{user}}:{{password}}@api.example.com", undefined],
+    ["git@github.com:acme/brain.git and https://user@example.com/x", undefined],
+    ["${env:DATABASE_URL:-postgres://u:pass@localhost/db}", "a URL with a password"],
     // An env reference's name is never a secret; its :-default is scanned like any literal.
     ["${env:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789}", undefined],
     ["${env:OLLAMA_KEY:-none}", undefined],

@@ -61,6 +61,8 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   if (options.check) {
     const drift = [...plan.added.map((p) => [p, "missing"]), ...plan.changed.map((p) => [p, "out of date"]), ...plan.removed.map((p) => [p, "stale (brainc no longer writes it)"])];
     for (const [p, why] of drift) diagnostics.push(diagnostic("BRN507", `${shownOut}/${p} is ${why}`, { hint: "run `brainc build` and commit the result" }));
+    // A stale file edited by hand is left in place by a build, which drops it from the manifest: drift too.
+    for (const p of plan.keptEdited) diagnostics.push(diagnostic("BRN507", `${shownOut}/${p} is stale (brainc no longer writes it) and was edited by hand, so brainc leaves it in place`, { hint: "delete it or move it out of the output folder, run `brainc build` and commit the result" }));
     if (isInterrupted(out)) diagnostics.push(diagnostic("BRN507", `${shownOut} holds an interrupted build`, { hint: "run `brainc build` to finish it" }));
     const code = report();
     if (code === EXIT.ok && options.format === "text") io.stderr(`brainc: ${shownOut} is up to date (${files.length} files)\n`);

@@ -62,7 +62,7 @@ export const CODES = {
   BRN218: { name: "unused", severity: "warning", summary: "A prompt, tool, policy or memory namespace that no agent uses.", fix: "Use it or delete it." },
 
   BRN301: { name: "credential-not-env", severity: "error", summary: "A credential field (apiKey, token, password, masterKey, databaseUrl, an Authorization header …) is not exactly one `${env:NAME}` reference.", fix: "Write `${env:NAME}` and put the secret into the environment of the runtime." },
-  BRN302: { name: "secret-literal", severity: "error", summary: "A string looks like a credential (an API key, token, private key or long high-entropy string). Secrets never live in the brain.", fix: "Move the secret into an environment variable and reference it as `${env:NAME}`." },
+  BRN302: { name: "secret-literal", severity: "error", summary: "A string looks like a credential (an API key, token, private key, long high-entropy string or a URL with a password), an env reference's `:-default` included. Secrets never live in the brain.", fix: "Move the secret into an environment variable and reference it as `${env:NAME}`." },
   BRN303: { name: "bad-env-ref", severity: "error", summary: "A `${...}` reference is malformed (only `${env:NAME}` and `${env:NAME:-default}` exist).", fix: "Write `${env:NAME}` with NAME in [A-Za-z_][A-Za-z0-9_]*." },
   BRN310: { name: "budget-above-global", severity: "error", summary: "An agent or task budget is above the global budget of the same period, so it can never bind.", fix: "Lower it, or raise the global budget." },
   BRN311: { name: "monthly-below-daily", severity: "warning", summary: "A monthly budget is below the daily budget of the same scope.", fix: "Check the numbers." },

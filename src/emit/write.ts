@@ -3,12 +3,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import { MANIFEST } from "../load/places.js";
+import { JOURNAL, MANIFEST } from "../load/places.js";
 import type { OutputFile } from "./target.js";
 
 /** The list of files brainc wrote into an output folder, so that it only ever deletes its own files. */
 export { MANIFEST };
-const JOURNAL = ".brainc-journal.json";
 const STAGING = ".brainc-staging";
 
 /**

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 
 import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import { classify, ID_PATTERN, isSkipped, MANIFEST, PROMPT_ID_PATTERN, type FileKind } from "./places.js";
+import { classify, ID_PATTERN, isOutputFolder, isSkipped, PROMPT_ID_PATTERN, type FileKind } from "./places.js";
 import { parseYaml, type ParsedYaml } from "./yaml.js";
 
 /** Largest brain file accepted, in bytes (1 MiB). */
@@ -35,12 +35,11 @@ export type SourceLookup = (path: string) => string | undefined;
 
 /**
  * Lists every file under `root`, brain-relative, sorted (so enumeration order never matters). Skipped
- * files ({@link isSkipped}) are left out, and so are folders holding brainc's output manifest: brainc's
- * own output (`generated/` of a brain kept at the repository root) is never brain input.
+ * files ({@link isSkipped}) are left out, and so are brainc's own output folders ({@link isOutputFolder}).
  */
 export function listFiles(root: string, dir = ""): string[] {
   const entries = readdirSync(join(root, dir), { withFileTypes: true });
-  if (dir && entries.some((entry) => entry.name === MANIFEST)) return [];
+  if (dir && isOutputFolder(entries.map((entry) => entry.name))) return [];
   const out: string[] = [];
   for (const entry of entries) {
     if (isSkipped(entry.name)) continue;

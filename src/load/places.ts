@@ -43,11 +43,17 @@ export function classify(path: string): { kind: FileKind; id: string } | undefin
   return undefined;
 }
 
-/**
- * The list of files brainc wrote into an output folder (written by src/emit/write.ts). A folder that
- * holds one is brainc's output, never brain input (`generated/` of a brain kept at the repository root).
- */
+/** The list of files brainc wrote into an output folder (written by src/emit/write.ts). */
 export const MANIFEST = ".brainc-manifest.json";
+/** The commit record of a build in an output folder, present while it is carried out (src/emit/write.ts). */
+export const JOURNAL = ".brainc-journal.json";
+
+/**
+ * Whether a folder holding these names is brainc's output, never brain input (`generated/` of a brain
+ * kept at the repository root): it holds a manifest, or the journal of a first build that was killed
+ * before its manifest was in place.
+ */
+export const isOutputFolder = (names: readonly string[]) => names.includes(MANIFEST) || names.includes(JOURNAL);
 
 /** Files that are never part of the brain: dotfiles (and dot-folders) and README.md anywhere. */
 export function isSkipped(name: string): boolean {

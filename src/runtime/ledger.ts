@@ -122,6 +122,16 @@ function parseEvent(line: string): { event: LedgerEvent } | { problem: string } 
   return { event: value as LedgerEvent };
 }
 
+/** The `seq` of the last event among complete lines (a first line cut off by a read is not one), or undefined. */
+function lastSeq(text: string): number | undefined {
+  const lines = text.split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const parsed = lines[i] ? parseEvent(lines[i]) : undefined;
+    if (parsed && "event" in parsed) return parsed.event.seq;
+  }
+  return undefined;
+}
+
 /**
  * Parses complete JSON lines; `onBad` is told of each line that is not an event (its index in `text`), which
  * is skipped. With `job`, only that job's lines (lines that do not contain its `"job":"<id>"` text are
@@ -347,9 +357,9 @@ export class FileLedger implements LedgerStore {
         size = completeSize(fd);
         if (size < fstatSync(fd).size) ftruncateSync(fd, size);
         if (size > 0) {
+          // The sequence goes on from the last event; a line that is not one (written by something else) is skipped.
           const tail = readRange(fd, Math.max(0, size - 65536), Math.min(size, 65536)).toString("utf8");
-          const lines = tail.slice(0, -1).split("\n");
-          seq = (JSON.parse(lines[lines.length - 1]) as LedgerEvent).seq;
+          seq = lastSeq(tail) ?? (size > 65536 ? lastSeq(readRange(fd, 0, size).toString("utf8")) : undefined) ?? 0;
         }
       } finally {
         closeSync(fd);

@@ -24,16 +24,18 @@ const SECRET_SHAPES: [string, RegExp][] = [
   ["a Google API key", /\bAIza[0-9A-Za-z_-]{35}/],
   ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ["a JSON Web Token", /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
+  // user:password@ in a URL (postgres://app:hunter2@db/…); not a template or env reference in its place.
+  ["a URL with a password", /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@{}$]+:[^\s/@{}$]+@/i],
 ];
 
-/** No shape above matches fewer characters (an AWS key id is 20). */
-const SHORTEST_SECRET = 20;
+/** No shape above matches fewer characters (a URL with a password, `a://u:p@`, is 8). */
+const SHORTEST_SECRET = 8;
 /**
  * What every shape above and every high-entropy token contains: a run of 13+ key characters (the
- * shortest is a JSON Web Token's `eyJ` + 10), a 32+ run of the base64 alphabet, or a literal. Most prose
- * has none, so it is ruled out in one pass instead of ten.
+ * shortest is a JSON Web Token's `eyJ` + 10), a 32+ run of the base64 alphabet, a URL's `user:password@`,
+ * or a literal. Most prose has none, so it is ruled out in one pass instead of eleven.
  */
-const MAY_HOLD_SECRET = /[A-Za-z0-9_-]{13}|[A-Za-z0-9+/_=-]{32}|-----BEGIN|hooks\.slack\.com/;
+const MAY_HOLD_SECRET = /[A-Za-z0-9_-]{13}|[A-Za-z0-9+/_=-]{32}|-----BEGIN|hooks\.slack\.com|:\/\/[^\s:/@{}$]+:[^\s/@{}$]+@/;
 
 /** Shannon entropy in bits per character. */
 function entropy(s: string): number {

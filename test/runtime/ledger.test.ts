@@ -80,6 +80,11 @@ describe("FileLedger", () => {
     const again = await FileLedger.open(temp.dir);
     expect((await again.append([ev("j", 4)]))[0].seq).toBe(4);
     await again.close();
+    // A complete last line that is not an event: the writer goes on from the last event before it.
+    appendFileSync(join(temp.dir, "ledger.jsonl"), '{"seq":"x"}\n');
+    const last = await FileLedger.open(temp.dir);
+    expect((await last.append([ev("j", 5)]))[0].seq).toBe(5);
+    await last.close();
   });
 
   it("repairs a lost or stale index from the log", async () => {
