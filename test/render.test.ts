@@ -85,6 +85,24 @@ describe("the environment", () => {
     for (const body of ["{{constructor}}\n", "{{agent.__proto__}}\n", "{{agent.hasOwnProperty}}\n", "{{#each agent.tools as |t|}}{{t.toString}}{{/each}}\n"]) expect(codes(await withPrompt(body)), body).toEqual(["BRN215"]);
   });
 
+  it("inline partials ({{#*inline}}) and @partial-block are partials too; a computed partial name is BRN214", async () => {
+    const r = await withPrompt('{{#*inline "greet"}}Hi {{agent.name}}{{/inline}}{{> greet}}!\n');
+    expect(codes(r)).toEqual([]);
+    expect(r.brain!.agents.watcher.instructions).toBe("Hi Watcher!\n");
+    expect(codes(await withPrompt('{{#*inline "greet"}}Hi {{agent.nmae}}{{/inline}}\n{{> greet}}\n'))).toEqual(["BRN215"]);
+    expect(codes(await withPrompt('{{> (lookup input "which")}}\n', 'input:\n  which: { type: string, default: rules }\n'))).toEqual(["BRN214"]);
+    const { dir, cleanup } = tempCopy(join(repoRoot, "test/fixtures/valid/minimal"));
+    try {
+      writeFileSync(join(dir, "prompts/_frame.md"), "[{{> @partial-block}}]\n");
+      writeFileSync(join(dir, "prompts/watcher.md"), "{{#> frame}}{{agent.name}}{{/frame}}");
+      const framed = await compileBrain(dir);
+      expect(codes(framed)).toEqual([]);
+      expect(framed.brain!.agents.watcher.instructions).toBe("[Watcher]\n");
+    } finally {
+      cleanup();
+    }
+  });
+
   it("gives no access to prototypes (constructor, __proto__)", async () => {
     for (const body of ["{{agent.constructor}}\n", "{{agent.__proto__}}\n", '{{lookup agent "constructor"}}\n', "{{#with agent.constructor}}{{name}}{{/with}}\n"]) {
       const r = await withPrompt(body);

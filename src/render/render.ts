@@ -246,10 +246,18 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
     }
     asts.set(template, ast);
     const refs: { name: string; range: Range }[] = [];
+    // Partials a template defines for itself ({{#*inline "name"}}…{{/inline}}) are not files.
+    const inline = new Set<string>();
+    walk(ast, (n) => {
+      if (n.type === "DecoratorBlock" && n.path?.original === "inline" && n.params?.[0]?.type === "StringLiteral") inline.add(n.params[0].value);
+    });
     walk(ast, (n) => {
       const at = (len: number) => lineRange(template, n.loc?.start.line ?? 1, n.loc?.start.column ?? 0, len);
-      if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
+      if ((n.type === "PartialStatement" || n.type === "PartialBlockStatement") && n.name?.type === "SubExpression") {
+        out.push(diagnostic("BRN214", "template syntax error: a partial's name must be written out ({{> name}}), so that it can be checked", { file: template.source, range: at(3) }));
+      } else if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
         const name = n.name?.original ?? String(n.name?.value);
+        if (inline.has(name) || name.startsWith("@")) return; // an inline partial, or @partial-block
         refs.push({ name, range: at(name.length + 4) });
         if (!(name in brain.partials)) out.push(diagnostic("BRN202", `unknown partial ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 4), hint: `partials are files named prompts/**/_${name}.md` }));
       }

@@ -149,6 +149,10 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
         visit(node.inverse, stack, current);
         return;
       }
+      case "DecoratorBlock":
+        // {{#*inline "name"}}: its body is checked in the context where it is defined.
+        if (node.path?.original === "inline") visit(node.program, stack, current);
+        return;
       case "PartialStatement":
       case "PartialBlockStatement": {
         const name = node.name?.original;
