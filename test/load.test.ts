@@ -246,4 +246,9 @@ describe("YAML", () => {
     expect(diagnostics[0]).toMatchObject({ code: "BRN002", file: "x.yaml", range: { start: { line: 3, column: 1 } } });
     expect(diagnostics[0].message).not.toContain("\n");
   });
+
+  it("a value nested thousands of levels deep is BRN002 that says so, not a stack overflow", () => {
+    const { diagnostics } = parseYaml("x.yaml", `a: ${"[".repeat(20000)}${"]".repeat(20000)}\n`);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([["BRN002", "YAML syntax error: the value is nested too deeply"]]);
+  });
 });

@@ -69,9 +69,12 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
   }
   const lineCounter = new (yaml().LineCounter)();
   const doc = yaml().parseDocument(source, { ...YAML_OPTIONS, lineCounter });
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+  // yaml reports its own stack overflow (a value nested thousands of levels deep) as an error at the value;
+  // the errors around it follow from it.
+  const overflow = doc.errors.find((e) => /Maximum call stack size exceeded/.test(e.message));
+  const diagnostics: Diagnostic[] = (overflow ? [overflow] : doc.errors).map((e) => {
     const range = offsetRange(lineCounter, e.pos[0], e.pos[1]);
-    const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const message = e === overflow ? "the value is nested too deeply" : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     return e.code === "DUPLICATE_KEY"
       ? diagnostic("BRN003", `duplicate key ${JSON.stringify(keyTextAt(source, e.pos[0]))}`, { file, range, hint: "keep one of the two; YAML parsers disagree on which one wins" })
       : diagnostic("BRN002", `YAML syntax error: ${message}`, { file, range });
