@@ -101,6 +101,16 @@ describe("loadBrain", () => {
     }
   });
 
+  it("a .json file where a .yaml one belongs is BRN001 with a hint to rename it", () => {
+    const { dir, cleanup } = tempCopy(minimal);
+    try {
+      writeFileSync(join(dir, "agents/second.json"), '{"name": "Second", "prompt": "watcher"}\n');
+      expect(loadBrain(dir).diagnostics.map((d) => [d.code, d.file, d.hint])).toEqual([["BRN001", "agents/second.json", 'brain files are .yaml (JSON syntax is fine inside one): rename it to "agents/second.yaml"']]);
+    } finally {
+      cleanup();
+    }
+  });
+
   it("a brain at the repository root validates and checks clean after building into generated/", async () => {
     const { dir, cleanup } = tempCopy(minimal);
     try {

@@ -132,6 +132,7 @@ function placeHint(path: string): string {
   const top = path.split("/")[0];
   const near: Record<string, string> = { agent: "agents", tool: "tools", policy: "policies", prompt: "prompts", overlay: "overlays", model: "models.yaml" };
   if (near[top]) return `did you mean ${JSON.stringify(near[top])}?`;
+  if (/\.json$/i.test(path)) return `brain files are .yaml (JSON syntax is fine inside one): rename it to ${JSON.stringify(path.replace(/\.json$/i, ".yaml"))}`;
   return "brain files live in brain.yaml, models.yaml, routing.yaml, memory.yaml, agents/, tools/, policies/, prompts/ and overlays/";
 }
 
