@@ -124,13 +124,17 @@ export function loadDescriptions(dir = descriptionsDir()): DescriptionIndex {
 /** Credential types (n8n `ICredentialType`, loosely typed): name → the names of its fields. */
 export type CredentialTypes = Map<string, Set<string>>;
 
-/** Loads the credential types of both node packages (`*.credentials.json` of the cache). */
+let credentialTypes: { dir: string; types: CredentialTypes } | undefined;
+
+/** Loads the credential types of both node packages (`*.credentials.json` of the cache), once per process. */
 export function loadCredentialTypes(dir = descriptionsDir()): CredentialTypes {
+  if (credentialTypes?.dir === dir) return credentialTypes.types;
   const types: CredentialTypes = new Map();
   for (const file of ["n8n-nodes-base.credentials.json", "n8n-nodes-langchain.credentials.json"]) {
     const list = JSON.parse(readFileSync(join(dir, file), "utf8")) as { name: string; properties?: { name: string }[] }[];
     for (const c of list) types.set(c.name, new Set((c.properties ?? []).map((p) => p.name)));
   }
+  credentialTypes = { dir, types };
   return types;
 }
 
