@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { forAgent, matchTools, mergePolicies, resolveToolNames, type PolicySource } from "../src/link/policy.js";
 import type { Policy } from "../src/types/index.js";
-import { compileOk, repoRoot } from "./helpers.js";
+import { compileOk, repoRoot, tempCopy } from "./helpers.js";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 
 const TOOLS = ["gmail-label", "gmail-search", "http-check", "shell-exec", "slack-alert"];
@@ -52,6 +53,12 @@ describe("mergePolicies", () => {
       expect(provenance[c.path]).toEqual(c.from);
     });
   }
+
+  it("credits each value to the file `sourceOf` names for its path (an overlay's), else to `source`", () => {
+    const [p0, p1] = sources({ loop: { maxSteps: 20 }, tools: { deny: ["shell-exec"] } }, { loop: { maxSteps: 10 }, tools: { deny: ["gmail-label"] } });
+    const { provenance } = mergePolicies([p0, { ...p1, sourceOf: (path) => (path === "tools.deny" ? "overlays/prod.yaml" : p1.source) }]);
+    expect(provenance).toEqual({ "loop.maxSteps": ["policies/p1.yaml"], "tools.deny": ["policies/p0.yaml", "overlays/prod.yaml"] });
+  });
 
   it("never copies descriptions into the effective policy", () => {
     const { policy, provenance } = mergePolicies(sources({ description: "a", loop: { maxSteps: 1 } }, { description: "b" }));
@@ -121,6 +128,25 @@ describe("effective policy of a linked agent", () => {
       "tools.allow": ["policies/baseline.yaml"],
       "tools.requireApproval": ["policies/tight.yaml"],
     });
+  });
+
+  it("credits the values an overlay sets (a limit, a replaced list) to the overlay file, the rest to the policy file", async () => {
+    const { dir, cleanup } = tempCopy(join(repoRoot, "test/fixtures/valid/minimal"));
+    try {
+      appendFileSync(join(dir, "overlays/prod.yaml"), "policies:\n  baseline: { loop: { maxSteps: 5 } }\n  tight: { tools: { requireApproval: [http-check, search] } }\n");
+      const watcher = (await compileOk(dir, "prod")).agents.watcher;
+      expect(watcher.policy.loop).toEqual({ maxDuration: "10m", maxSteps: 5 });
+      expect(watcher.provenance).toEqual({
+        "checkpoint.every": ["policies/tight.yaml"],
+        "checkpoint.keep": ["policies/tight.yaml"],
+        "loop.maxDuration": ["policies/baseline.yaml"],
+        "loop.maxSteps": ["overlays/prod.yaml"],
+        "tools.allow": ["policies/baseline.yaml"],
+        "tools.requireApproval": ["overlays/prod.yaml"],
+      });
+    } finally {
+      cleanup();
+    }
   });
 
   it("an overlay that loosens a policy file is still merged by the rules (the overlay changes the file, not the merge)", async () => {

@@ -105,8 +105,24 @@ describe("overlay locations", () => {
   it("null deletes: an overlay may remove an optional key, and the merged brain is validated again", async () => {
     expect(await editedErrors((dir) => patch(dir, "overlays/prod.yaml", "agents:\n  watcher:\n", "agents:\n  watcher:\n    channels: null\n"), "prod")).toEqual([]);
     const errs = await editedErrors((dir) => patch(dir, "overlays/prod.yaml", "agents:\n  watcher:\n", "agents:\n  watcher:\n    prompt: null\n"), "prod");
-    expect(errs.map((d) => [d.code, d.file])).toEqual([["BRN102", "agents/watcher.yaml"]]);
+    expect(errs.map((d) => [d.code, where(d), d.message])).toEqual([["BRN102", "overlays/prod.yaml:6:5", `missing required key "prompt" at the top level: the overlay's null removes it`]]);
+    expect(errs[0].hint).toMatch(/null in an overlay deletes the key/);
   });
+
+  // [what, overlay section (replaces `from` in the minimal brain's overlays/prod.yaml), the errors]
+  const deletions: [string, string, string, string[]][] = [
+    ["a top-level key of routing.yaml", "routing:\n", "routing:\n  tasks: null\n", [`BRN102 overlays/prod.yaml:2:3 missing required key "tasks" at the top level: the overlay's null removes it`]],
+    ["a nested key of a tool", "agents:\n", "tools:\n  http-check: { implementation: { http: { url: null } } }\nagents:\n", [`BRN102 overlays/prod.yaml:5:43 missing required key "url" in implementation.http: the overlay's null removes it`]],
+    ["a key of a model", "agents:\n", "models:\n  models:\n    big:\n      costPerMTokUsd: null\nagents:\n", [`BRN102 overlays/prod.yaml:7:7 missing required key "costPerMTokUsd" in models.big: the overlay's null removes it`]],
+    // Not deleted, never there: the model the overlay creates, at its key in the overlay (not models.yaml).
+    ["a key missing from a model the overlay creates", "agents:\n", "models:\n  models:\n    huge: { id: huge-1, contextWindow: 1000, costPerMTokUsd: { input: 1, output: 2 } }\nagents:\n", [`BRN102 overlays/prod.yaml:6:5 missing required key "provider" in models.huge`]],
+  ];
+  for (const [what, from, to, want] of deletions) {
+    it(`a required key missing after the overlay (${what}): points into the overlay`, async () => {
+      const errs = await editedErrors((dir) => patch(dir, "overlays/prod.yaml", from, to), "prod");
+      expect(errs.map((d) => `${d.code} ${where(d)} ${d.message}`)).toEqual(want);
+    });
+  }
 
   it("the overlay leaves the base brain alone", async () => {
     expect(await errors(invalid("BRN310-overlay-agent-budget"))).toEqual([]);

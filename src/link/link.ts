@@ -130,7 +130,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     const policyIds = [...new Set([...defaultPolicies.filter((p) => p in policies), ...own])];
     policyIds.forEach((p) => used.policies.add(p));
     const declared = (a.tools ?? []).filter((t) => t in tools);
-    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, policy: forAgent(resolvedPolicies[p], declared) })));
+    const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, sourceOf: policySourceOf(docs.policies[p]), policy: forAgent(resolvedPolicies[p], declared) })));
     const agentTools: Tool[] = [];
     (a.tools ?? []).forEach((t, i) => {
       if (!check("BRN204", "tool", tools, t, doc, `/tools/${i}`)) return;
@@ -210,6 +210,9 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
   };
   return { brain, diagnostics };
 }
+
+/** The file that set a policy field (a dotted path, as in `provenance`): the overlay's for the values an overlay set. */
+const policySourceOf = (doc: Document<Policy>) => (path: string) => doc.fileOf(`/${path.split(".").map(esc).join("/")}`);
 
 type Report = (code: Code, doc: { locate: Document<unknown>["locate"] }, pointer: string, message: string, hint?: string, part?: "key" | "value") => void;
 

@@ -7,6 +7,8 @@ import type { EffectivePolicy } from "./model.js";
 export interface PolicySource {
   id: string;
   source: string;
+  /** The file that set the field at a dotted path, when not `source` (an overlay's, for the values it set). */
+  sourceOf?: (path: string) => string;
   policy: Policy;
 }
 
@@ -138,10 +140,11 @@ export function forAgent(policy: Policy, agentToolIds: readonly string[]): Polic
 export function mergePolicies(policies: readonly PolicySource[]): { policy: EffectivePolicy; provenance: Record<string, string[]> } {
   const values = new Map<string, unknown>();
   const provenance = new Map<string, string[]>();
-  for (const { source, policy } of policies) {
+  for (const { source: file, sourceOf, policy } of policies) {
     const { description: _description, ...body } = policy;
     for (const [path, value] of policyLeaves(body)) {
       const rule = RULES[path] ?? "last";
+      const source = sourceOf?.(path) ?? file;
       if (!values.has(path)) {
         values.set(path, Array.isArray(value) ? sortedUnique(value as string[]) : value);
         provenance.set(path, [source]);

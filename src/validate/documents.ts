@@ -12,6 +12,8 @@ import { validateValue } from "./schema.js";
 export interface Location {
   file: string;
   range: Range;
+  /** True when an overlay deleted the value (a `null` in its merge patch): `file` and `range` are that null's key. */
+  removed?: boolean;
 }
 
 /** One schema-valid brain document, after overlays, with a way back to its source positions. */
@@ -20,8 +22,13 @@ export interface Document<T> {
   /** The file the document comes from (the overlay, for documents an overlay created). */
   file: string;
   value: T;
-  /** The source location of a JSON pointer into `value` ("key" part: the key; "value": its value). */
+  /**
+   * The source location of a JSON pointer into `value` ("key" part: the key; "value": its value). A
+   * pointer to a missing key is located at the `null` that deleted it, else at its parent.
+   */
   locate(pointer: string, part?: "key" | "value"): Location;
+  /** The file that set the value at a JSON pointer into `value`: the overlay's for what the overlay set, else `file` (cheap: no positions). */
+  fileOf(pointer: string): string;
 }
 
 /** A prompt template or partial. */
@@ -58,6 +65,7 @@ const fromFile = <T>(file: SourceFile): Document<T> => ({
   file: file.path,
   value: file.yaml!.value as T,
   locate: (pointer, part = "value") => ({ file: file.path, range: rangeAt(file.yaml!, pointer, part) }),
+  fileOf: () => file.path,
 });
 
 const templateOf = (file: SourceFile): TemplateDocument => ({
@@ -161,14 +169,21 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
   const patchDoc = <T>(doc: Document<T> | undefined, id: string, patch: unknown, overlayPointer: string, kind: SchemaKind): Document<T> | undefined => {
     if (patch === undefined) return doc;
     const value = mergePatch.apply(structuredClone(doc?.value ?? {}), structuredClone(patch)) as T;
+    const byOverlay = (pointer: string) => !doc || (pointer !== "" && patchedAt(patch, pointer) !== undefined);
     const result: Document<T> = {
       id,
       file: doc?.file ?? overlayFile.path,
       value,
       locate: (pointer, part = "value") => {
-        if (!doc || (pointer !== "" && introducedBy(patch, pointer))) return { file: overlayFile.path, range: rangeAt(parsed, overlayPointer + pointer, part) };
-        return doc.locate(pointer, part);
+        if (byOverlay(pointer)) {
+          const location: Location = { file: overlayFile.path, range: rangeAt(parsed, overlayPointer + pointer, part) };
+          return patchedAt(patch, pointer) === "deleted" ? { ...location, removed: true } : location;
+        }
+        // A key in neither the patch nor the base document: where its parent was written.
+        if (!has(doc!.value, pointer)) return result.locate(pointer.slice(0, pointer.lastIndexOf("/")), part);
+        return doc!.locate(pointer, part);
       },
+      fileOf: (pointer) => (byOverlay(pointer) ? overlayFile.path : doc!.fileOf(pointer)),
     };
     diagnostics.push(...validateValue(v, kind, value, result.locate));
     return result;
@@ -195,13 +210,31 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
   return { documents: merged, diagnostics };
 }
 
-/** Whether the merge patch set the value at `pointer` (or replaced one of its ancestors). */
-function introducedBy(patch: unknown, pointer: string): boolean {
+const isMap = (node: unknown): node is Record<string, unknown> => typeof node === "object" && node !== null && !Array.isArray(node);
+const unescapeSegment = (raw: string) => raw.replace(/~1/g, "/").replace(/~0/g, "~");
+
+/**
+ * What a merge patch does at `pointer` (not ""): "deleted" when it sets the value or one of its ancestors
+ * to null, "set" when it sets or merges into the value or replaces one of its ancestors, undefined when it
+ * leaves the value alone.
+ */
+function patchedAt(patch: unknown, pointer: string): "set" | "deleted" | undefined {
   let node = patch;
   for (const raw of pointer.split("/").slice(1)) {
-    if (typeof node !== "object" || node === null || Array.isArray(node)) return true;
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!(key in node)) return false;
+    if (!isMap(node)) break;
+    const key = unescapeSegment(raw);
+    if (!Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+  }
+  return node === null ? "deleted" : "set";
+}
+
+/** Whether a value has something at `pointer`. */
+function has(value: unknown, pointer: string): boolean {
+  let node = value;
+  for (const raw of pointer.split("/").slice(1)) {
+    const key = unescapeSegment(raw);
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) return false;
     node = (node as Record<string, unknown>)[key];
   }
   return true;

@@ -67,19 +67,132 @@ function expand(value: unknown, pattern: string): [string, unknown][] {
 
 const escape = escapePointer;
 
-/** Turns a JSON pointer into the file and range where it was written. */
-export type Locate = (pointer: string, part: "key" | "value") => { file: string; range: Range };
+/**
+ * Turns a JSON pointer into the file and range where it was written (a missing key: where its parent
+ * was written, or the overlay `null` that deleted it, with `removed`).
+ */
+export type Locate = (pointer: string, part: "key" | "value") => { file: string; range: Range; removed?: boolean };
 
 /**
  * Turns ajv errors into diagnostics. `prefix` is prepended to instance paths (for embedded schemas);
- * `forceCode` replaces the code (BRN108 for embedded schemas).
+ * `forceCode` replaces the code (BRN108 for embedded schemas). A failed anyOf/oneOf becomes one
+ * diagnostic, not one per branch (see `alternativesDiagnostics`).
  */
 export function mapErrors(errors: ErrorObject[], locate: Locate, prefix = "", forceCode?: Code): Diagnostic[] {
-  // A failed oneOf reports its branches' errors too; keep only the oneOf itself.
-  const oneOfPaths = errors.filter((e) => e.keyword === "oneOf").map((e) => e.schemaPath + "/");
   // A failed propertyNames reports the key's own error (with `propertyName`) and then itself; keep the first.
-  const kept = errors.filter((e) => e.keyword !== "propertyNames" && !oneOfPaths.some((p) => e.schemaPath.startsWith(p)));
-  return kept.map((e) => toDiagnostic(e, locate, prefix, forceCode));
+  const kept = errors.filter((e) => e.keyword !== "propertyNames");
+  return groupAlternatives(kept).flatMap((item) => itemDiagnostics(item, errors, locate, prefix, forceCode));
+}
+
+/** An ajv error; for a failed anyOf/oneOf, with the errors of its branches (`branches`, in ajv's order). */
+interface Item {
+  error: ErrorObject;
+  branches?: Item[];
+}
+
+/**
+ * Nests the errors of each failed anyOf/oneOf under it. ajv reports a failed anyOf/oneOf right after the
+ * errors of its branches: the errors just before it at or under its instance path, up to the first one
+ * from the schema object that holds the anyOf (its own keywords, such as `type`, report at the same path,
+ * before or after it). The schema path cannot tell branch errors apart: errors inside a `$ref` branch
+ * carry the referenced schema's path (`#/definitions/simpleTypes/enum`).
+ */
+function groupAlternatives(errors: ErrorObject[]): Item[] {
+  const out: Item[] = [];
+  for (const error of errors) {
+    if (error.keyword !== "anyOf" && error.keyword !== "oneOf") {
+      out.push({ error });
+      continue;
+    }
+    let start = out.length;
+    while (start > 0 && within(out[start - 1].error.instancePath, error.instancePath) && out[start - 1].error.parentSchema !== error.parentSchema) start--;
+    out.push({ error, branches: out.splice(start) });
+  }
+  return out;
+}
+
+/** Whether instance path `path` is `base` or inside it. */
+function within(path: string, base: string): boolean {
+  return path === base || path.startsWith(base + "/");
+}
+
+function itemDiagnostics(item: Item, all: ErrorObject[], locate: Locate, prefix: string, forceCode?: Code): Diagnostic[] {
+  return item.branches ? alternativesDiagnostics(item.error, item.branches, all, locate, prefix, forceCode) : [toDiagnostic(item.error, locate, prefix, forceCode)];
+}
+
+/**
+ * The diagnostics of a failed anyOf/oneOf `e` (with its `branches`), much as editors report one: none
+ * when the value already has the wrong type for the schema holding it (that type error says it all); the
+ * errors inside the value, or the rule it broke, when a branch matched its type (the other branches only
+ * say that the type differs); else one diagnostic that names the alternatives.
+ */
+function alternativesDiagnostics(e: ErrorObject, branches: Item[], all: ErrorObject[], locate: Locate, prefix: string, forceCode?: Code): Diagnostic[] {
+  if (all.some((o) => o.keyword === "type" && o.instancePath === e.instancePath && o.parentSchema === e.parentSchema)) return [];
+  const specific = branches.filter((b) => b.error.instancePath !== e.instancePath || (!b.branches && !ALTERNATIVE.has(b.error.keyword)));
+  if (specific.length) return specific.flatMap((b) => itemDiagnostics(b, all, locate, prefix, forceCode));
+  const path = prefix + e.instancePath;
+  const where = path ? ` in ${dotted(path)}` : "";
+  const at = (part: "key" | "value", code: Code, message: string, hint?: string) => [diagnostic(forceCode ?? code, message, { ...locate(path, part), hint })];
+  const required = ((e.schema as { required?: string[] }[]) ?? []).map((b) => b.required?.join(" + "));
+  if (e.keyword === "oneOf" && required.length && required.every(Boolean)) {
+    // Branches that each require keys: "exactly one of http, mcp, builtin".
+    const present = required.filter((b) => b!.split(" + ").every((k) => typeof e.data === "object" && e.data !== null && k in e.data));
+    return at("key", "BRN107", present.length > 1 ? `only one of ${present.join(", ")} may be given${where}` : `exactly one of ${required.join(", ")} is required${where}`);
+  }
+  const leaves = branches.flatMap(function flat(b: Item): ErrorObject[] {
+    return b.branches ? b.branches.flatMap(flat) : [b.error];
+  });
+  if (!leaves.length) return at("value", "BRN109", `${path ? dotted(path) : "value"} ${e.message}`);
+  const alternatives = [...new Set(leaves.flatMap((leaf) => alternative(leaf, e.schema as unknown[])))];
+  const hint = leaves.map((l) => (l.keyword === "enum" && typeof l.data === "string" ? didYouMeanHint(l.data, (l.params as { allowedValues: unknown[] }).allowedValues.map(String)) : undefined)).find(Boolean);
+  const code = leaves.every((l) => l.keyword === "type") ? "BRN106" : leaves.some((l) => l.keyword === "enum" || l.keyword === "const") ? "BRN103" : "BRN109";
+  const subject = path ? dotted(path) : "the file";
+  const message = alternatives.every((a) => a.startsWith("be "))
+    ? `${subject} must be ${orList(alternatives.map((a) => a.slice(3)))}, not ${typeName(e.data)}`
+    : `${subject} must ${orList(alternatives)}`;
+  return at("value", code, message, hint);
+}
+
+/**
+ * Keywords whose failure in a branch only says that the value is not that branch's kind of value; any
+ * other failure (errors inside the value, minItems, pattern …) comes from a branch that took the value.
+ */
+const ALTERNATIVE = new Set(["type", "enum", "const", "required"]);
+
+/**
+ * What one branch error of an anyOf/oneOf asks of the value, after "must": `be a list of strings`, `be
+ * one of "a", "b"`; a list whose items are another alternative (`siblings`, the branches) is `be a list of
+ * them`.
+ */
+function alternative(e: ErrorObject, siblings: unknown[]): string[] {
+  const params = e.params as Record<string, any>;
+  switch (e.keyword) {
+    case "type": {
+      const items = (e.parentSchema as { items?: { type?: unknown } } | undefined)?.items;
+      return typeWords(params.type, siblings.length > 1).map((w) => `be ${w === "a list" ? `a list${listOf(items, siblings)}` : w}`);
+    }
+    case "enum":
+      return [`be one of ${params.allowedValues.map((a: unknown) => JSON.stringify(a)).join(", ")}`];
+    case "const":
+      return [`be ${JSON.stringify(params.allowedValue)}`];
+    default:
+      return [String(e.message).replace(/^must /, "")];
+  }
+}
+
+/** What a list's `items` are, after "a list": ` of them` (another of the alternatives), ` of strings`, or nothing. */
+function listOf(items: { type?: unknown } | undefined, alternatives: unknown[]): string {
+  if (items === undefined) return "";
+  if (alternatives.some((a) => JSON.stringify(a) === JSON.stringify(items))) return " of them";
+  const word = typeof items.type === "string" ? TYPE_WORDS[items.type] : undefined;
+  return word && /^an? /.test(word) ? ` of ${word.replace(/^an? /, "")}s` : "";
+}
+
+/** `["a", "b", "c"]` → `a, b, or c`; `["a", "b"]` → `a or b` (`a, or b` when `a` holds a comma). */
+function orList(words: string[]): string {
+  if (words.length < 2) return words.join("");
+  const comma = words.length > 2 || words.some((w) => w.includes(","));
+  return `${words.slice(0, -1).join(", ")}${comma ? "," : ""} or ${words[words.length - 1]}`;
 }
 
 function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?: Code): Diagnostic {
@@ -101,8 +214,13 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?
       const hint = didYouMeanHint(key, known) ?? (known.length ? `known keys: ${known.join(", ")}` : undefined);
       return at(`${path}/${escape(key)}`, "key", "BRN101", `unknown key ${JSON.stringify(key)}${where}`, hint);
     }
-    case "required":
-      return at(path, "key", "BRN102", `missing required key ${JSON.stringify(params.missingProperty)}${where || " at the top level"}`);
+    case "required": {
+      // Located at the missing key itself: the overlay null that deleted it, else (as before) its parent.
+      const { file, range, removed } = locate(`${path}/${escape(String(params.missingProperty))}`, "key");
+      const message = `missing required key ${JSON.stringify(params.missingProperty)}${where || " at the top level"}`;
+      if (!removed) return diagnostic(forceCode ?? "BRN102", message, { file, range });
+      return diagnostic(forceCode ?? "BRN102", `${message}: the overlay's null removes it`, { file, range, hint: "null in an overlay deletes the key; give the key a value there instead, or drop the line" });
+    }
     case "enum":
     case "const": {
       const allowed: unknown[] = e.keyword === "enum" ? params.allowedValues : [params.allowedValue];
@@ -116,13 +234,7 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?
       return at(path, "value", "BRN104", `${JSON.stringify(e.data)} is not a valid ${kind}${where}: ${rule}`, examplesHint(e.parentSchema));
     }
     case "type":
-      return at(path, "value", "BRN106", `${path ? name : "the file"} must be ${article(params.type)}, not ${typeName(e.data)}`);
-    case "oneOf": {
-      const branches = ((e.schema as { required?: string[] }[]) ?? []).map((b) => b.required?.join(" + ")).filter(Boolean);
-      const present = branches.filter((b) => b!.split(" + ").every((k) => typeof e.data === "object" && e.data !== null && k in e.data));
-      const message = present.length > 1 ? `only one of ${present.join(", ")} may be given${where}` : `exactly one of ${branches.join(", ")} is required${where}`;
-      return at(path, "key", "BRN107", message);
-    }
+      return at(path, "value", "BRN106", `${path ? name : "the file"} must be ${orList(typeWords(params.type))}, not ${typeName(e.data)}`);
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -149,8 +261,14 @@ function dotted(pointer: string): string {
     .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), "");
 }
 
-function article(type: string): string {
-  return ({ integer: "an integer", array: "a list", object: "a mapping", string: "a string", number: "a number", boolean: "true or false", null: "null" } as Record<string, string>)[type] ?? type;
+const TYPE_WORDS: Record<string, string> = { integer: "an integer", array: "a list", object: "a mapping", string: "a string", number: "a number", boolean: "true or false", null: "null" };
+
+/**
+ * A JSON Schema type or list of types in words, one per type: `["object", "null"]` → `a mapping`, `null`.
+ * `among` other alternatives, boolean is `true/false` ("a mapping, true or false, or a list" reads badly).
+ */
+function typeWords(type: string | string[], among = Array.isArray(type) && type.length > 1): string[] {
+  return [type].flat().map((t) => (among && t === "boolean" ? "true/false" : (TYPE_WORDS[t] ?? t)));
 }
 
 function examplesHint(schema: unknown): string | undefined {

@@ -1,7 +1,8 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentExplanation, RouteExplanation } from "../../src/explain/explain.js";
-import { fixtureBrain, repoRoot, runCli } from "../helpers.js";
+import { fixtureBrain, repoRoot, runCli, tempCopy } from "../helpers.js";
 
 const brain = fixtureBrain("workflow-small");
 const echoTarget = join(repoRoot, "test/cli/echo-target.mjs");
@@ -59,6 +60,21 @@ describe("brainc explain agent", () => {
     expect(json.tools).toEqual([{ id: "web-fetch", risk: ["network", "read"], approval: "never" }]);
     expect(json.policy.find((p) => p.path === "loop.maxSteps")).toEqual({ path: "loop.maxSteps", value: 20, setBy: ["policies/baseline.yaml"] });
     expect(json.targetLimits).toEqual([]); // the echo target reports nothing about agent a
+  });
+
+  it("credits the values an overlay sets to the overlay file (--env)", async () => {
+    const { dir, cleanup } = tempCopy(brain);
+    try {
+      writeFileSync(join(dir, "overlays/prod.yaml"), "policies:\n  baseline: { loop: { maxToolCalls: 30 } }\n  careful: { tools: { requireApproval: [web-fetch] } }\n");
+      const r = await runCli(["explain", "agent", "helper", "--env", "prod", "-t", echoTarget, "--brain", dir], repoRoot);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain("  loop.maxToolCalls = 30    ← overlays/prod.yaml\n");
+      expect(r.stdout).toContain("  loop.maxDuration = 15m    ← policies/baseline.yaml\n");
+      expect(r.stdout).toContain("  loop.maxSteps = 10    ← policies/careful.yaml\n");
+      expect(r.stdout).toContain("  tools.requireApproval = [web-fetch]    ← overlays/prod.yaml\n");
+    } finally {
+      cleanup();
+    }
   });
 
   it("rejects an unknown agent", async () => {
