@@ -99,12 +99,12 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
 
 /**
  * The diagnostics of an overlay environment as users should see them beside the base brain's: those the
- * base brain already reported at the same place with the same code are dropped, and the rest name the
+ * base brain already reported (same place, code and message) are dropped, and the rest name the
  * overlay. For "default" the diagnostics are returned as they are.
  */
 export function overlayDiagnostics(env: string, diagnostics: readonly Diagnostic[], base: readonly Diagnostic[]): Diagnostic[] {
   if (env === "default") return [...diagnostics];
-  const key = (d: Diagnostic) => `${d.file}:${d.range?.start.line}:${d.range?.start.column}:${d.code}`;
+  const key = (d: Diagnostic) => `${d.file}:${d.range?.start.line}:${d.range?.start.column}:${d.code}:${d.message}`;
   const seen = new Set(base.map(key));
   return diagnostics.filter((d) => !seen.has(key(d))).map((d) => ({ ...d, message: `${d.message} (with overlay ${JSON.stringify(env)})` }));
 }

@@ -8,6 +8,7 @@ import { CODES } from "../src/diagnostics/codes.js";
 import { sortDiagnostics, type Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { formatDiagnostics, summaryLine } from "../src/diagnostics/format.js";
 import { run } from "../src/cli/main.js";
+import { overlayDiagnostics } from "../src/compile.js";
 import { invalidCase } from "./corpus.js";
 import { repoRoot } from "./helpers.js";
 
@@ -16,6 +17,16 @@ const unknownTool: Diagnostic = { code: "BRN204", severity: "error", message: 'u
 const unused: Diagnostic = { code: "BRN218", severity: "warning", message: 'tool "x" is used by no agent', file: "tools/x.yaml", range: at(1, 1) };
 const limit: Diagnostic = { code: "BRN509", severity: "info", message: "openclaw cannot express budgets" };
 const options = { displayPath: (f: string) => `brain/${f}` };
+
+describe("overlayDiagnostics", () => {
+  it("drops what the base brain reported already (same place, code and message) and names the overlay on the rest", () => {
+    const prodOnly: Diagnostic = { ...limit, message: "openclaw cannot express the shared memory of prod", file: "agents/a.yaml" };
+    const base: Diagnostic[] = [unknownTool, { ...limit, file: "agents/a.yaml" }];
+    const found = overlayDiagnostics("prod", [unknownTool, { ...limit, file: "agents/a.yaml" }, prodOnly], base);
+    expect(found.map((d) => d.message)).toEqual(['openclaw cannot express the shared memory of prod (with overlay "prod")']);
+    expect(overlayDiagnostics("default", [unknownTool], [unknownTool])).toEqual([unknownTool]);
+  });
+});
 
 describe("sortDiagnostics", () => {
   it("orders by file, line, column, code, severity, message; file-less first", () => {
