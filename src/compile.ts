@@ -99,12 +99,14 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
 
 /**
  * The diagnostics of an overlay environment as users should see them beside the base brain's: those the
- * base brain already reported (same place, code and message) are dropped, and the rest name the
+ * base brain already reported (same place and code; same message too for those without a range) are dropped, and the rest name the
  * overlay. For "default" the diagnostics are returned as they are.
  */
 export function overlayDiagnostics(env: string, diagnostics: readonly Diagnostic[], base: readonly Diagnostic[]): Diagnostic[] {
   if (env === "default") return [...diagnostics];
-  const key = (d: Diagnostic) => `${d.file}:${d.range?.start.line}:${d.range?.start.column}:${d.code}:${d.message}`;
+  // A diagnostic with a range is the same one at the same place and code (its numbers may differ per
+  // environment); one without a range (a whole file, or no file) is the same one only with the same message.
+  const key = (d: Diagnostic) => (d.range ? `${d.file}:${d.range.start.line}:${d.range.start.column}:${d.code}` : `${d.file}::${d.code}:${d.message}`);
   const seen = new Set(base.map(key));
   return diagnostics.filter((d) => !seen.has(key(d))).map((d) => ({ ...d, message: `${d.message} (with overlay ${JSON.stringify(env)})` }));
 }

@@ -19,11 +19,13 @@ const limit: Diagnostic = { code: "BRN509", severity: "info", message: "openclaw
 const options = { displayPath: (f: string) => `brain/${f}` };
 
 describe("overlayDiagnostics", () => {
-  it("drops what the base brain reported already (same place, code and message) and names the overlay on the rest", () => {
+  it("drops what the base brain reported already (same place and code; without a range, same message) and names the overlay on the rest", () => {
     const prodOnly: Diagnostic = { ...limit, message: "openclaw cannot express the shared memory of prod", file: "agents/a.yaml" };
     const base: Diagnostic[] = [unknownTool, { ...limit, file: "agents/a.yaml" }];
     const found = overlayDiagnostics("prod", [unknownTool, { ...limit, file: "agents/a.yaml" }, prodOnly], base);
     expect(found.map((d) => d.message)).toEqual(['openclaw cannot express the shared memory of prod (with overlay "prod")']);
+    // With a range, the place and code make it the same diagnostic (an overlay may change the numbers in it).
+    expect(overlayDiagnostics("prod", [{ ...unknownTool, message: 'unknown tool "serch" (2)' }], base)).toEqual([]);
     expect(overlayDiagnostics("default", [unknownTool], [unknownTool])).toEqual([unknownTool]);
   });
 });
