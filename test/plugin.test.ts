@@ -61,7 +61,8 @@ describe("a third-party target", () => {
     const { code, diagnostics } = await json("--target", "echo");
     expect(code).toBe(1);
     expect(diagnostics.map((d) => [d.code, d.file, d.range?.start.line])).toEqual([["BRN503", "brain.yaml", 19]]);
-    expect(diagnostics[0].message).toMatch(/greting/);
+    // Worded like the brain's own schema errors: the unknown key, with a did-you-mean.
+    expect([diagnostics[0].message, diagnostics[0].hint]).toEqual(['unknown key "greting" in targets.echo', 'did you mean "greeting"?']);
   });
 
   it("BRN504: a path outside its folder, or one emitted twice", async () => {

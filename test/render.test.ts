@@ -103,6 +103,11 @@ describe("the environment", () => {
     }
   });
 
+  it("an input default that breaks its own schema is BRN325 at the offending value, worded like schema errors", async () => {
+    const r = await withPrompt("{{input.hosts}}\n", "input:\n  hosts: { type: array, items: { type: string }, default: [a.example, 5] }\n");
+    expect(r.diagnostics.map((d) => [d.code, d.range?.start.line, d.message])).toEqual([["BRN325", 3, "input.hosts.default[1] must be a string, not number 5"]]);
+  });
+
   it("gives no access to prototypes (constructor, __proto__)", async () => {
     for (const body of ["{{agent.constructor}}\n", "{{agent.__proto__}}\n", '{{lookup agent "constructor"}}\n', "{{#with agent.constructor}}{{name}}{{/with}}\n"]) {
       const r = await withPrompt(body);

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Brain } from "../link/model.js";
 import type { Location } from "../validate/documents.js";
+import { mapErrors } from "../validate/schema.js";
 import { checkTargetNames } from "./registry.js";
 import type { OutputFile, Target } from "./target.js";
 import type { PreviousOutput } from "./write.js";
@@ -24,15 +25,12 @@ async function checkOptions(target: Target, options: unknown, locate: (pointer: 
   let validate = optionValidators.get(target);
   if (!validate) {
     const { Ajv } = await import("ajv");
-    validate = new Ajv({ allErrors: true, strict: false }).compile(target.optionsSchema);
+    validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(target.optionsSchema);
     optionValidators.set(target, validate);
   }
   if (validate(options)) return [];
-  return (validate.errors ?? []).map((e) => {
-    const pointer = `/targets/${target.name}${e.instancePath}`;
-    const extra = e.keyword === "additionalProperties" ? ` ${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty)}` : "";
-    return diagnostic("BRN503", `targets.${target.name}${e.instancePath.replace(/\//g, ".")} ${e.message}${extra}`, { ...locate(pointer) });
-  });
+  // Worded like the brain's own schema errors (unknown keys with did-you-mean, alternatives in words).
+  return mapErrors(validate.errors ?? [], (pointer) => locate(pointer) ?? { file: "brain.yaml" }, `/targets/${target.name}`, "BRN503");
 }
 
 /**

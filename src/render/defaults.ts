@@ -1,8 +1,8 @@
 import type { ValidateFunction } from "ajv";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { diagnostic } from "../diagnostics/codes.js";
 import type { TemplateDocument } from "../validate/documents.js";
 import { escapePointer } from "../load/yaml.js";
+import { mapErrors } from "../validate/schema.js";
 
 let compile: ((schema: object) => ValidateFunction) | undefined;
 /** Compiled input schemas by their JSON text: prompts tend to repeat the same small schemas. */
@@ -22,7 +22,7 @@ export async function checkInputDefaults(prompts: Record<string, TemplateDocumen
       if (!compile) {
         const { Ajv } = await import("ajv");
         const { default: addFormats } = await import("ajv-formats");
-        const ajv = new Ajv({ allErrors: true, strict: false });
+        const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
         (addFormats as unknown as { default: (a: typeof ajv) => void }).default(ajv);
         compile = (s) => ajv.compile(s);
       }
@@ -30,9 +30,8 @@ export async function checkInputDefaults(prompts: Record<string, TemplateDocumen
       let validate = compiled.get(key);
       if (!validate) compiled.set(key, (validate = compile(schema)));
       if (validate(value)) continue;
-      const first = validate.errors?.[0];
-      const pointer = `/input/${escapePointer(name)}/default`;
-      out.push(diagnostic("BRN325", `the default of input ${JSON.stringify(name)} does not satisfy its schema: ${first?.instancePath ? `${first.instancePath} ` : ""}${first?.message ?? "invalid"}`, prompt.locate(pointer)));
+      // Worded like the brain's own schema errors, at the offending part of the default.
+      out.push(...mapErrors(validate.errors ?? [], (pointer, part) => prompt.locate(pointer, part), `/input/${escapePointer(name)}/default`, "BRN325"));
     }
   }
   return out;

@@ -71,11 +71,13 @@ const escape = escapePointer;
  * Turns a JSON pointer into the file and range where it was written (a missing key: where its parent
  * was written, or the overlay `null` that deleted it, with `removed`).
  */
-export type Locate = (pointer: string, part: "key" | "value") => { file: string; range: Range; removed?: boolean };
+export type Locate = (pointer: string, part: "key" | "value") => { file?: string; range?: Range; removed?: boolean };
 
 /**
  * Turns ajv errors into diagnostics. `prefix` is prepended to instance paths (for embedded schemas);
- * `forceCode` replaces the code (BRN108 for embedded schemas). A failed anyOf/oneOf becomes one
+ * `forceCode` replaces the code (BRN108 for embedded schemas, BRN503 target options, BRN325 input
+ * defaults). The errors must come from a validator compiled with ajv's `verbose` option (their `data`,
+ * `schema` and `parentSchema` are read). A failed anyOf/oneOf becomes one
  * diagnostic, not one per branch (see `alternativesDiagnostics`).
  */
 export function mapErrors(errors: ErrorObject[], locate: Locate, prefix = "", forceCode?: Code): Diagnostic[] {
