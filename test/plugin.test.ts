@@ -23,7 +23,7 @@ afterEach(() => work.cleanup());
 const build = (...argv: string[]) => runCli(["build", "--brain", ".", "--out", ".out", ...argv], work.dir);
 const json = async (...argv: string[]) => {
   const r = await build(...argv, "--format", "json");
-  return { code: r.code, diagnostics: JSON.parse(r.stdout) as { code: string; severity: string; message: string; file?: string; range?: { start: { line: number; column: number } } }[] };
+  return { code: r.code, diagnostics: JSON.parse(r.stdout) as { code: string; severity: string; message: string; hint?: string; file?: string; range?: { start: { line: number; column: number } } }[] };
 };
 const setTargets = (yaml: string) => {
   const manifest = readFileSync(join(work.dir, "brain.yaml"), "utf8").replace(/targets:\n  supervisor: \{\}\n/, `targets:\n${yaml}`);

@@ -61,7 +61,7 @@ describe("anyOf/oneOf: one diagnostic per failed value", () => {
 
   it("a rule the matching branch broke is reported alone (an empty list of types)", async () => {
     expect(await errorsAfter("prompts/watcher.md", "url: { type: string", "url: { type: []")).toEqual([
-      "BRN108 prompts/watcher.md:4:16 input.url.type must NOT have fewer than 1 items",
+      "BRN108 prompts/watcher.md:4:16 input.url.type must have at least 1 item, not 0",
     ]);
   });
 
@@ -117,5 +117,14 @@ describe("mapErrors on any schema", () => {
     const schema = { type: "object", properties: { id: { anyOf: [{ type: "string", pattern: "^[a-z]+$" }, { type: "integer" }] } } };
     expect(messages(schema, { id: "A1" })).toEqual(['BRN104 "A1" is not a valid value in id: must match ^[a-z]+$']);
     expect(messages(schema, { id: true })).toEqual(["BRN106 id must be a string or an integer, not boolean true"]);
+  });
+});
+
+describe("range and size rules in words", () => {
+  it("says the rule and what was found, not ajv's wording", async () => {
+    expect(await errorsAfter("policies/baseline.yaml", "maxSteps: 20", "maxSteps: 0")).toEqual(["BRN105 policies/baseline.yaml:3:13 loop.maxSteps must be at least 1, not 0"]);
+    expect(await errorsAfter("agents/watcher.yaml", "tools: [http-check, search]", "tools: [http-check, search, http-check]")).toEqual([
+      "BRN105 agents/watcher.yaml:6:8 tools must not repeat an item ([0] and [2] are equal)",
+    ]);
   });
 });

@@ -248,7 +248,7 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?
     case "minProperties":
     case "maxProperties":
     case "uniqueItems":
-      return at(path, "value", "BRN105", `${path ? name : "value"} ${e.message}`);
+      return at(path, "value", "BRN105", `${path ? name : "value"} ${rangeRule(e.keyword, params)}${e.keyword === "uniqueItems" ? "" : `, not ${sizeOf(e.keyword, e.data)}`}`);
     default:
       return at(path, "value", "BRN109", `${path ? name : "value"} ${e.message}`);
   }
@@ -271,6 +271,43 @@ const TYPE_WORDS: Record<string, string> = { integer: "an integer", array: "a li
  */
 function typeWords(type: string | string[], among = Array.isArray(type) && type.length > 1): string[] {
   return [type].flat().map((t) => (among && t === "boolean" ? "true/false" : (TYPE_WORDS[t] ?? t)));
+}
+
+/** A range or size rule in words: "must be at least 1", "must have at least 1 item", "must not repeat items (1 and 3 are equal)". */
+function rangeRule(keyword: string, params: Record<string, any>): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  switch (keyword) {
+    case "minimum":
+      return `must be at least ${params.limit}`;
+    case "maximum":
+      return `must be at most ${params.limit}`;
+    case "exclusiveMinimum":
+      return `must be more than ${params.limit}`;
+    case "exclusiveMaximum":
+      return `must be less than ${params.limit}`;
+    case "minItems":
+      return `must have at least ${plural(params.limit, "item")}`;
+    case "maxItems":
+      return `must have at most ${plural(params.limit, "item")}`;
+    case "minLength":
+      return `must be at least ${plural(params.limit, "character")} long`;
+    case "maxLength":
+      return `must be at most ${plural(params.limit, "character")} long`;
+    case "minProperties":
+      return `must have at least ${plural(params.limit, "key")}`;
+    case "maxProperties":
+      return `must have at most ${plural(params.limit, "key")}`;
+    default: // uniqueItems (ajv's i and j are 0-based indexes, shown as list[i] is elsewhere)
+      return `must not repeat an item ([${params.j}] and [${params.i}] are equal)`;
+  }
+}
+
+/** What a range or size rule found (after "not"): the number, or the count of items, characters or keys. */
+function sizeOf(keyword: string, data: unknown): string {
+  if (keyword.endsWith("Items") && Array.isArray(data)) return `${data.length}`;
+  if (keyword.endsWith("Length") && typeof data === "string") return `${[...data].length}`;
+  if (keyword.endsWith("Properties") && typeof data === "object" && data !== null) return `${Object.keys(data).length}`;
+  return JSON.stringify(data);
 }
 
 function examplesHint(schema: unknown): string | undefined {
