@@ -127,4 +127,8 @@ describe("range and size rules in words", () => {
       "BRN105 agents/watcher.yaml:6:8 tools must not repeat an item ([0] and [2] are equal)",
     ]);
   });
+
+  it("a value of the wrong type is one type error, not also one for the enum beside it", async () => {
+    expect(await errorsAfter("memory.yaml", "scope: shared", "scope: 5")).toEqual(["BRN106 memory.yaml:4:12 namespaces.checks.scope must be a string, not number 5"]);
+  });
 });

@@ -82,7 +82,9 @@ export type Locate = (pointer: string, part: "key" | "value") => { file?: string
  */
 export function mapErrors(errors: ErrorObject[], locate: Locate, prefix = "", forceCode?: Code): Diagnostic[] {
   // A failed propertyNames reports the key's own error (with `propertyName`) and then itself; keep the first.
-  const kept = errors.filter((e) => e.keyword !== "propertyNames");
+  // A value of the wrong type also fails the enum beside its `type` ({type: string, enum: […]}): the type says it.
+  const wrongType = errors.filter((e) => e.keyword === "type");
+  const kept = errors.filter((e) => e.keyword !== "propertyNames" && !((e.keyword === "enum" || e.keyword === "const") && wrongType.some((t) => t.instancePath === e.instancePath && t.parentSchema === e.parentSchema)));
   return groupAlternatives(kept).flatMap((item) => itemDiagnostics(item, errors, locate, prefix, forceCode));
 }
 
