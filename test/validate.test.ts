@@ -34,6 +34,21 @@ const patch = (dir: string, file: string, from: string, to: string) => {
   writeFileSync(join(dir, file), text.replace(from, to));
 };
 
+describe("references name the brain's own ids, never a JavaScript object's", () => {
+  it("task, tool and policy `constructor` (an id, and a property of every JavaScript object) are unknown", async () => {
+    const errs = await editedErrors((dir) => {
+      patch(dir, "agents/watcher.yaml", "task: status_polling", "task: constructor");
+      patch(dir, "agents/watcher.yaml", "tools: [http-check, search]", "tools: [http-check, search, constructor]");
+      patch(dir, "agents/watcher.yaml", "policies: [tight]", "policies: [tight, constructor]");
+    });
+    expect(errs.map((d) => [d.code, d.message]).sort()).toEqual([
+      ["BRN204", 'unknown tool "constructor"'],
+      ["BRN205", 'unknown policy "constructor"'],
+      ["BRN210", 'unknown task class "constructor"'],
+    ]);
+  });
+});
+
 describe("did you mean", () => {
   it("suggests the closest candidate within a third of the name's length (at least 2 edits)", () => {
     expect(didYouMean("slak-alert", ["slack-alert", "http-check"])).toBe("slack-alert");

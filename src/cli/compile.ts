@@ -22,7 +22,7 @@ export function knownHint(name: string, known: string[], what: string): string {
 
 /** The agent with this id, or the BRN212 diagnostic naming the agents that exist. */
 export function findAgent(brain: Brain, id: string): { agent: Agent } | { diagnostic: Diagnostic } {
-  const agent = brain.agents[id];
+  const agent = Object.hasOwn(brain.agents, id) ? brain.agents[id] : undefined;
   if (agent) return { agent };
   return { diagnostic: diagnostic("BRN212", `no agent ${JSON.stringify(id)} (agents/${id}.yaml)`, { hint: knownHint(id, Object.keys(brain.agents), "agents") }) };
 }

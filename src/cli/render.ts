@@ -21,7 +21,8 @@ export async function renderCommand(prompt: string, options: RenderOptions, io: 
   const id = prompt.replace(/\.md$/, "").replace(/^prompts\//, "");
   // A partial (`_name.md`, named by its file or by its partial name) renders on its own too.
   const partial = /(^|\/)_([^/]+)$/.exec(id)?.[2];
-  const template = partial !== undefined ? brain.partials[partial] : brain.prompts[id];
+  const [templates, name] = partial !== undefined ? [brain.partials, partial] : [brain.prompts, id];
+  const template = Object.hasOwn(templates, name) ? templates[name] : undefined;
   if (!template) {
     const missing = partial !== undefined
       ? diagnostic("BRN202", `no partial ${JSON.stringify(partial)} (prompts/**/_${partial}.md)`, { hint: knownHint(partial, Object.keys(brain.partials), "partials") })

@@ -42,7 +42,7 @@ const chainOf = (route: Route): ChainModel[] =>
 
 /** The route of a task class ("default": routing.yaml `default`), or undefined when the brain does not declare it. */
 export function routeOf(brain: Brain, task: string): Route | undefined {
-  return task === "default" && !brain.tasks.default ? brain.defaultRoute : brain.tasks[task];
+  return task === "default" ? brain.defaultRoute : Object.hasOwn(brain.tasks, task) ? brain.tasks[task] : undefined;
 }
 
 /** What `brainc explain route` prints, for a task class the brain declares (see {@link routeOf}). */

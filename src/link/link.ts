@@ -13,9 +13,22 @@ const byId = <T>(entries: [string, T][]): Record<string, T> => Object.fromEntrie
 const esc = escapePointer;
 
 /**
+ * Names a task class may not have, with the reason. `default` is the task name of routing.yaml's own
+ * `default` route (work that names no task class): the supervisor bundle's `defaultRoute.task` and an
+ * agent's route for its own turns when it names no task, the ledger's task scope and the gateway's
+ * `task:default` tag of that work, and the LiteLLM alias `default`. A task class of that name would
+ * silently take over one of them. (Other names cannot collide: task classes are snake_case, while model
+ * groups and the ledger's global key `*` are not.)
+ */
+export const RESERVED_TASK_CLASSES: ReadonlyMap<string, string> = new Map([
+  ["default", 'routing.yaml "default" is the route of work that names no task class (the LiteLLM alias "default", the supervisor bundle\'s defaultRoute, the task:default tag)'],
+]);
+
+/**
  * Resolves every reference of schema-valid documents and builds the immutable {@link Brain}.
  * Reports unknown prompts, tools, policies, memory namespaces, models, providers, tiers, task classes,
- * MCP servers and agents (BRN201–BRN213, with did-you-mean hints), budget consistency (BRN310, BRN311),
+ * MCP servers and agents (BRN201–BRN213, with did-you-mean hints), a task class with a reserved name
+ * ({@link RESERVED_TASK_CLASSES}, BRN104 at its key), budget consistency (BRN310, BRN311),
  * provider, schedule and MCP server rules (BRN320–BRN324), schedule and heartbeat intervals under 1s (BRN105)
  * and unused entities (BRN218).
  * The Brain is returned only when there are no errors; its agents' `instructions` are filled by render.
@@ -25,7 +38,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
   const report = (code: Code, doc: { locate: Document<unknown>["locate"] }, pointer: string, message: string, hint?: string, part: "key" | "value" = "value") =>
     diagnostics.push(diagnostic(code, message, { ...doc.locate(pointer, part), hint }));
   const check = (code: Code, what: string, known: Record<string, unknown>, name: string, doc: { locate: Document<unknown>["locate"] }, pointer: string, part: "key" | "value" = "value"): boolean => {
-    if (name in known) return true;
+    if (Object.hasOwn(known, name)) return true; // own ids only: `constructor` is no tool
     report(code, doc, pointer, `unknown ${what} ${JSON.stringify(name)}`, didYouMeanHint(name, Object.keys(known)), part);
     return false;
   };
@@ -53,6 +66,8 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
   const tasks: Record<string, Route> = {};
   for (const [task, t] of Object.entries(routingFile.tasks).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const pointer = `/tasks/${esc(task)}`;
+    const reserved = RESERVED_TASK_CLASSES.get(task);
+    if (reserved) report("BRN104", docs.routing, pointer, `task class ${JSON.stringify(task)} is a reserved name: ${reserved}`, "rename the task class; to change the tier of work that names no task class, set routing.yaml default", "key");
     let chain: Model[] = [];
     if (t.tier !== undefined) chain = check("BRN209", "tier", tiers, t.tier, docs.routing, `${pointer}/tier`) ? tiers[t.tier] : [];
     else if (t.models) chain = chainOf(t.models, docs.routing, `${pointer}/models`);
@@ -127,9 +142,9 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     if (prompt) used.prompts.add(prompt.id);
     if (persona) used.prompts.add(persona.id);
     const own = (a.policies ?? []).filter((p, i) => check("BRN205", "policy", policies, p, doc, `/policies/${i}`));
-    const policyIds = [...new Set([...defaultPolicies.filter((p) => p in policies), ...own])];
+    const policyIds = [...new Set([...defaultPolicies.filter((p) => Object.hasOwn(policies, p)), ...own])];
     policyIds.forEach((p) => used.policies.add(p));
-    const declared = (a.tools ?? []).filter((t) => t in tools);
+    const declared = (a.tools ?? []).filter((t) => Object.hasOwn(tools, t));
     const { policy, provenance } = mergePolicies(policyIds.map((p) => ({ id: p, source: policies[p].source, sourceOf: policySourceOf(docs.policies[p]), policy: forAgent(resolvedPolicies[p], declared) })));
     const agentTools: Tool[] = [];
     (a.tools ?? []).forEach((t, i) => {

@@ -259,7 +259,7 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
         const name = n.name?.original ?? String(n.name?.value);
         if (inline.has(name) || name.startsWith("@")) return; // an inline partial, or @partial-block
         refs.push({ name, range: at(name.length + 4) });
-        if (!(name in brain.partials)) out.push(diagnostic("BRN202", `unknown partial ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 4), hint: `partials are files named prompts/**/_${name}.md` }));
+        if (!Object.hasOwn(brain.partials, name)) out.push(diagnostic("BRN202", `unknown partial ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 4), hint: `partials are files named prompts/**/_${name}.md` }));
       }
       if ((n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") && (n.params?.length || n.hash)) {
         const name = n.path?.original;

@@ -3,7 +3,7 @@ import { diagnostic } from "../../src/diagnostics/codes.js";
 import { durationSeconds } from "../../src/link/durations.js";
 import type { Brain } from "../../src/link/model.js";
 import type { BrainManifest } from "../../src/types/index.js";
-import { budgetRequests, primaryBudget, providerBudgetConfig, type AdminRequest } from "./budgets.js";
+import { budgetRequests, primaryBudget, providerBudgetConfig, teamSoftBudgets, unexpressedAlerts, type AdminRequest } from "./budgets.js";
 import { EnvCollector, type EnvVar } from "./env.js";
 import { modelGroups } from "../../src/emit/correlation.js";
 import { modelList } from "./model-list.js";
@@ -65,12 +65,12 @@ export function buildLitellm(brain: Brain, options: LitellmOptions): LitellmBuil
     },
   };
   const budgets = budgetRequests(brain);
-  diagnostics.push(...targetLimits(brain, global.dropped, env));
+  diagnostics.push(...targetLimits(brain, global.dropped, env, budgets));
   return { config, env: env.list(), budgets, diagnostics };
 }
 
 /** The BRN509 infos: parts of the brain that LiteLLM cannot express, what brainc did instead, who enforces them. */
-function targetLimits(brain: Brain, globalMonthlyDropped: boolean, env: EnvCollector): Diagnostic[] {
+function targetLimits(brain: Brain, globalMonthlyDropped: boolean, env: EnvCollector, budgets: readonly AdminRequest[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const on = brain.fallback.on as ErrorClass[];
   const others = (["rate_limit", "timeout", "server_error", "auth", "content_filter", "context_window"] as ErrorClass[]).filter((c) => !on.includes(c));
@@ -85,7 +85,13 @@ function targetLimits(brain: Brain, globalMonthlyDropped: boolean, env: EnvColle
   for (const route of Object.values(brain.tasks)) {
     if (primaryBudget(route.budget).dropped) out.push(limit(`LiteLLM tag budgets have one window: the tag task:${route.task} in budgets.json holds budgets.tasks.${route.task}.dailyUsd, not monthlyUsd; the supervisor target enforces the monthly budget`));
   }
-  if (brain.budgets.global?.alertAtPercent !== undefined) out.push(limit("LiteLLM has no alert threshold for the proxy-wide budget: budgets.global.alertAtPercent is not expressed (agent and task budgets carry it as soft_budget in budgets.json); the supervisor target raises the alert"));
+  if (brain.budgets.global?.alertAtPercent !== undefined) out.push(limit("LiteLLM has no alert threshold for the proxy-wide budget: litellm_settings cannot carry budgets.global.alertAtPercent (agent and task budgets without an alertAtPercent of their own carry it as soft_budget in budgets.json, like the runtime inherits it); the supervisor target raises the global alert"));
+  for (const [where, percent] of unexpressedAlerts(brain)) {
+    out.push(limit(`LiteLLM soft budgets lie strictly between 0 and max_budget: the alert threshold of ${where} (${percent} %) is not in budgets.json; the supervisor target raises the alert`));
+  }
+  if (teamSoftBudgets(budgets)) {
+    out.push(limit("LiteLLM has team soft budgets only since 2026 (older proxies drop soft_budget on /team/new) and alerts on one only by email to the team's metadata.soft_budget_alerting_emails: the agents' alert thresholds on their teams in budgets.json may raise no alert; the supervisor target raises them"));
+  }
   if (brain.budgets.global || Object.values(brain.agents).some((a) => a.budget) || Object.values(brain.tasks).some((t) => t.budget)) {
     out.push(limit("LiteLLM budget windows run from the budget's creation and are reset by a poller (about every 10 minutes), not at 00:00 UTC or on the 1st of the month; the supervisor target enforces the calendar windows"));
   }

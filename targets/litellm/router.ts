@@ -42,7 +42,8 @@ export function routerSettings(brain: Brain, groups: readonly ModelGroup[], time
   const retries = brain.fallback.retriesPerModel ?? 0;
   const aliases: Record<string, string> = {};
   for (const route of Object.values(brain.tasks)) aliases[route.task] = gatewayModel(brain.name, route);
-  if (!("default" in aliases)) aliases.default = gatewayModel(brain.name, brain.defaultRoute);
+  // No task class is named "default" (a reserved name, src/link/link.ts RESERVED_TASK_CLASSES).
+  aliases.default = gatewayModel(brain.name, brain.defaultRoute);
 
   const fallbacks = groups.filter((g) => g.chain.length > 1).map((g) => ({ [g.name]: g.chain.slice(1).map((m) => deploymentId(g.name, m)) }));
   const settings: Record<string, unknown> = { model_group_alias: Object.fromEntries(Object.entries(aliases).sort(([a], [b]) => (a < b ? -1 : 1))) };

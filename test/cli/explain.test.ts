@@ -104,6 +104,19 @@ describe("brainc render", () => {
     expect((await render("a")).code).toBe(2);
   });
 
+  it("a name every JavaScript object has (constructor, toString) is an unknown prompt, partial, agent or task, not an internal error", async () => {
+    for (const [args, code] of [
+      [["render", "constructor", "--agent", "helper"], "BRN201"],
+      [["render", "_constructor", "--agent", "helper"], "BRN202"],
+      [["render", "helper", "--agent", "toString"], "BRN212"],
+      [["explain", "agent", "constructor"], "BRN212"],
+      [["explain", "route", "constructor"], "BRN210"],
+    ] as const) {
+      const r = await runCli([...args, "--brain", brain], repoRoot);
+      expect([r.code, r.stdout.match(/BRN\d+/)?.[0]], args.join(" ")).toEqual([1, code]);
+    }
+  });
+
   it("renders a partial on its own (by its file name), and names partials when one is unknown", async () => {
     const example = (...args: string[]) => runCli(["render", ...args, "--brain", join(repoRoot, "brain")], repoRoot);
     const rules = await example("_safety-rules", "--agent", "uptime-monitor");
