@@ -2,8 +2,9 @@
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { durationMs, isStore, LedgerReader, listJobs, metrics, showJob, stats, type BadLine, type JobSummary } from "../runtime/index.js";
-import type { LedgerEvent } from "../runtime/events.js";
-import { EXIT, type Io } from "./report.js";
+import type { JobStatus, LedgerEvent } from "../runtime/events.js";
+import { diagnostic } from "../diagnostics/codes.js";
+import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 export type RunsFormat = "text" | "json";
 
@@ -42,18 +43,36 @@ function reader(o: RunsOptions, io: Io): Pick<LedgerReader, "allEvents" | "jobEv
   return { allEvents: () => warned(r.allEvents()), jobEvents: (jobId) => warned(r.jobEvents(jobId)) };
 }
 
+/** Reports a usage error (BRN901, exit 2), in the command's format. */
+function usage(io: Io, o: RunsOptions, message: string, hint: string): number {
+  return printDiagnostics(io, [diagnostic("BRN901", message, { hint })], { format: o.format });
+}
+
+/** The statuses `runs list --status` takes: a job's end status, or `running` for one that has not ended. */
+export const LIST_STATUSES: readonly (JobStatus | "running")[] = ["running", "succeeded", "failed", "stopped", "cancelled"];
+
 function stopText(j: JobSummary): string {
   return j.stop ? ` (${j.stop.kind}: ${j.stop.message})` : "";
 }
 
-/** `brainc runs list`: one line per job, newest first. */
-export function runsList(o: RunsOptions & { agent?: string; status?: string; limit?: number }, io: Io): number {
+/**
+ * `brainc runs list`: one line per job, newest first. `--status` must be one of {@link LIST_STATUSES} and
+ * `--limit` a positive integer, else a usage error (BRN901, exit 2).
+ */
+export function runsList(o: RunsOptions & { agent?: string; status?: string; limit?: string }, io: Io): number {
+  if (o.status !== undefined && !(LIST_STATUSES as readonly string[]).includes(o.status)) {
+    return usage(io, o, `--status takes one of ${LIST_STATUSES.join(", ")}, not ${JSON.stringify(o.status)}`, "a job that has not ended is running; one that reached a limit or budget is stopped");
+  }
+  const limit = o.limit === undefined ? undefined : /^[0-9]+$/.test(o.limit) ? Number(o.limit) : NaN;
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) {
+    return usage(io, o, `--limit takes a positive integer (the number of jobs to list, newest first), not ${JSON.stringify(o.limit)}`, "for example --limit 20; leave it out to list every job");
+  }
   const r = reader(o, io);
   if (!r) return EXIT.failed;
   let jobs = listJobs(r.allEvents()).reverse();
   if (o.agent) jobs = jobs.filter((j) => j.agent === o.agent);
   if (o.status) jobs = jobs.filter((j) => j.status === o.status);
-  if (o.limit !== undefined) jobs = jobs.slice(0, o.limit);
+  if (limit !== undefined) jobs = jobs.slice(0, limit);
   if (o.format === "json") {
     io.stdout(json(jobs));
     return EXIT.ok;
@@ -117,21 +136,33 @@ export function runsShow(jobId: string, o: RunsOptions, io: Io): number {
   return EXIT.ok;
 }
 
-/** Parses `--since`: a duration back from now (24h, 7d) or a date/time (ISO 8601); epoch ms. */
+/** An ISO 8601 date (`2026-11-01`) or date-time (`2026-11-01T09:30`, seconds and fraction optional), with an optional `Z` or `±hh:mm` offset. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?$/;
+
+/**
+ * Parses `--since` into epoch ms: a duration back from `now` (an integer and a unit ms, s, m, h or d:
+ * `30m`, `24h`, `7d`), or an ISO 8601 date (`2026-11-01`, midnight UTC) or date-time (`2026-11-01T09:30Z`,
+ * `2026-11-01T09:30:00+02:00`; without an offset, local time). Anything else (a bare number such as `7`,
+ * `yesterday`, a day that does not exist such as `2026-02-30`) gives undefined. No `since` gives 0.
+ */
 export function parseSince(since: string | undefined, now = Date.now()): number | undefined {
-  if (!since) return 0;
+  if (since === undefined) return 0;
   const ms = durationMs(since);
   if (!Number.isNaN(ms)) return now - ms;
+  const m = ISO_DATE_TIME.exec(since);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
   const t = Date.parse(since);
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** `brainc runs stats --by model|task|agent --since 24h`. */
+/** `brainc runs stats --by model|task|agent --since 24h`; a `--since` that {@link parseSince} refuses is a usage error (BRN901, exit 2). */
 export function runsStats(o: RunsOptions & { by: "model" | "task" | "agent"; since?: string }, io: Io): number {
   const since = parseSince(o.since);
   if (since === undefined) {
-    io.stderr(`brainc runs: --since takes a duration (24h, 7d) or a date (2026-11-01), not "${o.since}"\n`);
-    return EXIT.usage;
+    return usage(io, o, `--since takes a duration back from now (an integer and a unit ms, s, m, h or d: 30m, 24h, 7d) or an ISO 8601 date or date-time (2026-11-01, 2026-11-01T09:30Z), not ${JSON.stringify(o.since)}`, "a date alone means midnight UTC; a date-time without Z or an offset is local time");
   }
   const r = reader(o, io);
   if (!r) return EXIT.failed;

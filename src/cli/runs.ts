@@ -20,8 +20,8 @@ export function registerRuns(program: Command, result: { code: number }, io: Io)
     .addOption(formatOption())
     .option("--agent <id>", "only this agent's jobs")
     .option("--status <status>", "only jobs with this status (running, succeeded, failed, stopped, cancelled)")
-    .option("--limit <n>", "at most n jobs", (v) => Number.parseInt(v, 10))
-    .action(async (o: RunsOptions & { agent?: string; status?: string; limit?: number }) => {
+    .option("--limit <n>", "at most n jobs (a positive integer)")
+    .action(async (o: RunsOptions & { agent?: string; status?: string; limit?: string }) => {
       result.code = (await commands()).runsList(o, io);
     });
   runs
@@ -37,7 +37,7 @@ export function registerRuns(program: Command, result: { code: number }, io: Io)
     .command("stats")
     .description("cost, tokens, calls, p50/p95 latency, fallback rate and errors (agent/tool/infrastructure) per model, task class or agent")
     .addOption(new Option("--by <key>", "group by").choices(["model", "task", "agent"]).default("model"))
-    .option("--since <when>", "only events since a duration ago (24h, 7d) or a date (2026-11-01)")
+    .option("--since <when>", "only events since a duration ago (an integer and ms, s, m, h or d: 30m, 24h, 7d) or an ISO 8601 date or date-time (2026-11-01, 2026-11-01T09:30Z)")
     .addOption(storeOption())
     .addOption(formatOption())
     .action(async (o: RunsOptions & { by: "model" | "task" | "agent"; since?: string }) => {

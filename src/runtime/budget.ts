@@ -5,6 +5,7 @@
  */
 import type { Bundle, BundleBudget } from "./bundle.js";
 import type { BudgetPeriod, BudgetScope, BudgetState, LedgerEvent } from "./events.js";
+import { fromNanoUsd, reachedUsd, toNanoUsd } from "./money.js";
 import { periodKeys } from "./time.js";
 
 /** One limit that applies to a job: e.g. agent `email-triage`, daily, 5 USD, alert at 80 %. */
@@ -14,9 +15,9 @@ export interface BudgetLimit extends BudgetState {
 
 const counterKey = (scope: BudgetScope, key: string, periodKey: string) => `${scope}\u0000${key}\u0000${periodKey}`;
 
-/** Spend counters and the alerts already raised. */
+/** Spend counters (in whole nano-USD, so that sums do not drift) and the alerts already raised. */
 export class BudgetBook {
-  private readonly spent = new Map<string, number>();
+  private readonly spentNano = new Map<string, number>();
   private readonly alerted = new Set<string>();
 
   constructor(private readonly bundle: Bundle) {}
@@ -28,7 +29,7 @@ export class BudgetBook {
       for (const [scope, key] of [["global", "*"], ["agent", e.agent], ["task", e.task]] as const) {
         for (const pk of [p.daily, p.monthly]) {
           const k = counterKey(scope, key, pk);
-          this.spent.set(k, (this.spent.get(k) ?? 0) + e.costUsd);
+          this.spentNano.set(k, (this.spentNano.get(k) ?? 0) + toNanoUsd(e.costUsd));
         }
       }
     } else if (e.type === "budget.alert") this.alerted.add(counterKey(e.scope, e.key, e.periodKey));
@@ -48,20 +49,20 @@ export class BudgetBook {
       if (!budget) continue;
       for (const [period, limitUsd, periodKey] of [["daily", budget.dailyUsd, p.daily], ["monthly", budget.monthlyUsd, p.monthly]] as const) {
         if (limitUsd === undefined) continue;
-        out.push({ scope, key, period, periodKey, limitUsd, spentUsd: this.spent.get(counterKey(scope, key, periodKey)) ?? 0, alertAtPercent: budget.alertAtPercent ?? b.global?.alertAtPercent });
+        out.push({ scope, key, period, periodKey, limitUsd, spentUsd: fromNanoUsd(this.spentNano.get(counterKey(scope, key, periodKey)) ?? 0), alertAtPercent: budget.alertAtPercent ?? b.global?.alertAtPercent });
       }
     }
     return out;
   }
 
-  /** The first limit whose spend has reached it, if any. */
+  /** The first limit whose spend has reached it (to the nano-USD), if any. */
   exceeded(agent: string, task: string, t: number): BudgetLimit | undefined {
-    return this.limits(agent, task, t).find((l) => l.spentUsd >= l.limitUsd);
+    return this.limits(agent, task, t).find((l) => reachedUsd(l.spentUsd, l.limitUsd));
   }
 
   /** Limits whose spend crossed `alertAtPercent` and have not been alerted yet (marks them alerted). */
   alertsDue(agent: string, task: string, t: number): BudgetLimit[] {
-    const due = this.limits(agent, task, t).filter((l) => l.alertAtPercent !== undefined && l.spentUsd >= (l.limitUsd * l.alertAtPercent) / 100 && !this.alerted.has(counterKey(l.scope, l.key, l.periodKey)));
+    const due = this.limits(agent, task, t).filter((l) => l.alertAtPercent !== undefined && reachedUsd(l.spentUsd, l.limitUsd, l.alertAtPercent) && !this.alerted.has(counterKey(l.scope, l.key, l.periodKey)));
     for (const l of due) this.alerted.add(counterKey(l.scope, l.key, l.periodKey));
     return due;
   }

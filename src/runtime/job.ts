@@ -5,12 +5,13 @@
  */
 import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
-import type { Bundle, BundleAgent, BundleModel, BundleRoute, Env } from "./bundle.js";
+import type { Bundle, BundleAgent, BundleModel, BundleRoute, Env, EnvValue } from "./bundle.js";
 import { envNamesOf, resolveEnv } from "./bundle.js";
 import type { BudgetLimit } from "./budget.js";
 import type { ErrorClass, JobStatus, LedgerEvent, LlmErrorKind, NewEvent, StopReason } from "./events.js";
 import type { GuardResult, ToolGuard } from "./guard.js";
 import { LlmError, postChat, type ChatCompletion, type ChatMessage, type ChatTool } from "./llm.js";
+import { reachedUsd, roundUsd, sumUsd } from "./money.js";
 import { backoffMs, durationMs } from "./time.js";
 
 /** What a job needs from its supervisor (shared across jobs). */
@@ -134,6 +135,8 @@ interface Target {
   provider: string;
   baseUrl: string;
   apiKey?: string;
+  /** The env names of a key the bundle names but the environment does not set (gateway only): for the 401/403 message. */
+  missingKey?: string[];
 }
 
 const hash = (v: unknown) => createHash("sha1").update(JSON.stringify(v) ?? "").digest("base64");
@@ -346,7 +349,7 @@ export class Job extends EventEmitter {
     if (kind === "llm") await limit("max_steps", loop.maxSteps, this.steps, this.steps + 1 > (loop.maxSteps ?? Infinity), "maxSteps reached");
     if (kind === "tool") await limit("max_tool_calls", loop.maxToolCalls, this.toolCalls, this.toolCalls + 1 > (loop.maxToolCalls ?? Infinity), "maxToolCalls reached");
     await limit("max_tokens", loop.maxTokens, this.tokens, this.tokens >= (loop.maxTokens ?? Infinity), "maxTokens reached");
-    await limit("max_cost", loop.maxCostUsd, this.costUsd, this.costUsd >= (loop.maxCostUsd ?? Infinity), "maxCostUsd reached (USD)");
+    await limit("max_cost", loop.maxCostUsd, this.costUsd, reachedUsd(this.costUsd, loop.maxCostUsd ?? Infinity), "maxCostUsd reached (USD)");
     await limit("no_progress", loop.stopAfterNoProgress, this.noProgress, this.noProgress >= (loop.stopAfterNoProgress ?? Infinity), "steps without progress");
   }
 
@@ -392,19 +395,35 @@ export class Job extends EventEmitter {
     return route.chain.map((m) => this.directOrGateway(m));
   }
 
-  private gateway(): { baseUrl: string; apiKey?: string } {
+  /**
+   * The gateway's base URL and key. A key the bundle names but the environment does not set is left
+   * out of the request (a LiteLLM proxy without a master key accepts that); a 401/403 then names it.
+   */
+  private gateway(): Pick<Target, "baseUrl" | "apiKey" | "missingKey"> {
     const gw = this.ctx.bundle.gateway;
     const baseUrl = resolveEnv(gw?.baseUrl, this.ctx.env);
     if (!baseUrl) throw new ChatError("auth", `the gateway's base URL is not set (environment variable ${envNamesOf(gw?.baseUrl).join(", ") || "—"})`, 0);
-    return { baseUrl, apiKey: resolveEnv(gw?.apiKey, this.ctx.env) };
+    const apiKey = resolveEnv(gw?.apiKey, this.ctx.env) || undefined;
+    return { baseUrl, apiKey, ...(gw?.apiKey !== undefined && !apiKey ? { missingKey: unsetEnvNames(gw.apiKey, this.ctx.env) } : {}) };
   }
 
+  /**
+   * Where a model's direct request goes: the model's or its provider's `baseUrl`, or, only when the bundle
+   * gives none, the default endpoint of the model's `api`; with the provider's `apiKey`. A `baseUrl` or an
+   * `apiKey` whose environment variable is unset (or empty) is an error naming the variable: the request
+   * is not sent elsewhere, nor without its key. A provider without `apiKey` (a local one) sends no key.
+   */
   private directOrGateway(m: BundleModel): Target {
     if (this.ctx.endpoint === "gateway") return { request: m.id, id: m.id, model: m, provider: m.provider, ...this.gateway() };
     const provider = this.ctx.bundle.providers[m.provider];
-    const baseUrl = resolveEnv(m.baseUrl ?? provider?.baseUrl, this.ctx.env) ?? DEFAULT_BASE_URLS[m.api];
-    if (!baseUrl) throw new ChatError("auth", `no base URL for model ${m.id} (provider ${m.provider})`, 0);
+    const declared = m.baseUrl ?? provider?.baseUrl;
+    const baseUrl = declared === undefined ? DEFAULT_BASE_URLS[m.api] : resolveEnv(declared, this.ctx.env);
+    if (!baseUrl) {
+      const unset = unsetEnvNames(declared, this.ctx.env);
+      throw new ChatError("auth", unset.length ? `the base URL of model ${m.id} (provider ${m.provider}) is not set (environment variable ${unset.join(", ")})` : `no base URL for model ${m.id} (provider ${m.provider})`, 0);
+    }
     const apiKey = resolveEnv(provider?.apiKey, this.ctx.env);
+    if (provider?.apiKey !== undefined && !apiKey) throw new ChatError("auth", `the API key of provider ${m.provider} (model ${m.id}) is not set (environment variable ${unsetEnvNames(provider.apiKey, this.ctx.env).join(", ") || "—"})`, 0);
     return { request: m.name, id: m.id, model: m, provider: m.provider, baseUrl, apiKey };
   }
 
@@ -452,14 +471,14 @@ export class Job extends EventEmitter {
       const headerCost = Number.parseFloat(headers.get(respHeaders?.responseCost ?? "x-litellm-response-cost") ?? "");
       const gatewayFallbacks = Number.parseInt(headers.get(respHeaders?.attemptedFallbacks ?? "x-litellm-attempted-fallbacks") ?? "0", 10) || 0;
       // Prices: the bundle's, of the model that answered; else the gateway's own figure; else the primary's (an estimate).
-      const costUsd = served ? cost(served, inputTokens, outputTokens, cachedTokens) : Number.isFinite(headerCost) ? headerCost : cost(this.route.chain[0], inputTokens, outputTokens, cachedTokens);
+      const costUsd = served ? cost(served, inputTokens, outputTokens, cachedTokens) : Number.isFinite(headerCost) ? roundUsd(headerCost) : cost(this.route.chain[0], inputTokens, outputTokens, cachedTokens);
       if (!target.model) {
         isFallback = (served !== undefined && served.id !== this.route.chain[0].id) || gatewayFallbacks > 0;
         if (gatewayFallbacks > 0 && !reason) reason = "gateway_fallback";
       }
       const contextWindow = served?.contextWindow ?? Math.min(...this.route.chain.map((m) => m.contextWindow));
       this.tokens += inputTokens + outputTokens;
-      this.costUsd += costUsd;
+      this.costUsd = sumUsd(this.costUsd, costUsd);
       const [event] = await this.record({ type: "llm.call", ...base, fallback: isFallback, ...(reason ? { fallbackReason: reason } : {}), ...(servedName && servedName !== target.request ? { servedModel: servedName } : {}), ok: true, inputTokens, outputTokens, ...(cachedTokens ? { cachedTokens } : {}), costUsd, latencyMs });
       this.ctx.budgets.add(event);
       await this.alerts();
@@ -468,8 +487,9 @@ export class Job extends EventEmitter {
       if (this.agent.policy.checkpoint?.every === "step") this.dueCheckpoint = true;
       const compact = await this.checkContext(contextWindow, inputTokens + outputTokens, step, target.id);
       return { completion, message, step, model: target.id, attempts: attempt, fallback: isFallback, ...(reason ? { fallbackReason: reason } : {}), inputTokens, outputTokens, costUsd, latencyMs, ...(compact ? { compact } : {}) };
-    } catch (e) {
-      if (!(e instanceof LlmError)) throw e;
+    } catch (caught) {
+      if (!(caught instanceof LlmError)) throw caught;
+      const e = caught.kind === "auth" && target.missingKey?.length ? new LlmError(caught.kind, `no API key was sent (environment variable ${target.missingKey.join(", ")} is not set): ${caught.message}`, caught.status) : caught;
       await this.record({ type: "llm.call", ...base, ok: false, errorKind: e.kind, ...(e.status ? { httpStatus: e.status } : {}), error: e.message.slice(0, 500), inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: this.ctx.now() - started });
       throw e;
     }
@@ -516,11 +536,21 @@ export class Job extends EventEmitter {
   }
 }
 
-/** Cost of a call in USD from per-million-token prices; cached input tokens at the cacheRead price. */
+/**
+ * Cost of a call in USD from per-million-token prices; cached input tokens at the cacheRead price.
+ * Rounded to the nano-USD (1e-9), the precision at which the runtime sums and compares money.
+ */
 export function cost(m: BundleModel, inputTokens: number, outputTokens: number, cachedTokens = 0): number {
   const p = m.costPerMTokUsd;
   const cached = Math.min(cachedTokens, inputTokens);
-  return ((inputTokens - cached) * p.input + cached * (p.cacheRead ?? p.input) + outputTokens * p.output) / 1_000_000;
+  return roundUsd(((inputTokens - cached) * p.input + cached * (p.cacheRead ?? p.input) + outputTokens * p.output) / 1_000_000);
+}
+
+/** The env references of `value` that resolve to nothing or to an empty string (their variable is unset, or empty). */
+function unsetEnvNames(value: EnvValue | undefined, env: Env): string[] {
+  if (value === undefined || typeof value === "string") return [];
+  if ("$env" in value) return resolveEnv(value, env) ? [] : [value.$env];
+  return value.$concat.flatMap((part) => unsetEnvNames(part, env));
 }
 
 /** Sets a dotted path ("metadata.tags") in an object, merging into objects on the way. */

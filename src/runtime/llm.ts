@@ -93,12 +93,37 @@ export async function postChat(o: PostChatOptions): Promise<{ completion: ChatCo
     throw new LlmError("connection", `cannot reach ${url}: ${err.cause?.code ?? err.message}`);
   }
   if (!res.ok) throw new LlmError(classifyHttp(res.status, text), `HTTP ${res.status} from ${url}: ${text.slice(0, 300)}`, res.status);
-  let completion: ChatCompletion;
+  let parsed: unknown;
   try {
-    completion = JSON.parse(text) as ChatCompletion;
+    parsed = JSON.parse(text);
   } catch {
     throw new LlmError("server_error", `${url} answered with something other than JSON: ${text.slice(0, 120)}`, res.status);
   }
-  if (!Array.isArray(completion.choices) || !completion.choices[0]?.message) throw new LlmError("server_error", `${url} answered without choices[0].message`, res.status);
-  return { completion, headers: res.headers };
+  const problem = malformed(parsed);
+  if (problem) throw new LlmError("server_error", `${url} answered with a malformed chat completion (${problem}): ${text.slice(0, 120)}`, res.status);
+  return { completion: parsed as ChatCompletion, headers: res.headers };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isCount = (v: unknown) => v === undefined || v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0);
+
+/**
+ * What is wrong with a parsed 200 body that should be a chat completion, or undefined when the fields the
+ * runtime reads are well-formed: an object with `choices[0].message` an object, `model` a string when
+ * present, and `usage` (when present) an object of non-negative token counts.
+ */
+function malformed(body: unknown): string | undefined {
+  if (!isObject(body)) return `the body is ${body === null ? "null" : Array.isArray(body) ? "an array" : `a ${typeof body}`}, not an object`;
+  if (!Array.isArray(body.choices) || !body.choices.length) return "no choices";
+  const first: unknown = body.choices[0];
+  if (!isObject(first) || !isObject(first.message)) return "choices[0].message is not an object";
+  if (body.model !== undefined && body.model !== null && typeof body.model !== "string") return "model is not a string";
+  const usage = body.usage;
+  if (usage !== undefined && usage !== null) {
+    if (!isObject(usage)) return "usage is not an object";
+    if (!isCount(usage.prompt_tokens) || !isCount(usage.completion_tokens)) return "usage holds token counts that are not numbers";
+    const details = usage.prompt_tokens_details;
+    if (details !== undefined && details !== null && (!isObject(details) || !isCount(details.cached_tokens))) return "usage.prompt_tokens_details.cached_tokens is not a number";
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@
  * prometheus.io/docs/instrumenting/exposition_formats).
  */
 import type { ErrorClass, JobStatus, LedgerEvent, StopReason } from "./events.js";
+import { sumUsd } from "./money.js";
 
 /** Totals of one job. */
 export interface JobTotals {
@@ -41,7 +42,7 @@ function addTotals(t: JobTotals, e: LedgerEvent): void {
     t.steps = Math.max(t.steps, e.step);
     t.inputTokens += e.inputTokens;
     t.outputTokens += e.outputTokens;
-    t.costUsd += e.costUsd;
+    t.costUsd = sumUsd(t.costUsd, e.costUsd);
     if (e.ok && e.fallback) t.fallbacks++;
   } else if (e.type === "tool.call") t.toolCalls++;
   else if (e.type === "checkpoint") t.checkpoints++;
@@ -125,7 +126,7 @@ export function stats(events: readonly LedgerEvent[], by: "model" | "task" | "ag
       s.llmCalls++;
       s.inputTokens += e.inputTokens;
       s.outputTokens += e.outputTokens;
-      s.costUsd += e.costUsd;
+      s.costUsd = sumUsd(s.costUsd, e.costUsd);
       if (e.ok) {
         g.ok++;
         g.latencies.push(e.latencyMs);
@@ -138,7 +139,7 @@ export function stats(events: readonly LedgerEvent[], by: "model" | "task" | "ag
   return [...groups.values()]
     .map(({ s, latencies, ok, fallbacks }) => {
       latencies.sort((a, b) => a - b);
-      return { ...s, costUsd: round(s.costUsd), p50LatencyMs: percentile(latencies, 50), p95LatencyMs: percentile(latencies, 95), fallbackRate: ok ? round(fallbacks / ok) : 0 };
+      return { ...s, p50LatencyMs: percentile(latencies, 50), p95LatencyMs: percentile(latencies, 95), fallbackRate: ok ? round(fallbacks / ok) : 0 };
     })
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

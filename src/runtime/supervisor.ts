@@ -10,6 +10,7 @@ import type { LedgerEvent, NewEvent } from "./events.js";
 import { ToolGuard } from "./guard.js";
 import { Job, type JobProgress } from "./job.js";
 import { FileLedger, type LedgerStore } from "./ledger.js";
+import { sumUsd } from "./money.js";
 
 /** Options of {@link Supervisor.open}. */
 export interface SupervisorOptions {
@@ -145,7 +146,7 @@ function restore(events: readonly LedgerEvent[]): JobProgress {
     if (e.type === "llm.call") {
       p.steps = Math.max(p.steps, e.step);
       p.tokens += e.inputTokens + e.outputTokens;
-      p.costUsd += e.costUsd;
+      p.costUsd = sumUsd(p.costUsd, e.costUsd);
     } else if (e.type === "tool.call") p.toolCalls = Math.max(p.toolCalls, e.call);
     else if (e.type === "context.compact") p.compactions = Math.max(p.compactions, e.compaction);
     else if (e.type === "checkpoint") {

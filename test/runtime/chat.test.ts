@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ChatError, Supervisor } from "../../src/runtime/index.js";
 import type { LlmCall } from "../../src/runtime/events.js";
+import type { EnvValue } from "../../src/runtime/bundle.js";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
 import { testBundle, tempDir } from "./helpers.js";
 
@@ -155,6 +156,125 @@ describe("job.chat fallback", () => {
     expect(server.requests[0].body.model).toBe("m-mid-name");
     expect(server.requests[0].body.litellm_session_id).toBeUndefined();
     expect(server.requests[0].headers).toMatchObject({ "x-job-id": "j3", authorization: "Bearer k-direct" });
+    await sup.close();
+  });
+});
+
+/** A fetch that records each request and answers m-mid-name with `midBody` (status 200), others with a valid completion. */
+function recordingFetch(midBody = "", status = 200) {
+  const sent: { url: string; headers: Record<string, string>; model: string }[] = [];
+  const fetch = (async (url: string, init: RequestInit) => {
+    const body = JSON.parse(init.body as string);
+    sent.push({ url, headers: init.headers as Record<string, string>, model: body.model });
+    if (body.model === "m-mid-name" && (midBody || status !== 200)) return new Response(midBody, { status });
+    return new Response(JSON.stringify({ model: body.model, choices: [{ message: { role: "assistant", content: "ok" } }], usage: { prompt_tokens: 10, completion_tokens: 1 } }), { status: 200 });
+  }) as typeof globalThis.fetch;
+  return { fetch, sent };
+}
+
+/** testBundle whose provider `fake` speaks `api: openai` with the given baseUrl and apiKey (undefined: none). */
+function openaiBundle(baseUrl: EnvValue | undefined, apiKey: EnvValue | undefined) {
+  const bundle = testBundle();
+  bundle.providers.fake = { id: "fake", api: "openai", ...(baseUrl !== undefined ? { baseUrl } : {}), ...(apiKey !== undefined ? { apiKey } : {}) };
+  for (const m of Object.values(bundle.models)) m.api = "openai";
+  return bundle;
+}
+
+describe("direct endpoints and environment variables", () => {
+  it("an unset baseUrl variable is an error naming it; nothing is sent (never to the provider's default host with the key)", async () => {
+    for (const env of [{ CORP_KEY: "sk-corp-secret" }, { CORP_KEY: "sk-corp-secret", CORP_PROXY_URL: "" }]) {
+      const { fetch, sent } = recordingFetch();
+      const sup = await open(openaiBundle({ $env: "CORP_PROXY_URL" }, { $env: "CORP_KEY" }), { endpoint: "direct", env, fetch });
+      const job = await sup.startJob({ agent: "worker" });
+      const err = await job.chat({ messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+      expect(err).toBeInstanceOf(ChatError);
+      expect(err).toMatchObject({ kind: "auth", attempts: 0 });
+      expect(err.message).toBe("the base URL of model m-mid (provider fake) is not set (environment variable CORP_PROXY_URL)");
+      expect(sent).toEqual([]);
+      // The step number was not used up.
+      expect(job.totals.steps).toBe(0);
+      await sup.close();
+    }
+  });
+
+  it("uses the provider's default host only when the bundle gives no baseUrl at all", async () => {
+    const { fetch, sent } = recordingFetch();
+    const sup = await open(openaiBundle(undefined, { $env: "CORP_KEY" }), { endpoint: "direct", env: { CORP_KEY: "sk-corp-secret" }, fetch });
+    await (await sup.startJob({ agent: "worker" })).chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(sent.map((s) => [s.url, s.headers.authorization])).toEqual([["https://api.openai.com/v1/chat/completions", "Bearer sk-corp-secret"]]);
+    await sup.close();
+  });
+
+  it("an unset apiKey variable is an error naming it; a provider without apiKey is called without a key", async () => {
+    for (const env of [{ FAKE_BASE_URL: "http://fake.test/v1" }, { FAKE_BASE_URL: "http://fake.test/v1", FAKE_KEY: "" }]) {
+      const { fetch, sent } = recordingFetch("", 401);
+      const sup = await open(testBundle(), { endpoint: "direct", env, fetch });
+      const err = await (await sup.startJob({ agent: "worker" })).chat({ messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+      expect(err).toBeInstanceOf(ChatError);
+      expect(err.message).toBe("the API key of provider fake (model m-mid) is not set (environment variable FAKE_KEY)");
+      expect(sent).toEqual([]);
+      await sup.close();
+    }
+    const keyless = testBundle();
+    delete keyless.providers.fake.apiKey;
+    const { fetch, sent } = recordingFetch();
+    const sup = await open(keyless, { endpoint: "direct", env: { FAKE_BASE_URL: "http://local.test/v1" }, fetch });
+    await expect((await sup.startJob({ agent: "worker" })).chat({ messages: [{ role: "user", content: "hi" }] })).resolves.toMatchObject({ model: "m-mid" });
+    expect(sent[0].url).toBe("http://local.test/v1/chat/completions");
+    expect(sent[0].headers.authorization).toBeUndefined();
+    await sup.close();
+  });
+
+  it("through the gateway, a 401 after an unset key names the variable (in the error and the ledger)", async () => {
+    const sup = await open(testBundle({ retries: 0 }), { env: { LITELLM_BASE_URL: server.url } });
+    const job = await sup.startJob({ agent: "worker" });
+    server.script("m-mid", [{ status: 401 }]);
+    const err = await job.chat({ messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    expect(err).toMatchObject({ kind: "auth", status: 401 });
+    expect(err.message).toMatch(/^no API key was sent \(environment variable LITELLM_API_KEY is not set\): HTTP 401 from /);
+    expect(calls(sup, job.id)[0].error).toMatch(/^no API key was sent \(environment variable LITELLM_API_KEY is not set\)/);
+    expect(server.requests[0].headers.authorization).toBeUndefined();
+    // Without a 401 the gateway answers as before (a proxy without a master key).
+    await expect(job.chat({ messages: [{ role: "user", content: "hi" }] })).resolves.toMatchObject({ model: "m-mid" });
+    await sup.close();
+  });
+});
+
+describe("malformed answers", () => {
+  const bodies = ["null", "[]", "42", '"text"', "{}", '{"choices":[]}', '{"choices":null}', '{"choices":[null]}', '{"choices":[{}]}', '{"choices":[{"message":"hi"}]}', '{"choices":[{"message":{"role":"assistant","content":"x"}}],"usage":{"prompt_tokens":"12"}}', '{"choices":[{"message":{"role":"assistant","content":"x"}}],"model":7}'];
+  it.each(bodies)("a 200 answer %s is a server_error: recorded, and the chain falls back", async (body) => {
+    const { fetch } = recordingFetch(body);
+    const sup = await open(testBundle(), { endpoint: "direct", env: { FAKE_BASE_URL: "http://fake.test/v1", FAKE_KEY: "k" }, fetch });
+    const job = await sup.startJob({ agent: "worker" });
+    const r = await job.chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(r).toMatchObject({ step: 1, model: "m-small", fallback: true, fallbackReason: "server_error", attempts: 3 });
+    const recorded = calls(sup, job.id);
+    expect(recorded.map((c) => [c.model, c.ok, c.errorKind ?? null])).toEqual([
+      ["m-mid", false, "server_error"],
+      ["m-mid", false, "server_error"],
+      ["m-small", true, null],
+    ]);
+    expect(recorded[0].error).toContain("malformed chat completion");
+    await sup.close();
+  });
+
+  it("without server_error in fallback.on, a malformed answer is a ChatError, not a TypeError", async () => {
+    const { fetch } = recordingFetch("null");
+    const sup = await open(testBundle({ fallbackOn: ["rate_limit"] }), { endpoint: "direct", env: { FAKE_BASE_URL: "http://fake.test/v1", FAKE_KEY: "k" }, fetch });
+    const job = await sup.startJob({ agent: "worker" });
+    const err = await job.chat({ messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(ChatError);
+    expect(err).toMatchObject({ kind: "server_error", attempts: 1 });
+    expect(err.message).toContain("the body is null, not an object");
+    expect(calls(sup, job.id)).toHaveLength(1);
+    await sup.close();
+  });
+
+  it("accepts null usage and model (read as absent)", async () => {
+    const { fetch } = recordingFetch('{"choices":[{"message":{"role":"assistant","content":"x"}}],"usage":null,"model":null}');
+    const sup = await open(testBundle(), { endpoint: "direct", env: { FAKE_BASE_URL: "http://fake.test/v1", FAKE_KEY: "k" }, fetch });
+    const r = await (await sup.startJob({ agent: "worker" })).chat({ messages: [{ role: "user", content: "hi" }] });
+    expect(r).toMatchObject({ model: "m-mid", inputTokens: 0, outputTokens: 0, costUsd: 0 });
     await sup.close();
   });
 });

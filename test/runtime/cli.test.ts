@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobStoppedError, Supervisor } from "../../src/runtime/index.js";
+import { parseSince } from "../../src/cli/runs-commands.js";
 import { runCli } from "../helpers.js";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
 import { testBundle, tempDir } from "./helpers.js";
@@ -145,6 +146,45 @@ describe("brainc runs", () => {
     expect(lines[0]).toBe('brainc runs: warning: malformed/ledger.jsonl:1: skipped a line that is not a ledger event (it has no "type")');
     expect(lines[9]).toContain("malformed/ledger.jsonl:10:");
     expect(lines.slice(10)).toEqual(["brainc runs: warning: skipped 3 more lines that are not ledger events", "brainc runs: no jobs"]);
+  });
+
+  it("refuses bad --limit, --status and --since values with a usage error (BRN901, exit 2) naming the accepted forms", async () => {
+    const cases: [string[], string][] = [
+      [["list", "--limit", "abc"], '--limit takes a positive integer (the number of jobs to list, newest first), not "abc"'],
+      [["list", "--limit", "-1"], "--limit takes a positive integer"],
+      [["list", "--limit", "0"], "--limit takes a positive integer"],
+      [["list", "--limit", "2x"], "--limit takes a positive integer"],
+      [["list", "--status", "bogus"], '--status takes one of running, succeeded, failed, stopped, cancelled, not "bogus"'],
+      [["stats", "--since", "7"], '--since takes a duration back from now (an integer and a unit ms, s, m, h or d: 30m, 24h, 7d) or an ISO 8601 date or date-time (2026-11-01, 2026-11-01T09:30Z), not "7"'],
+      [["stats", "--since", "2026-02-30"], "--since takes a duration"],
+      [["stats", "--since", "Nov 1 2026"], "--since takes a duration"],
+      [["stats", "--since", ""], "--since takes a duration"],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(["runs", ...args, "--store", store], temp.dir);
+      // As every brainc command prints diagnostics: on stdout, the summary on stderr.
+      expect([r.code, r.stderr], args.join(" ")).toEqual([2, "Found 1 error.\n"]);
+      expect(r.stdout, args.join(" ")).toContain(`error BRN901: ${message}`);
+    }
+    const json = await runCli(["runs", "list", "--limit", "abc", "--store", store, "--format", "json"], temp.dir);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject([{ code: "BRN901", severity: "error" }]);
+  });
+
+  it("accepts --limit n, --status and --since as a duration, a date or a date-time", async () => {
+    const one = await runCli(["runs", "list", "--limit", "1", "--store", store, "--format", "json"], temp.dir);
+    expect(JSON.parse(one.stdout).map((j: { job: string }) => j.job)).toEqual(["job-b"]);
+    const stopped = await runCli(["runs", "list", "--status", "stopped", "--store", store, "--format", "json"], temp.dir);
+    expect(JSON.parse(stopped.stdout).map((j: { job: string }) => j.job)).toEqual(["job-a"]);
+    for (const since of ["7d", "90m", "2000-01-01", "2000-01-01T00:00Z", "2000-01-01T09:30:15.250+02:00", "2000-01-01T09:30"]) {
+      const r = await runCli(["runs", "stats", "--since", since, "--store", store, "--format", "json"], temp.dir);
+      expect([r.code, r.stderr], since).toEqual([0, ""]);
+      expect(JSON.parse(r.stdout).groups.length, since).toBeGreaterThan(0);
+    }
+    expect(parseSince("2026-11-01")).toBe(Date.UTC(2026, 10, 1));
+    expect(parseSince("2026-11-01T09:30+02:00")).toBe(Date.UTC(2026, 10, 1, 7, 30));
+    expect(parseSince("24h", 100_000_000)).toBe(100_000_000 - 86_400_000);
+    expect(parseSince(undefined)).toBe(0);
   });
 
   it("says when there is no store", async () => {

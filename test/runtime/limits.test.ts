@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { JobEndedError, JobStoppedError, Supervisor, type Bundle, type BundlePolicy } from "../../src/runtime/index.js";
+import { JobEndedError, JobStoppedError, listJobs, stats, Supervisor, type Bundle, type BundlePolicy } from "../../src/runtime/index.js";
 import type { JobEnded, LlmCall } from "../../src/runtime/events.js";
 import { startFakeServer, type FakeServer } from "./fake-server.js";
 import { testBundle, tempDir } from "./helpers.js";
@@ -75,6 +75,33 @@ describe("loop limits", () => {
     const err = await stopsWith(job.chat({ messages: msg }), "max_cost");
     expect(err.reason.value).toBeCloseTo(0.00056, 10);
     await sup.close();
+  });
+
+  it("maxCostUsd sums money without float drift: 8 calls of 0.1 USD reach 0.8 (a float sum is 0.7999999999999999)", async () => {
+    const sup = await open(withLoop({ maxCostUsd: 0.8 }));
+    server.respond = () => ({ usage: { prompt_tokens: 50_000, completion_tokens: 0 } }); // m-mid: 2 USD/MTok in, 0.1 USD a call
+    const job = await sup.startJob({ agent: "worker" });
+    for (let i = 0; i < 8; i++) await job.chat({ messages: msg });
+    expect(job.totals.costUsd).toBe(0.8);
+    const err = await stopsWith(job.chat({ messages: msg }), "max_cost");
+    expect(err.reason).toMatchObject({ value: 0.8, limit: 0.8 });
+    await sup.close();
+  });
+
+  it("a resumed job's cost, and the jobs' totals and stats, are clean sums (0.0144, not 0.014399999999999998)", async () => {
+    const sup = await open(withLoop({}));
+    server.respond = () => ({ usage: { prompt_tokens: 1000, completion_tokens: 100 } }); // m-mid: 0.0024 USD a call
+    const job = await sup.startJob({ agent: "worker", jobId: "j-cost" });
+    for (let i = 0; i < 6; i++) await job.chat({ messages: msg });
+    expect(job.totals.costUsd).toBe(0.0144);
+    await sup.close();
+    const again = await Supervisor.open({ bundle: withLoop({}), store: temp.dir, env: { LITELLM_BASE_URL: server.url }, now: () => clock });
+    const resumed = await again.startJob({ agent: "worker", jobId: "j-cost" });
+    expect(resumed.totals.costUsd).toBe(0.0144);
+    const events = again.store.allEvents();
+    expect(listJobs(events)[0].totals.costUsd).toBe(0.0144);
+    expect(stats(events, "agent")[0].costUsd).toBe(0.0144);
+    await again.close();
   });
 
   it("maxDuration", async () => {
@@ -172,6 +199,27 @@ describe("budgets", () => {
     expect(events.filter((e) => e.type === "budget.exceeded")).toMatchObject([{ scope: "global", action: "downgrade" }]);
     expect(events.filter((e): e is LlmCall => e.type === "llm.call").map((e) => e.tier)).toEqual(["mid", "cheap", "cheap"]);
     await sup.close();
+  });
+
+  it("budgets and alerts sum money without float drift, across supervisors", async () => {
+    const bundle = testBundle({ budgets: { agents: { worker: { dailyUsd: 0.8 } }, global: { dailyUsd: 1, alertAtPercent: 80 } } });
+    const sup = await open(bundle);
+    server.respond = () => ({ usage: { prompt_tokens: 50_000, completion_tokens: 0 } }); // 0.1 USD a call
+    const job = await sup.startJob({ agent: "worker" });
+    const alerts: { scope: string; spentUsd: number }[] = [];
+    job.on("budget-alert", (a) => a.scope === "global" && alerts.push(a)); // the agent's limit inherits 80 % too
+    for (let i = 0; i < 7; i++) await job.chat({ messages: msg });
+    expect(alerts).toEqual([]);
+    await job.chat({ messages: msg }); // 0.8 USD: 80 % of the global 1 USD
+    expect(alerts).toMatchObject([{ scope: "global", spentUsd: 0.8 }]);
+    const err = await stopsWith(job.chat({ messages: msg }), "budget_exceeded");
+    expect(err.reason).toMatchObject({ scope: "agent", value: 0.8, limit: 0.8 });
+    await sup.close();
+    const again = await Supervisor.open({ bundle, store: temp.dir, env: { LITELLM_BASE_URL: server.url }, now: () => clock });
+    const next = await again.startJob({ agent: "worker" });
+    const err2 = await stopsWith(next.chat({ messages: msg }), "budget_exceeded");
+    expect(err2.reason).toMatchObject({ value: 0.8 });
+    await again.close();
   });
 
   it("alertAtPercent raises one alert per limit and period", async () => {
