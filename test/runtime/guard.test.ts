@@ -9,6 +9,7 @@ const temp = tempDir("brainc-guard-");
 const ws = join(temp.dir, "ws");
 const home = join(temp.dir, "home");
 const outside = join(temp.dir, "outside");
+const secret = join(outside, "secret.txt");
 
 const policy = (): BundlePolicy => ({
   tools: {
@@ -33,6 +34,12 @@ beforeAll(() => {
   writeFileSync(join(outside, "passwords.txt"), "secret\n");
   symlinkSync(outside, join(ws, "link-out"));
   symlinkSync(join(home, ".ssh"), join(ws, "keys"));
+  mkdirSync(join(outside, "sub"), { recursive: true });
+  writeFileSync(secret, "secret\n");
+  writeFileSync(join(ws, ".env"), "TOKEN=1\n");
+  writeFileSync(join(ws, "server.pem"), "key\n");
+  writeFileSync(join(ws, "sub/a"), "a\n");
+  symlinkSync(join(outside, "sub"), join(ws, "link-sub"));
 });
 afterAll(() => temp.cleanup());
 
@@ -115,5 +122,152 @@ describe("ToolGuard", () => {
     expect(g3.check("read", { path: "logs/app.log" }).decision).toBe("allow");
     expect(g3.check("read", { path: "link-out/passwords.txt" })).toMatchObject({ decision: "deny", rule: "tools.paths.workspaceOnly" });
     expect(g3.check("read", { path: "/etc/hosts" })).toMatchObject({ decision: "deny", rule: "tools.paths.workspaceOnly" });
+  });
+});
+
+// Bypasses a QA pass found (each case was decided more loosely before the fix).
+describe("ToolGuard: what a command names", () => {
+  const bins = ["cat", "cd", "cp", "curl", "echo", "find", "grep", "ls", "sort", "tar", "true", "xargs"];
+  // every non-option argument is a path; what cannot be resolved fails closed
+  const confined = guard({ tools: { exec: { allowBins: bins }, paths: { deny: ["**/*.pem", "**/.env", "~/.ssh/**"], workspaceOnly: true } } });
+  // no allow list, no workspaceOnly: only paths.deny protects the secret
+  const denyOnly = guard({ tools: { exec: { allowBins: bins }, paths: { deny: [secret, "**/.env"] } } });
+  const cases: [string, ToolGuard, string, unknown, string, string?][] = [
+    // 1. bare names, variables, ~user
+    ["a bare .env", confined, "shell", { command: "cat .env" }, "deny", "tools.paths.deny"],
+    ["a bare *.pem", confined, "shell", { command: "cat server.pem" }, "deny", "tools.paths.deny"],
+    ["$HOME", confined, "shell", { command: "cat $HOME/.ssh/id_rsa" }, "deny", "tools.paths"],
+    ["${HOME}", confined, "shell", { command: "cat ${HOME}/.ssh/id_rsa" }, "deny", "tools.paths"],
+    ["~root", confined, "shell", { command: "cat ~root/.ssh/id_rsa" }, "deny", "tools.paths"],
+    ["a variable in a redirection", confined, "shell", { command: "echo hi > $OUT" }, "deny", "tools.paths"],
+    ["a bare name after --", confined, "shell", { command: "cat -- .env" }, "deny", "tools.paths.deny"],
+    ["a bare name inside if … then", confined, "shell", { command: "if true; then cat .env; fi" }, "deny", "tools.paths.deny"],
+    ["a glob matching a denied file", confined, "shell", { command: "cat .en?" }, "deny", "tools.paths.deny"],
+    ["braces naming a denied file", confined, "shell", { command: "cat {.e,x}nv" }, "deny", "tools.paths.deny"],
+    ["a glob outside the workspace", denyOnly, "shell", { command: `cat ${outside}/secre?.txt` }, "deny", "tools.paths.deny"],
+    ["braces outside the workspace", denyOnly, "shell", { command: `cat ${outside}/{a,secret}.txt` }, "deny", "tools.paths.deny"],
+    ["a brace sequence too long to check", denyOnly, "shell", { command: `cat ${outside}/x{1..100000}` }, "deny", "tools.paths"],
+    ["a bare name after cd", denyOnly, "shell", { command: `cd ${outside} && cat secret.txt` }, "deny", "tools.paths.deny"],
+    ["a bare name in the exec tool's workdir", denyOnly, "shell", { command: "cat secret.txt", workdir: outside }, "deny", "tools.paths.deny"],
+    ["a bare name after cd -", denyOnly, "shell", { command: "cd - && cat secret.txt" }, "deny", "tools.paths"],
+    ["tar -C moves the operands", denyOnly, "shell", { command: `tar -C ${outside} -cf out.tar secret.txt` }, "deny", "tools.paths.deny"],
+    [".. after a symlink, in a command", denyOnly, "shell", { command: "cat link-sub/../secret.txt" }, "deny", "tools.paths.deny"],
+    [".. after a symlink, in a path field", denyOnly, "read", { path: "link-sub/../secret.txt" }, "deny", "tools.paths.deny"],
+    ["names xargs reads need approval", denyOnly, "shell", { command: "echo x | xargs cat" }, "needs-approval", "tools.paths"],
+    ["files find passes need approval", denyOnly, "shell", { command: "find . -name .env -exec cat {} \\;" }, "needs-approval", "tools.paths"],
+    // 2. values attached to options
+    ["--output=", confined, "shell", { command: "sort --output=/etc/passwd sub/a" }, "deny", "tools.paths.workspaceOnly"],
+    ["-o/etc/passwd", confined, "shell", { command: "sort -o/etc/passwd sub/a" }, "deny", "tools.paths.workspaceOnly"],
+    ["--file=", confined, "shell", { command: "grep --file=/etc/shadow x sub/a" }, "deny", "tools.paths.workspaceOnly"],
+    ["--directory=", confined, "shell", { command: "tar -xf a.tar --directory=/etc" }, "deny", "tools.paths.workspaceOnly"],
+    ["-t/etc", confined, "shell", { command: "cp sub/a -t/etc" }, "deny", "tools.paths.workspaceOnly"],
+    ["-f.env", confined, "shell", { command: "grep -f.env x sub/a" }, "deny", "tools.paths.deny"],
+    ["-o~/…", confined, "shell", { command: "sort -o~/.ssh/authorized_keys sub/a" }, "deny", "tools.paths.deny"],
+    ["@file", confined, "shell", { command: "curl -d @.env sub/a" }, "deny", "tools.paths.deny"],
+    ["NAME=value operands", confined, "shell", { command: "cat if=/etc/passwd" }, "deny", "tools.paths.workspaceOnly"],
+  ];
+  it.each(cases)("%s", (_name, g, tool, input, decision, rule) => {
+    const r = g.check(tool, input);
+    expect(r.decision, r.reason).toBe(decision);
+    if (rule) expect(r.rule, r.reason).toBe(rule);
+  });
+
+  it("still allows what stays inside the rules", () => {
+    for (const command of ["cat sub/a", "ls -la sub", "grep -c x sub/a", "cat sub/*", "echo $HOME", "sort -o sub/b sub/a", "cd sub && cat a"]) {
+      expect(confined.check("shell", { command }), command).toMatchObject({ decision: "allow" });
+    }
+  });
+
+  it("reads a number as an option value, not as a path outside paths.allow", () => {
+    const logs = guard({ tools: { exec: { allowBins: ["tail"] }, paths: { allow: [`${ws}/logs/**`] } } });
+    expect(logs.check("shell", { command: "tail -n 50 logs/app.log" })).toMatchObject({ decision: "allow" });
+    expect(logs.check("shell", { command: "tail -n 50 sub/a" })).toMatchObject({ decision: "deny", rule: "tools.paths.allow" });
+  });
+
+  it("reads a bare name in the workspace as the agent's own file: only paths.deny applies, unless a link leads out", () => {
+    // The example brain's log agent: journalctl's unit and --since values are no paths under its log folders.
+    const logs = guard({ tools: { exec: { allowBins: ["journalctl", "cat", "cd"] }, paths: { allow: [`${outside}/**`], deny: ["**/.env", "**/*.pem"] } } });
+    for (const command of ["journalctl -u sshd --since today", "journalctl _SYSTEMD_UNIT=sshd.service"]) expect(logs.check("shell", { command }), command).toMatchObject({ decision: "allow" });
+    for (const command of ["cat .env", "cat server.pem"]) expect(logs.check("shell", { command }), command).toMatchObject({ decision: "deny", rule: "tools.paths.deny" });
+    // A link in the workspace that leads out of it, a name in another folder, a relative path: checked in full.
+    expect(logs.check("shell", { command: "cat keys" })).toMatchObject({ decision: "deny", rule: "tools.paths.allow" });
+    expect(logs.check("shell", { command: "cat sub/a" })).toMatchObject({ decision: "deny", rule: "tools.paths.allow" });
+    expect(logs.check("shell", { command: "cd sub && cat a" })).toMatchObject({ decision: "deny", rule: "tools.paths.allow" });
+  });
+
+  it("leaves a path it cannot resolve unverified when no path rule is set", () => {
+    const open = guard({ tools: { exec: { allowBins: bins } } });
+    expect(open.check("shell", { command: "cat $HOME/x" })).toMatchObject({ decision: "needs-approval", rule: "tool.approval" });
+  });
+});
+
+describe("ToolGuard: URLs of any scheme", () => {
+  const allowList = guard({ tools: { network: { allow: ["example.com"], deny: ["169.254.169.254"] }, paths: { deny: [`${outside}/**`], workspaceOnly: true } } });
+  const denyList = guard({ tools: { exec: { allowBins: ["curl"] }, network: { deny: ["169.254.169.254"] }, paths: { deny: [`${outside}/**`] } } });
+  const cases: [string, ToolGuard, string, unknown, string, string?][] = [
+    ["file: with an allow list", allowList, "fetch-url", { url: "file:///etc/shadow" }, "deny", "tools.network.allow"],
+    ["gopher: to a denied host", allowList, "fetch-url", { url: "gopher://169.254.169.254:70/_GET" }, "deny", "tools.network.deny"],
+    ["dict: to a denied host", allowList, "fetch-url", { url: "dict://169.254.169.254:11211/stats" }, "deny", "tools.network.deny"],
+    ["another scheme to an allowed host", allowList, "fetch-url", { url: "gopher://example.com/" }, "deny", "tools.network.allow"],
+    ["a denied host in hex under another scheme", denyList, "fetch-url", { url: "gopher://0xA9FEA9FE:70/" }, "deny", "tools.network.deny"],
+    ["file: to a denied path", denyList, "fetch-url", { url: `file://${secret}` }, "deny", "tools.paths.deny"],
+    ["file: naming a host", denyList, "fetch-url", { url: "file://server/share/x" }, "deny", "tools.network"],
+    ["another scheme in a command", denyList, "shell", { command: "curl gopher://0xA9FEA9FE:70/" }, "deny", "tools.network.deny"],
+    ["a URL in --opt=", denyList, "shell", { command: "curl --url=http://169.254.169.254/latest" }, "deny", "tools.network.deny"],
+  ];
+  it.each(cases)("%s", (_name, g, tool, input, decision, rule) => {
+    const r = g.check(tool, input);
+    expect(r.decision, r.reason).toBe(decision);
+    if (rule) expect(r.rule, r.reason).toBe(rule);
+  });
+
+  it("still allows exactly the allowed host over https", () => {
+    expect(allowList.check("fetch-url", { url: "https://api.example.com/x" }).decision).toBe("deny");
+    expect(allowList.check("fetch-url", { url: "https://example.com/x" }).decision).toBe("allow");
+  });
+});
+
+describe("ToolGuard: what really runs", () => {
+  const patterns = ["rm -rf *", "* > /dev/sd*"];
+  // rm is an allowed program: only the patterns stop it
+  const withBins = guard({ tools: { exec: { allowBins: ["rm", "flock", "chroot", "find", "timeout", "xargs", "echo", "sudo", "ls", "cat"], denyPatterns: patterns } } });
+  const noBins = guard({ tools: { exec: { denyPatterns: patterns } } });
+  const cases: [string, ToolGuard, string, string, string?][] = [
+    ["flock FILE CMD", withBins, "flock /tmp/l rm -rf /", "deny", "tools.exec.denyPatterns"],
+    ["flock FILE -c LINE", withBins, "flock /tmp/l -c 'rm -rf /'", "deny", "tools.exec.denyPatterns"],
+    ["chroot DIR CMD", withBins, "chroot / rm -rf /", "deny", "tools.exec.denyPatterns"],
+    ["find -exec … \\;", withBins, "find / -exec rm -rf {} \\;", "deny", "tools.exec.denyPatterns"],
+    ["find -execdir … +", withBins, "find / -execdir rm -rf {} +", "deny", "tools.exec.denyPatterns"],
+    ["xargs CMD", withBins, "echo / | xargs rm -rf", "deny", "tools.exec.denyPatterns"],
+    ["xargs WRAPPER CMD", withBins, "echo / | xargs timeout 5 rm -rf", "deny", "tools.exec.denyPatterns"],
+    ["timeout with a valued long option", withBins, "timeout --signal KILL 5 rm -rf /", "deny", "tools.exec.denyPatterns"],
+    ["an unknown wrapper option, every reading matched", noBins, "sudo --weird x rm -rf /", "deny", "tools.exec.denyPatterns"],
+    ["rm -Rf", withBins, "rm -Rf /", "deny", "tools.exec.denyPatterns"],
+    ["rm --recursive --force", withBins, "rm --recursive --force /", "deny", "tools.exec.denyPatterns"],
+    ["rm --rec --for", withBins, "rm --rec --for /", "deny", "tools.exec.denyPatterns"],
+    ["rm / -rf", withBins, "rm / -rf", "deny", "tools.exec.denyPatterns"],
+    ["rm -rfv", withBins, "rm -rfv /", "deny", "tools.exec.denyPatterns"],
+    [">> onto a disk", withBins, "echo x>>/dev/sda", "deny", "tools.exec.denyPatterns"],
+    ["&> onto a disk", withBins, "echo x &> /dev/sda", "deny", "tools.exec.denyPatterns"],
+    ["a redirection alone onto a disk", withBins, "> /dev/sda", "deny", "tools.exec.denyPatterns"],
+    ["rm inside if … then", noBins, "if true; then rm -rf /; fi", "deny", "tools.exec.denyPatterns"],
+    ["rm inside { … }", noBins, "{ rm -rf /; }", "deny", "tools.exec.denyPatterns"],
+    ["an unknown wrapper option with allowBins", withBins, "sudo --weird ls", "deny", "tools.exec.allowBins"],
+    ["an unknown wrapper option without allowBins", noBins, "sudo --weird ls", "needs-approval", "tools.exec"],
+    ["PATH= before an allowed program", withBins, "PATH=/tmp/evil ls", "deny", "tools.exec.allowBins"],
+    ["LD_PRELOAD= before an allowed program", withBins, "LD_PRELOAD=/tmp/x.so ls", "deny", "tools.exec.allowBins"],
+    ["a for loop without allowBins", noBins, "for f in a; do ls; done", "needs-approval", "tools.exec"],
+    ["rm inside a function body", noBins, "function f { rm -rf /; }", "deny", "tools.exec.denyPatterns"],
+  ];
+  it.each(cases)("%s", (_name, g, command, decision, rule) => {
+    const r = g.check("shell", { command });
+    expect(r.decision, r.reason).toBe(decision);
+    if (rule) expect(r.rule, r.reason).toBe(rule);
+  });
+
+  it("reads the command behind a wrapper's own operands", () => {
+    expect(withBins.check("shell", { command: "flock /tmp/l ls" }).reason).not.toMatch(/"l"|runs l\b/);
+    expect(withBins.check("shell", { command: "timeout 5 ls" }).decision).not.toBe("deny");
+    expect(withBins.check("shell", { command: "rm -f x" }).decision).not.toBe("deny");
   });
 });
