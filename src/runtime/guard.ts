@@ -62,6 +62,17 @@ const PATTERN_OPTIONS: Record<string, Set<string>> = {
   rg: new Set(["-e", "--regexp"]),
   sed: new Set(["-e", "--expression"]),
 };
+/** Options, by command, whose value is a field separator (`awk -F/`, `cut -d/`), never a path. */
+const SEPARATOR_OPTIONS: Record<string, { short: string; long?: string }> = {
+  awk: { short: "F", long: "--field-separator" },
+  gawk: { short: "F", long: "--field-separator" },
+  mawk: { short: "F" },
+  cut: { short: "d", long: "--delimiter" },
+  sort: { short: "t", long: "--field-separator" },
+  paste: { short: "d", long: "--delimiters" },
+  join: { short: "t" },
+  column: { short: "s", long: "--separator" },
+};
 /** Options, by command, whose value is a directory the command's other operands are relative to. */
 const DIR_OPTIONS: Record<string, { short: string; long?: string }> = { tar: { short: "C", long: "--directory" }, git: { short: "C" }, make: { short: "C", long: "--directory" } };
 /** Commands whose operands are never files (their redirections still are). */
@@ -256,6 +267,12 @@ export class ToolGuard {
         continue;
       }
       if (a === "-") continue;
+      const separator = SEPARATOR_OPTIONS[c.name];
+      if (separator && !endOfOptions) {
+        const { short, long } = separator;
+        if (a.startsWith(`-${short}`) || (long && (a === long || a.startsWith(`${long}=`)))) continue;
+        if (c.args[i - 1] === `-${short}` || (long && c.args[i - 1] === long)) continue;
+      }
       if (!endOfOptions && a.startsWith("-")) {
         const eq = a.indexOf("=");
         if (eq > 0) value(a.slice(eq + 1));

@@ -195,6 +195,12 @@ describe("ToolGuard: what a command names", () => {
     expect(logs.check("shell", { command: "cd sub && cat a" })).toMatchObject({ decision: "deny", rule: "tools.paths.allow" });
   });
 
+  it("reads a field separator (awk -F/, cut -d /, sort --field-separator=/) as no path", () => {
+    const logs = guard({ tools: { exec: { allowBins: ["awk", "cut", "sort"] }, paths: { allow: [`${ws}/logs/**`] } } });
+    for (const command of ["awk -F/ '{print $2}' logs/app.log", "cut -d / -f2 logs/app.log", "sort --field-separator=/ logs/app.log"]) expect(logs.check("shell", { command }), command).toMatchObject({ decision: "allow" });
+    expect(logs.check("shell", { command: "awk -F/ '{print $2}' /etc/passwd" })).toMatchObject({ decision: "deny", rule: "tools.paths.allow" });
+  });
+
   it("leaves a path it cannot resolve unverified when no path rule is set", () => {
     const open = guard({ tools: { exec: { allowBins: bins } } });
     expect(open.check("shell", { command: "cat $HOME/x" })).toMatchObject({ decision: "needs-approval", rule: "tool.approval" });
