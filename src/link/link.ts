@@ -226,8 +226,11 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
   return { brain, diagnostics };
 }
 
-/** The file that set a policy field (a dotted path, as in `provenance`): the overlay's for the values an overlay set. */
-const policySourceOf = (doc: Document<Policy>) => (path: string) => doc.fileOf(`/${path.split(".").map(esc).join("/")}`);
+/**
+ * The file that set a policy field (a dotted path, as in `provenance`): the overlay's for the values an
+ * overlay set. Undefined for a policy no overlay patched (its own file set every field).
+ */
+const policySourceOf = (doc: Document<Policy>) => (doc.overlay ? (path: string) => doc.fileOf(`/${path.split(".").map(esc).join("/")}`) : undefined);
 
 type Report = (code: Code, doc: { locate: Document<unknown>["locate"] }, pointer: string, message: string, hint?: string, part?: "key" | "value") => void;
 

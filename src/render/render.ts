@@ -245,21 +245,17 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
       continue;
     }
     asts.set(template, ast);
-    const refs: { name: string; range: Range }[] = [];
+    const named: { name: string; range: Range }[] = [];
     // Partials a template defines for itself ({{#*inline "name"}}…{{/inline}}) are not files.
     const inline = new Set<string>();
     walk(ast, (n) => {
-      if (n.type === "DecoratorBlock" && n.path?.original === "inline" && n.params?.[0]?.type === "StringLiteral") inline.add(n.params[0].value);
-    });
-    walk(ast, (n) => {
       const at = (len: number) => lineRange(template, n.loc?.start.line ?? 1, n.loc?.start.column ?? 0, len);
+      if (n.type === "DecoratorBlock" && n.path?.original === "inline" && n.params?.[0]?.type === "StringLiteral") inline.add(n.params[0].value);
       if ((n.type === "PartialStatement" || n.type === "PartialBlockStatement") && n.name?.type === "SubExpression") {
         out.push(diagnostic("BRN214", "template syntax error: a partial's name must be written out ({{> name}}), so that it can be checked", { file: template.source, range: at(3) }));
       } else if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
         const name = n.name?.original ?? String(n.name?.value);
-        if (inline.has(name) || name.startsWith("@")) return; // an inline partial, or @partial-block
-        refs.push({ name, range: at(name.length + 4) });
-        if (!Object.hasOwn(brain.partials, name)) out.push(diagnostic("BRN202", `unknown partial ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 4), hint: `partials are files named prompts/**/_${name}.md` }));
+        if (!name.startsWith("@")) named.push({ name, range: at(name.length + 4) }); // not @partial-block
       }
       if ((n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") && (n.params?.length || n.hash)) {
         const name = n.path?.original;
@@ -268,6 +264,10 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
         }
       }
     });
+    const refs = inline.size ? named.filter((r) => !inline.has(r.name)) : named;
+    for (const { name, range } of refs) {
+      if (!Object.hasOwn(brain.partials, name)) out.push(diagnostic("BRN202", `unknown partial ${JSON.stringify(name)}`, { file: template.source, range, hint: `partials are files named prompts/**/_${name}.md` }));
+    }
     if (kind === "partial") uses.set(template.id, refs);
   }
   const partials = Object.fromEntries(Object.values(brain.partials).map((t) => [t.id, { template: t, ast: asts.get(t) }]));

@@ -29,6 +29,8 @@ export interface Document<T> {
   locate(pointer: string, part?: "key" | "value"): Location;
   /** The file that set the value at a JSON pointer into `value`: the overlay's for what the overlay set, else `file` (cheap: no positions). */
   fileOf(pointer: string): string;
+  /** The overlay file that patched this document, when one did (then `fileOf` may name it). */
+  overlay?: string;
 }
 
 /** A prompt template or partial. */
@@ -184,6 +186,7 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
         return doc!.locate(pointer, part);
       },
       fileOf: (pointer) => (byOverlay(pointer) ? overlayFile.path : doc!.fileOf(pointer)),
+      overlay: overlayFile.path,
     };
     diagnostics.push(...validateValue(v, kind, value, result.locate));
     return result;
