@@ -27,6 +27,12 @@ function guard(p: BundlePolicy = policy(), tools = ["lookup", "shell", "read", "
   return new ToolGuard(bundle.tools, agent, { workspace: ws, home });
 }
 
+/** A guard result has this decision and, when given, this rule (the reason is shown when it has not). */
+function expectDecision(r: ReturnType<ToolGuard["check"]>, decision: string, rule?: string): void {
+  expect(r.decision, r.reason).toBe(decision);
+  if (rule) expect(r.rule, r.reason).toBe(rule);
+}
+
 beforeAll(() => {
   for (const d of [join(ws, "logs"), join(ws, "sub"), join(home, ".ssh"), outside]) mkdirSync(d, { recursive: true });
   writeFileSync(join(ws, "logs/app.log"), "ok\n");
@@ -166,11 +172,7 @@ describe("ToolGuard: what a command names", () => {
     ["@file", confined, "shell", { command: "curl -d @.env sub/a" }, "deny", "tools.paths.deny"],
     ["NAME=value operands", confined, "shell", { command: "cat if=/etc/passwd" }, "deny", "tools.paths.workspaceOnly"],
   ];
-  it.each(cases)("%s", (_name, g, tool, input, decision, rule) => {
-    const r = g.check(tool, input);
-    expect(r.decision, r.reason).toBe(decision);
-    if (rule) expect(r.rule, r.reason).toBe(rule);
-  });
+  it.each(cases)("%s", (_name, g, tool, input, decision, rule) => expectDecision(g.check(tool, input), decision, rule));
 
   it("still allows what stays inside the rules", () => {
     for (const command of ["cat sub/a", "ls -la sub", "grep -c x sub/a", "cat sub/*", "echo $HOME", "sort -o sub/b sub/a", "cd sub && cat a"]) {
@@ -221,11 +223,7 @@ describe("ToolGuard: URLs of any scheme", () => {
     ["another scheme in a command", denyList, "shell", { command: "curl gopher://0xA9FEA9FE:70/" }, "deny", "tools.network.deny"],
     ["a URL in --opt=", denyList, "shell", { command: "curl --url=http://169.254.169.254/latest" }, "deny", "tools.network.deny"],
   ];
-  it.each(cases)("%s", (_name, g, tool, input, decision, rule) => {
-    const r = g.check(tool, input);
-    expect(r.decision, r.reason).toBe(decision);
-    if (rule) expect(r.rule, r.reason).toBe(rule);
-  });
+  it.each(cases)("%s", (_name, g, tool, input, decision, rule) => expectDecision(g.check(tool, input), decision, rule));
 
   it("still allows exactly the allowed host over https", () => {
     expect(allowList.check("fetch-url", { url: "https://api.example.com/x" }).decision).toBe("deny");
@@ -265,11 +263,7 @@ describe("ToolGuard: what really runs", () => {
     ["a for loop without allowBins", noBins, "for f in a; do ls; done", "needs-approval", "tools.exec"],
     ["rm inside a function body", noBins, "function f { rm -rf /; }", "deny", "tools.exec.denyPatterns"],
   ];
-  it.each(cases)("%s", (_name, g, command, decision, rule) => {
-    const r = g.check("shell", { command });
-    expect(r.decision, r.reason).toBe(decision);
-    if (rule) expect(r.rule, r.reason).toBe(rule);
-  });
+  it.each(cases)("%s", (_name, g, command, decision, rule) => expectDecision(g.check("shell", { command }), decision, rule));
 
   it("reads the command behind a wrapper's own operands", () => {
     expect(withBins.check("shell", { command: "flock /tmp/l ls" }).reason).not.toMatch(/"l"|runs l\b/);
