@@ -109,7 +109,7 @@ export function escapePointer(key: string): string {
 }
 
 /** Decodes one RFC 6901 JSON pointer segment. */
-function unescapePointer(segment: string): string {
+export function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 

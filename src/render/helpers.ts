@@ -15,3 +15,6 @@ export const HELPERS: Record<string, (...args: any[]) => unknown> = {
 
 /** Handlebars' own block and inline helpers. */
 export const BUILTIN_HELPERS = ["if", "unless", "each", "with", "lookup", "log", "blockHelperMissing", "helperMissing"];
+
+/** Every helper name a template may call: brainc's and Handlebars' own. */
+export const HELPER_NAMES: ReadonlySet<string> = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { Agent, Brain, Template } from "../link/model.js";
-import { BUILTIN_HELPERS, HELPERS } from "./helpers.js";
+import { HELPER_NAMES, HELPERS } from "./helpers.js";
 import { describeSyntaxError } from "./syntax-errors.js";
 import { checkVariables, contextShape, type Shape } from "./variables.js";
 
@@ -226,7 +226,6 @@ function walk(node: HbsNode | undefined, visit: (n: HbsNode) => void): void {
 export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, policyShape: Shape, cache = new TemplateCache()): Diagnostic[] {
   const out: Diagnostic[] = [];
   const asts = new Map<Template, HbsNode>();
-  const helpers = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
   const uses = new Map<string, { name: string; range: Range }[]>();
   const templates = [...Object.values(brain.prompts).map((t) => ["prompt", t] as const), ...Object.values(brain.partials).map((t) => ["partial", t] as const)];
   for (const [kind, template] of templates) {
@@ -259,7 +258,7 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
       }
       if ((n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") && (n.params?.length || n.hash)) {
         const name = n.path?.original;
-        if (n.path?.type === "PathExpression" && typeof name === "string" && !helpers.has(name)) {
+        if (n.path?.type === "PathExpression" && typeof name === "string" && !HELPER_NAMES.has(name)) {
           out.push(diagnostic("BRN216", `unknown helper ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 2), hint: `helpers: ${[...Object.keys(HELPERS), "if", "unless", "each", "with", "lookup"].join(", ")}` }));
         }
       }

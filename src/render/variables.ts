@@ -2,9 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Template } from "../link/model.js";
 import { didYouMeanHint } from "../validate/did-you-mean.js";
-import { BUILTIN_HELPERS, HELPERS } from "./helpers.js";
-
-const HELPER_NAMES = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
+import { HELPER_NAMES } from "./helpers.js";
 
 /**
  * The shape of a value in the render context: an object with known keys, a list of one shape, a

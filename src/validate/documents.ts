@@ -1,9 +1,9 @@
 import mergePatch from "json-merge-patch";
 import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import type { SourceFile, SourceSet } from "../load/load.js";
+import { isMapping, type SourceFile, type SourceSet } from "../load/load.js";
 import type { FileKind } from "../load/places.js";
-import { rangeAt } from "../load/yaml.js";
+import { rangeAt, unescapePointer } from "../load/yaml.js";
 import type { Agent, BrainManifest, MemoryFile, ModelsFile, Overlay, Policy, PromptFrontmatter, RoutingFile, ToolContract } from "../types/index.js";
 import { readSchema, validators, type SchemaKind } from "./ajv.js";
 import { validateValue } from "./schema.js";
@@ -213,8 +213,6 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
   return { documents: merged, diagnostics };
 }
 
-const isMap = (node: unknown): node is Record<string, unknown> => typeof node === "object" && node !== null && !Array.isArray(node);
-const unescapeSegment = (raw: string) => raw.replace(/~1/g, "/").replace(/~0/g, "~");
 
 /**
  * What a merge patch does at `pointer` (not ""): "deleted" when it sets the value or one of its ancestors
@@ -224,8 +222,8 @@ const unescapeSegment = (raw: string) => raw.replace(/~1/g, "/").replace(/~0/g, 
 function patchedAt(patch: unknown, pointer: string): "set" | "deleted" | undefined {
   let node = patch;
   for (const raw of pointer.split("/").slice(1)) {
-    if (!isMap(node)) break;
-    const key = unescapeSegment(raw);
+    if (!isMapping(node)) break;
+    const key = unescapePointer(raw);
     if (!Object.hasOwn(node, key)) return undefined;
     node = node[key];
   }
@@ -236,7 +234,7 @@ function patchedAt(patch: unknown, pointer: string): "set" | "deleted" | undefin
 function has(value: unknown, pointer: string): boolean {
   let node = value;
   for (const raw of pointer.split("/").slice(1)) {
-    const key = unescapeSegment(raw);
+    const key = unescapePointer(raw);
     if (typeof node !== "object" || node === null || !Object.hasOwn(node, key)) return false;
     node = (node as Record<string, unknown>)[key];
   }

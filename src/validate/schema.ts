@@ -3,7 +3,7 @@ import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { SourceFile, SourceSet } from "../load/load.js";
 import { SCHEMA_OF_KIND } from "../load/places.js";
-import { escapePointer, rangeAt } from "../load/yaml.js";
+import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
 import { validators, type SchemaKind, type Validators } from "./ajv.js";
 import { didYouMeanHint } from "./did-you-mean.js";
 
@@ -261,7 +261,7 @@ function dotted(pointer: string): string {
   return pointer
     .split("/")
     .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map(unescapePointer)
     .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), "");
 }
 
