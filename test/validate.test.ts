@@ -124,6 +124,19 @@ describe("overlay locations", () => {
     expect(errs[0].hint).toMatch(/null in an overlay deletes the key/);
   });
 
+  it("an overlay may set a target's options, not add, change or remove its module (BRN404)", async () => {
+    const withModule = (dir: string) => patch(dir, "brain.yaml", "  supervisor: {}\n", "  supervisor: {}\n  echo: { module: ./echo.mjs }\n");
+    const cases: [string, string, string[]][] = [
+      ["options only", "brain:\n  targets:\n    echo: { flavour: strong }\n    supervisor: { x: 1 }\nrouting:\n", []],
+      ["a changed module, at the value", "brain:\n  targets:\n    echo: { module: ./echo2.mjs }\nrouting:\n", ['overlays/prod.yaml:3:21 the overlay changes the module of target "echo" (brain.yaml: "./echo.mjs"; overlay: "./echo2.mjs"); every environment runs the targets of brain.yaml']],
+      ["a removed module, at the null's key", "brain:\n  targets:\n    echo: null\nrouting:\n", ['overlays/prod.yaml:3:5 the overlay changes the module of target "echo" (brain.yaml: "./echo.mjs"; overlay: none); every environment runs the targets of brain.yaml']],
+    ];
+    for (const [what, overlay, want] of cases) {
+      const errs = await editedErrors((dir) => (withModule(dir), patch(dir, "overlays/prod.yaml", "routing:\n", overlay)), "prod");
+      expect(errs.filter((d) => d.code === "BRN404").map((d) => `${where(d)} ${d.message}`), what).toEqual(want);
+    }
+  });
+
   // [what, overlay section (replaces `from` in the minimal brain's overlays/prod.yaml), the errors]
   const deletions: [string, string, string, string[]][] = [
     ["a top-level key of routing.yaml", "routing:\n", "routing:\n  tasks: null\n", [`BRN102 overlays/prod.yaml:2:3 missing required key "tasks" at the top level: the overlay's null removes it`]],

@@ -139,6 +139,14 @@ interface Target {
   missingKey?: string[];
 }
 
+/** A fallback model that cannot be called: its base URL or API key variable is unset (the error says which). */
+interface Unusable {
+  id: string;
+  model: BundleModel;
+  provider: string;
+  unusable: ChatError;
+}
+
 const hash = (v: unknown) => createHash("sha1").update(JSON.stringify(v) ?? "").digest("base64");
 const price = (m: BundleModel) => m.costPerMTokUsd.input + m.costPerMTokUsd.output;
 
@@ -222,7 +230,8 @@ export class Job extends EventEmitter {
   /**
    * Calls the model chain of the job's task class for one LLM turn (a step).
    * @throws {JobStoppedError} when a loop limit or a blocking budget is reached (the job is then ended).
-   * @throws {ChatError} when every model failed, or one failed with an error outside `fallback.on`.
+   * @throws {ChatError} when every model failed, or one failed with an error outside `fallback.on`, or
+   *   the primary model's base URL or key variable is unset (kind `auth`, attempts 0; a fallback's is skipped).
    * @throws {JobEndedError} when the job has ended.
    */
   async chat(request: ChatRequest): Promise<ChatResult> {
@@ -240,6 +249,14 @@ export class Job extends EventEmitter {
     let last: LlmError | undefined;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i];
+      if ("unusable" in target) {
+        // Recorded as a failed attempt that sent nothing; the chain goes on.
+        last = target.unusable;
+        attempt++;
+        await this.record({ type: "llm.call", ...this.callBase(target, step, attempt, true, reason), ok: false, errorKind: "auth", error: target.unusable.message, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: 0 });
+        reason = "auth";
+        continue;
+      }
       for (let retry = 0; retry <= retries; retry++) {
         if (retry > 0) await this.ctx.sleep(backoffMs(fallback.backoff, retry, this.ctx.random));
         if (attempt > 0) await this.enforce("retry");
@@ -377,22 +394,43 @@ export class Job extends EventEmitter {
   }
 
   /** The rest of the chain with a larger context window than target `i`; else the next larger model of the bundle. */
-  private largerWindow(targets: Target[], i: number): Target[] {
+  private largerWindow(targets: (Target | Unusable)[], i: number): (Target | Unusable)[] {
     const current = targets[i].model?.contextWindow ?? Infinity;
     const inChain = targets.slice(i + 1).filter((t) => (t.model?.contextWindow ?? 0) > current);
     if (inChain.length) return inChain;
     const others = Object.values(this.ctx.bundle.models)
       .filter((m) => m.contextWindow > current)
       .sort((a, b) => a.contextWindow - b.contextWindow || price(a) - price(b));
-    return others.length ? [this.directOrGateway(others[0])] : [];
+    return others.length ? [this.usable(others[0])] : [];
   }
 
-  private targets(route: BundleRoute): Target[] {
+  /**
+   * The chain to call. A primary model whose base URL or key is unset is an error (ChatError, nothing
+   * sent): traffic never moves to a fallback, maybe a pricier one, because of a configuration mistake. A
+   * fallback model with an unset variable is `Unusable`: recorded and skipped when the chain reaches it,
+   * so a provider key that is not set fails only the calls that need that provider.
+   */
+  private targets(route: BundleRoute): (Target | Unusable)[] {
     if (this.ctx.endpoint === "gateway" && route.gatewayModel) {
       const g = this.gateway();
       return [{ request: route.gatewayModel, id: route.gatewayModel, model: undefined, provider: "gateway", ...g }];
     }
-    return route.chain.map((m) => this.directOrGateway(m));
+    return route.chain.map((m, i) => (i === 0 ? this.directOrGateway(m) : this.usable(m)));
+  }
+
+  /** `directOrGateway`, with a model that cannot be called (an unset variable) as `Unusable` instead of an error. */
+  private usable(m: BundleModel): Target | Unusable {
+    try {
+      return this.directOrGateway(m);
+    } catch (e) {
+      if (!(e instanceof ChatError)) throw e;
+      return { id: m.id, model: m, provider: m.provider, unusable: e };
+    }
+  }
+
+  /** The ledger fields of one model call attempt (`llm.call`) shared by its success and failure events. */
+  private callBase(target: Target | Unusable, step: number, attempt: number, isFallback: boolean, reason: string | undefined) {
+    return { step, model: target.id, provider: target.provider, ...(this.route.tier ? { tier: this.route.tier } : {}), endpoint: this.ctx.endpoint, attempt, fallback: isFallback, ...(reason ? { fallbackReason: reason } : {}) };
   }
 
   /**
@@ -457,7 +495,7 @@ export class Job extends EventEmitter {
     const body: Record<string, unknown> = { ...params, model: target.request, messages, ...(tools?.length ? { tools } : {}), ...corr.body };
     if (metadata && typeof metadata === "object") body.metadata = { ...(metadata as object), ...(corr.body.metadata as object | undefined) };
     const remaining = this.remainingMs();
-    const base = { step, model: target.id, provider: target.provider, ...(this.route.tier ? { tier: this.route.tier } : {}), endpoint: this.ctx.endpoint, attempt, fallback: isFallback, ...(reason ? { fallbackReason: reason } : {}) };
+    const base = this.callBase(target, step, attempt, isFallback, reason);
     try {
       const { completion, headers } = await postChat({ baseUrl: target.baseUrl, apiKey: target.apiKey, headers: corr.headers, body, timeoutMs: Math.min(this.ctx.requestTimeoutMs, remaining), fetch: this.ctx.fetch });
       const latencyMs = this.ctx.now() - started;

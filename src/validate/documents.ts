@@ -3,7 +3,7 @@ import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import { isMapping, type SourceFile, type SourceSet } from "../load/load.js";
 import type { FileKind } from "../load/places.js";
-import { rangeAt, unescapePointer } from "../load/yaml.js";
+import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
 import type { Agent, BrainManifest, MemoryFile, ModelsFile, Overlay, Policy, PromptFrontmatter, RoutingFile, ToolContract } from "../types/index.js";
 import { readSchema, validators, type SchemaKind } from "./ajv.js";
 import { validateValue } from "./schema.js";
@@ -196,6 +196,7 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
     const patched = patchDoc(base[key] as Document<unknown> | undefined, key, overlay[section], `/${section}`, kind);
     if (patched) (merged as any)[key] = patched;
   }
+  diagnostics.push(...changedTargetModules(base.manifest.value, merged.manifest.value, overlayFile));
   for (const [section, kind] of MAPS) {
     const patches = (overlay[section] ?? {}) as Record<string, unknown>;
     const target = merged[section] as Record<string, Document<unknown>>;
@@ -213,6 +214,28 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
   return { documents: merged, diagnostics };
 }
 
+
+/**
+ * BRN404 for each brain.yaml `targets.<name>.module` that an overlay adds, changes or removes: a build
+ * runs the same targets in every environment (an overlay sets their options), so the change would be
+ * ignored. Located at the deepest part of the patch that made it.
+ */
+function changedTargetModules(base: BrainManifest, merged: BrainManifest, overlayFile: SourceFile): Diagnostic[] {
+  const module = (m: BrainManifest, name: string) => (m.targets?.[name] as { module?: unknown } | undefined)?.module;
+  const names = [...new Set([...Object.keys(base.targets ?? {}), ...Object.keys(merged.targets ?? {})])].sort();
+  return names
+    .filter((name) => module(base, name) !== module(merged, name))
+    .map((name) => {
+      const pointers = [`/brain/targets/${escapePointer(name)}/module`, `/brain/targets/${escapePointer(name)}`, "/brain/targets", "/brain"];
+      const pointer = pointers.find((p) => has(overlayFile.yaml!.value, p))!;
+      const [was, is] = [module(base, name), module(merged, name)].map((m) => (m === undefined ? "none" : JSON.stringify(m)));
+      return diagnostic("BRN404", `the overlay changes the module of target ${JSON.stringify(name)} (brain.yaml: ${was}; overlay: ${is}); every environment runs the targets of brain.yaml`, {
+        file: overlayFile.path,
+        range: rangeAt(overlayFile.yaml!, pointer, pointer.endsWith("/module") ? "value" : "key"),
+        hint: "declare the module in brain.yaml; an overlay may change a target's options, not its module",
+      });
+    });
+}
 
 /**
  * What a merge patch does at `pointer` (not ""): "deleted" when it sets the value or one of its ancestors

@@ -225,6 +225,28 @@ describe("direct endpoints and environment variables", () => {
     await sup.close();
   });
 
+  it("a fallback model whose key is unset is skipped (recorded, nothing sent); the primary still answers", async () => {
+    // Task `long`: m-small, then m-mid (provider `other`, key OTHER_KEY unset), then m-large.
+    const bundle = structuredClone(testBundle({ retries: 0 }));
+    bundle.providers.other = { id: "other", api: "openai-compatible", baseUrl: { $env: "FAKE_BASE_URL" }, apiKey: { $env: "OTHER_KEY" } };
+    bundle.models["m-mid"].provider = "other";
+    const sup = await open(bundle, { endpoint: "direct", env: { FAKE_BASE_URL: server.url, FAKE_KEY: "sk-fake" } });
+    const job = await sup.startJob({ agent: "worker", task: "long" });
+    await expect(job.chat({ messages: [{ role: "user", content: "hi" }] })).resolves.toMatchObject({ model: "m-small", attempts: 1 });
+    server.script("m-small-name", [{ status: 500 }]);
+    await expect(job.chat({ messages: [{ role: "user", content: "hi" }] })).resolves.toMatchObject({ model: "m-large", attempts: 3, fallback: true, fallbackReason: "auth" });
+    expect(server.requests.map((q) => q.body.model)).toEqual(["m-small-name", "m-small-name", "m-large-name"]);
+    expect(calls(sup, job.id).slice(1).map((c) => [c.model, c.attempt, c.ok, c.errorKind ?? null, c.error ?? null])).toEqual([
+      ["m-small", 1, false, "server_error", expect.any(String)],
+      ["m-mid", 2, false, "auth", "the API key of provider other (model m-mid) is not set (environment variable OTHER_KEY)"],
+      ["m-large", 3, true, null, null],
+    ]);
+    // The primary's own variable is still checked before anything is sent.
+    const job2 = await sup.startJob({ agent: "worker", task: "work" });
+    await expect(job2.chat({ messages: [{ role: "user", content: "hi" }] })).rejects.toMatchObject({ kind: "auth", attempts: 0 });
+    await sup.close();
+  });
+
   it("through the gateway, a 401 after an unset key names the variable (in the error and the ledger)", async () => {
     const sup = await open(testBundle({ retries: 0 }), { env: { LITELLM_BASE_URL: server.url } });
     const job = await sup.startJob({ agent: "worker" });
