@@ -124,6 +124,30 @@ describe("overlay locations", () => {
     expect(errs[0].hint).toMatch(/null in an overlay deletes the key/);
   });
 
+  it("an empty overlay (or one of comments only) is an environment identical to the base brain", async () => {
+    for (const text of ["", "# staging: nothing differs yet\n"]) {
+      const { dir, cleanup } = tempCopy(minimal);
+      try {
+        writeFileSync(join(dir, "overlays/staging.yaml"), text);
+        const result = await compileBrain(dir, { env: "staging" });
+        expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        expect(result.brain?.env).toBe("staging");
+      } finally {
+        cleanup();
+      }
+    }
+  });
+
+  it("a reference to what the overlay deleted: the hint names the overlay's null", async () => {
+    const errs = await editedErrors((dir) => patch(dir, "overlays/prod.yaml", "agents:\n", "tools:\n  search: null\nmodels:\n  models: { big: null }\nagents:\n"), "prod");
+    expect(errs.filter((d) => d.code !== "BRN213").map((d) => `${d.code} ${where(d)} ${d.hint}`)).toEqual([
+      'BRN207 models.yaml:18:18 overlay "prod" deletes model "big" at overlays/prod.yaml:7:13',
+      'BRN207 models.yaml:19:12 overlay "prod" deletes model "big" at overlays/prod.yaml:7:13',
+      'BRN207 routing.yaml:4:28 overlay "prod" deletes model "big" at overlays/prod.yaml:7:13',
+      'BRN204 agents/watcher.yaml:6:21 overlay "prod" deletes tool "search" at overlays/prod.yaml:5:3',
+    ]);
+  });
+
   it("an overlay may set a target's options, not add, change or remove its module (BRN404)", async () => {
     const withModule = (dir: string) => patch(dir, "brain.yaml", "  supervisor: {}\n", "  supervisor: {}\n  echo: { module: ./echo.mjs }\n");
     const cases: [string, string, string[]][] = [

@@ -2,7 +2,7 @@ import { join, relative, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import type { Format } from "../diagnostics/format.js";
+import { plural, type Format } from "../diagnostics/format.js";
 import { buildInMemory } from "../emit/build.js";
 import { commitPlan, isInterrupted, MANIFEST, planOutput, previousOutputs, readIfExists, type Plan } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
@@ -80,8 +80,8 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
     const ms = Math.round(performance.now() - started);
     const written = plan.added.length + plan.changed.length;
     // Only the manifest can change without a file changing (new cache keys after an upgrade, say): say so, as git will.
-    const what = written ? `wrote ${written} file${written === 1 ? "" : "s"}` : readIfExists(join(out, MANIFEST))?.toString("utf8") !== manifestBefore ? `updated ${MANIFEST}` : "no changes";
-    io.stderr(`brainc: ${what}${plan.removed.length ? `, removed ${plan.removed.length}` : ""} in ${shownOut} (${files.length} files from ${new Set(result.outputs.map((o) => o.target)).size} targets, ${ms} ms)\n`);
+    const what = written ? `wrote ${plural(written, "file")}` : readIfExists(join(out, MANIFEST))?.toString("utf8") !== manifestBefore ? `updated ${MANIFEST}` : "no changes";
+    io.stderr(`brainc: ${what}${plan.removed.length ? `, removed ${plan.removed.length}` : ""} in ${shownOut} (${plural(files.length, "file")} from ${plural(new Set(result.outputs.map((o) => o.target)).size, "target")}, ${ms} ms)\n`);
     if (plan.keptEdited.length) listPlan(io, { ...plan, added: [], changed: [], removed: [] }, shownOut);
   }
   return code;

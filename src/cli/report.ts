@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, sortDiagnostics } from "../diagnostics/diagnostic.js";
-import { formatDiagnostics, summaryLine, type Format } from "../diagnostics/format.js";
+import { formatDiagnostics, plural, summaryLine, type Format } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
 
 /** Where a command writes; injectable for tests. */
@@ -47,7 +47,7 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], opt
   const text = formatDiagnostics(sorted, options.format, { displayPath, source, pretty: io.isTTY, version: VERSION });
   if (text || options.format !== "text") io.stdout(text);
   if (options.format === "text" && sorted.length) io.stderr(summaryLine(sorted) + "\n");
-  if (options.format === "text" && hiddenInfo) io.stderr(`(${hiddenInfo} info diagnostic${hiddenInfo === 1 ? "" : "s"} about what targets cannot express: --verbose lists them)\n`);
+  if (options.format === "text" && hiddenInfo) io.stderr(`(${plural(hiddenInfo, "info diagnostic")} about what targets cannot express: --verbose lists them)\n`);
   if (sorted.some((d) => d.code === "BRN900" || d.code === "BRN901")) return EXIT.usage;
   if (fails(all, options.strict)) return EXIT.failed;
   return EXIT.ok;

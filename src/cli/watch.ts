@@ -3,12 +3,12 @@ import { countBySeverity, sortDiagnostics, type Diagnostic } from "../diagnostic
 import { diagnostic } from "../diagnostics/codes.js";
 import type { BuildOptions } from "./build.js";
 import { watchBrain, type Rebuild } from "../watch/watch.js";
+import { plural } from "../diagnostics/format.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 /** The options of `brainc build`, which `--watch` shares (`--check` is refused with it). */
 export type WatchCommandOptions = BuildOptions;
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** "prompts/a.md", "3 files (a, b, c)", "12 files (a, b, c, +9 more)". */
 function describeChanged(changed: readonly string[]): string {

@@ -51,12 +51,15 @@ function formatText(diagnostics: readonly Diagnostic[], options: FormatOptions):
   return out;
 }
 
+/** "1 error", "2 errors": a count and an English word with its regular plural. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** Summary line after text output: "Found 2 errors and 1 warning." */
 export function summaryLine(diagnostics: readonly Diagnostic[]): string {
   const c = countBySeverity(diagnostics);
   const parts: string[] = [];
-  if (c.error) parts.push(`${c.error} error${c.error === 1 ? "" : "s"}`);
-  if (c.warning) parts.push(`${c.warning} warning${c.warning === 1 ? "" : "s"}`);
+  if (c.error) parts.push(plural(c.error, "error"));
+  if (c.warning) parts.push(plural(c.warning, "warning"));
   if (c.info) parts.push(`${c.info} info`);
   return parts.length ? `Found ${parts.join(", ")}.` : "No problems found.";
 }

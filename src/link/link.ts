@@ -24,6 +24,20 @@ export const RESERVED_TASK_CLASSES: ReadonlyMap<string, string> = new Map([
   ["default", 'routing.yaml "default" is the route of work that names no task class (the LiteLLM alias "default", the supervisor bundle\'s defaultRoute, the task:default tag)'],
 ]);
 
+/** Where an overlay holds each kind of referenced entity, by the word diagnostics use for it. */
+const OVERLAY_PLACES = {
+  provider: "/models/providers",
+  model: "/models/models",
+  tier: "/models/tiers",
+  "task class": "/routing/tasks",
+  agent: "/agents",
+  "MCP server": "/brain/mcpServers",
+  policy: "/policies",
+  prompt: "/prompts",
+  tool: "/tools",
+  "memory namespace": "/memory/namespaces",
+} as const;
+
 /**
  * Resolves every reference of schema-valid documents and builds the immutable {@link Brain}.
  * Reports unknown prompts, tools, policies, memory namespaces, models, providers, tiers, task classes,
@@ -37,9 +51,11 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
   const diagnostics: Diagnostic[] = [];
   const report = (code: Code, doc: { locate: Document<unknown>["locate"] }, pointer: string, message: string, hint?: string, part: "key" | "value" = "value") =>
     diagnostics.push(diagnostic(code, message, { ...doc.locate(pointer, part), hint }));
-  const check = (code: Code, what: string, known: Record<string, unknown>, name: string, doc: { locate: Document<unknown>["locate"] }, pointer: string, part: "key" | "value" = "value"): boolean => {
+  const check = (code: Code, what: keyof typeof OVERLAY_PLACES, known: Record<string, unknown>, name: string, doc: { locate: Document<unknown>["locate"] }, pointer: string, part: "key" | "value" = "value"): boolean => {
     if (Object.hasOwn(known, name)) return true; // own ids only: `constructor` is no tool
-    report(code, doc, pointer, `unknown ${what} ${JSON.stringify(name)}`, didYouMeanHint(name, Object.keys(known)), part);
+    const deleted = docs.deletedBy?.(`${OVERLAY_PLACES[what]}/${esc(name)}`);
+    const hint = deleted ? `overlay ${JSON.stringify(docs.env)} deletes ${what} ${JSON.stringify(name)} at ${deleted.file}:${deleted.range.start.line}:${deleted.range.start.column}` : didYouMeanHint(name, Object.keys(known));
+    report(code, doc, pointer, `unknown ${what} ${JSON.stringify(name)}`, hint, part);
     return false;
   };
 

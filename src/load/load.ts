@@ -186,9 +186,11 @@ function readSource(root: string, path: string, kind: FileKind, id: string, diag
   // Partials have no frontmatter (a leading `---` is a Markdown rule): their whole text is the body.
   if (kind === "partial") return { ...file, body: { text, line: 1 } };
   if (kind === "prompt") return splitFrontmatter(file, diagnostics);
-  const { parsed, diagnostics: errs } = parseYaml(path, text);
+  const { parsed: yaml, diagnostics: errs } = parseYaml(path, text);
   diagnostics.push(...errs);
-  if (!parsed) return undefined;
+  if (!yaml) return undefined;
+  // An empty overlay (or one of comments only) patches nothing: an environment identical to the base brain.
+  const parsed = kind === "overlay" && yaml.value === null ? { ...yaml, value: {} } : yaml;
   if (!isMapping(parsed.value)) {
     diagnostics.push(diagnostic("BRN009", `${kind} file must be a YAML mapping, not ${describe(parsed.value)}`, { file: path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } }));
     return undefined;

@@ -60,6 +60,12 @@ export interface Documents {
   partials: Record<string, TemplateDocument>;
   /** The overlays present, by env name (their names are needed even without --env). */
   overlays: string[];
+  /**
+   * Where the applied overlay deletes the value at `pointer` (an overlay pointer such as `/tools/search`):
+   * the key of its `null`; undefined when it does not, or without an overlay. For hints on references
+   * to what an overlay deleted.
+   */
+  deletedBy?: (pointer: string) => Location | undefined;
 }
 
 const fromFile = <T>(file: SourceFile): Document<T> => ({
@@ -166,7 +172,14 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
   const overlay = overlayFile.yaml!.value as Overlay;
   const parsed = overlayFile.yaml!;
   const diagnostics: Diagnostic[] = [];
-  const merged: Documents = { ...base, env, agents: { ...base.agents }, tools: { ...base.tools }, policies: { ...base.policies } };
+  const merged: Documents = {
+    ...base,
+    env,
+    agents: { ...base.agents },
+    tools: { ...base.tools },
+    policies: { ...base.policies },
+    deletedBy: (pointer) => (patchedAt(overlay, pointer) === "deleted" && has(overlay, pointer) ? { file: overlayFile.path, range: rangeAt(parsed, pointer, "key"), removed: true } : undefined),
+  };
 
   const patchDoc = <T>(doc: Document<T> | undefined, id: string, patch: unknown, overlayPointer: string, kind: SchemaKind): Document<T> | undefined => {
     if (patch === undefined) return doc;

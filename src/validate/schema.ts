@@ -1,6 +1,7 @@
 import type { ErrorObject } from "ajv";
 import type { Diagnostic, Range } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
+import { plural } from "../diagnostics/format.js";
 import type { SourceFile, SourceSet } from "../load/load.js";
 import { SCHEMA_OF_KIND } from "../load/places.js";
 import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
@@ -277,7 +278,6 @@ function typeWords(type: string | string[], among = Array.isArray(type) && type.
 
 /** A range or size rule in words: "must be at least 1", "must have at least 1 item", "must not repeat items (1 and 3 are equal)". */
 function rangeRule(keyword: string, params: Record<string, any>): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   switch (keyword) {
     case "minimum":
       return `must be at least ${params.limit}`;
