@@ -4,7 +4,8 @@
  * input against the contract's JSON Schema (ajv), exec rules (`denyPatterns` over the normal form of
  * every command, `allowBins`), path rules (`~` is the home directory; paths are resolved against the
  * workspace and through symlinks, and both spellings must pass; every operand and option value of a
- * command is a path unless it is a URL), network rules (hosts of URLs of any scheme after WHATWG URL
+ * command is a path unless it is a URL; under a directory that a command goes through, `grep -r dir`, every
+ * entry is checked too, see recursive.ts), network rules (hosts of URLs of any scheme after WHATWG URL
  * normalisation, so `0xA9FEA9FE` reads as 169.254.169.254; `file:` URLs are paths). What cannot be known
  * before the command runs fails closed: a path holding a variable or `~user` is denied when any path rule
  * is set; a command whose program cannot be identified is denied with `allowBins` and needs approval
@@ -12,7 +13,7 @@
  * says `approval: always`, or it says `approval: on-risk` and some part of the call was not positively
  * allowed (no `allowBins`, no path or host allow list covering it).
  */
-import { existsSync, readdirSync, realpathSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -29,6 +30,7 @@ function globMatch(input: string, glob: string, options: picomatch.PicomatchOpti
 import type { ValidateFunction } from "ajv";
 import type { BundleAgent, BundleTool } from "./bundle.js";
 import type { GuardDecision } from "./events.js";
+import { recursionOf, walkTree, type Recursion } from "./recursive.js";
 import { analyzeCommand, normalPattern, type SimpleCommand } from "./shell.js";
 
 /** A guard's verdict; `rule` names the policy field that decided (e.g. "tools.exec.denyPatterns"). */
@@ -87,6 +89,8 @@ const NUMBER = /^[+-]?\d+(\.\d+)?$/;
 const KNOWN_SCHEMES = new Set(["http", "https", "ws", "wss", "ftp"]);
 /** The most directory entries a glob in a command may make the guard read; more fail closed. */
 const GLOB_LIMIT = 5000;
+/** The most entries the guard checks under a directory a command goes through (`grep -r x dir`); more need approval. */
+const TREE_LIMIT = 20_000;
 /** The most words a brace expansion (`{a,b}`, `{1..9}`) may make; more fail closed. */
 const BRACE_LIMIT = 256;
 const GLOB = { dot: true } as const;
@@ -105,6 +109,8 @@ interface PathRef {
   denyOnly?: boolean;
   /** Globs match dot files too (the command line mentions `dotglob`, `GLOBIGNORE` or zsh's `globdots`). */
   dotglob?: boolean;
+  /** An operand of a command that goes through everything under a directory (`grep -r`, `rg`, `cp -r`). */
+  recursive?: Recursion;
 }
 
 /** Why a call needs approval although no rule denies it. */
@@ -153,7 +159,7 @@ export class ToolGuard {
     const template = tool.implementation.http?.url;
     if (typeof template === "string" && !/\{\{/.test(template.split("/").slice(0, 3).join("/"))) urls.push(template);
     for (const p of paths) {
-      const verdict = this.checkPath(p, unverified);
+      const verdict = this.checkPath(p, unverified, doubts);
       if (verdict) return verdict;
     }
     for (const u of urls) {
@@ -238,14 +244,17 @@ export class ToolGuard {
       }
     }
     const cwd = [...c.cwd, ...dirs];
-    const path = (raw: string, denyOnly = false) => paths.push({ raw, cwd, shell: true, dotglob, ...(denyOnly ? { denyOnly } : {}) });
-    const value = (v: string) => {
+    const recursion = recursionOf(c.name, c.args);
+    let operandCount = 0;
+    const path = (raw: string, denyOnly = false, operand = false) =>
+      paths.push({ raw, cwd, shell: true, dotglob, ...(denyOnly ? { denyOnly } : {}), ...(operand && recursion ? { recursive: { program: recursion.program, follow: recursion.follow } } : {}) });
+    const value = (v: string, operand = false) => {
       if (URL_LIKE.test(v)) urls.push(v);
       else if (BARE_IP.test(v)) urls.push(`http://${v}`);
       // most likely an option's value (`-n 50`): were it a file, it would be one in a directory checked itself
       else if (NUMBER.test(v)) path(v, true);
       else {
-        path(v);
+        path(v, false, operand);
         // `@file` reads a file (curl -d @f, --data-binary=@f, -F x=@f)
         if (v.startsWith("@") && v.length > 1) value(v.slice(1));
         const eq = v.indexOf("=");
@@ -284,8 +293,11 @@ export class ToolGuard {
         patternAt = i;
         continue;
       }
-      value(a);
+      operandCount++;
+      value(a, true);
     }
+    // `grep -r x` and `rg x` go through the directory they run in
+    if (recursion?.defaultsToCwd && operandCount === 0) path(".", false, true);
   }
 
   /** `~` and `~/…` in the agent's home folder; undefined for `~user`, `~+` and `~-`, which cannot be known here. */
@@ -340,7 +352,7 @@ export class ToolGuard {
     return out;
   }
 
-  private checkPath(ref: PathRef, unverified: string[]): GuardResult | undefined {
+  private checkPath(ref: PathRef, unverified: string[], doubts: Doubt[] = []): GuardResult | undefined {
     const rules = this.agent.policy.tools?.paths ?? {};
     const raw = ref.raw;
     const found = this.spellings(ref);
@@ -368,6 +380,40 @@ export class ToolGuard {
       if (allowed && !spellings.every((s) => allowed.some((g) => globMatch(s, g, GLOB)))) return deny("tools.paths.allow", `the path ${raw} (${real}) is not under an allowed path (${rules.allow!.join(", ")})`);
     }
     if (!denyOnly && !allowed && !rules.workspaceOnly) unverified.push(`touches ${raw}`);
+    if (ref.recursive && this.pathRules) {
+      for (const spellings of found) {
+        const verdict = this.checkTree(ref, spellings[spellings.length - 1], denied, allowed, doubts);
+        if (verdict) return verdict;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * What a command that goes through everything under directory `dir` (`grep -r x dir`) meets there:
+   * each entry against `paths.deny`; with symlinks followed, each link's target against every path rule.
+   * More entries than TREE_LIMIT: a doubt (approval), not a denial.
+   */
+  private checkTree(ref: PathRef, dir: string, denied: string[], allowed: string[] | undefined, doubts: Doubt[]): GuardResult | undefined {
+    const { program, follow } = ref.recursive!;
+    if (!isDirectory(dir)) return undefined;
+    const entries = walkTree(dir, follow, TREE_LIMIT);
+    if (!entries) {
+      doubts.push({ rule: "tools.paths", reason: `${program} goes through everything under ${ref.raw}, more than ${TREE_LIMIT} entries to check` });
+      return undefined;
+    }
+    const rules = this.agent.policy.tools?.paths ?? {};
+    for (const { path, link } of entries) {
+      const spellings = follow && link ? [path, realish(path)] : [path];
+      for (const g of denied) {
+        const hit = spellings.find((s) => globMatch(s, g, GLOB));
+        if (hit) return deny("tools.paths.deny", `${program} goes through everything under ${ref.raw}, and ${hit} matches the denied pattern "${g}"`);
+      }
+      if (spellings.length === 1) continue;
+      const target = spellings[1];
+      if (rules.workspaceOnly && !inside(target, this.realWorkspace)) return deny("tools.paths.workspaceOnly", `${program} follows the link ${path} under ${ref.raw} to ${target}, outside the workspace ${this.realWorkspace}`);
+      if (allowed && !allowed.some((g) => globMatch(target, g, GLOB))) return deny("tools.paths.allow", `${program} follows the link ${path} under ${ref.raw} to ${target}, which is not under an allowed path (${rules.allow!.join(", ")})`);
+    }
     return undefined;
   }
 
@@ -587,6 +633,14 @@ function physical(base: string, rel: string): string {
     }
   }
   return at;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function inside(p: string, dir: string): boolean {

@@ -1,7 +1,8 @@
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ToolGuard } from "../../src/runtime/guard.js";
+import { walkTree } from "../../src/runtime/recursive.js";
 import type { BundleAgent, BundlePolicy } from "../../src/runtime/bundle.js";
 import { testBundle, tempDir } from "./helpers.js";
 
@@ -269,5 +270,43 @@ describe("ToolGuard: what really runs", () => {
     expect(withBins.check("shell", { command: "flock /tmp/l ls" }).reason).not.toMatch(/"l"|runs l\b/);
     expect(withBins.check("shell", { command: "timeout 5 ls" }).decision).not.toBe("deny");
     expect(withBins.check("shell", { command: "rm -f x" }).decision).not.toBe("deny");
+  });
+});
+
+describe("ToolGuard: commands that go through a directory (grep -r, rg, cp -r, tar, zip)", () => {
+  // ws/proj holds a denied file deeper down; ws/clean holds none, only a link out of the workspace.
+  beforeAll(() => {
+    mkdirSync(join(ws, "proj/conf"), { recursive: true });
+    writeFileSync(join(ws, "proj/a.txt"), "a\n");
+    writeFileSync(join(ws, "proj/conf/.env"), "TOKEN=1\n");
+    mkdirSync(join(ws, "clean"), { recursive: true });
+    writeFileSync(join(ws, "clean/x.txt"), "x\n");
+    symlinkSync(outside, join(ws, "clean/out"));
+  });
+  const g = guard({ tools: { exec: { allowBins: ["grep", "rg", "cp", "tar", "zip", "sort"] }, paths: { allow: [`${ws}/**`], deny: ["**/.env"] } } });
+  const cases: [string, unknown, string, string?][] = [
+    ["grep -r over a folder with no denied file", { command: "grep -r x clean" }, "allow"],
+    ["grep -rn over a folder holding .env deeper down", { command: "grep -rn TOKEN proj" }, "deny", "tools.paths.deny"],
+    ["grep without -r names the file only", { command: "grep TOKEN proj/a.txt" }, "allow"],
+    ["grep -r without an operand goes through the folder it runs in", { command: "grep -r TOKEN", workdir: "proj" }, "deny", "tools.paths.deny"],
+    ["… the workspace too (which holds .env)", { command: "grep -r TOKEN" }, "deny", "tools.paths.deny"],
+    ["rg is recursive without options", { command: "rg TOKEN proj" }, "deny", "tools.paths.deny"],
+    ["cp -r copies what is denied", { command: "cp -r proj proj2" }, "deny", "tools.paths.deny"],
+    ["tar reads every file under its operands", { command: "tar czf out.tgz proj" }, "deny", "tools.paths.deny"],
+    ["grep -r does not follow a link met on the way", { command: "grep -r x clean" }, "allow"],
+    ["grep -R follows it out of the allowed paths", { command: "grep -R x clean" }, "deny", "tools.paths.allow"],
+    ["zip -r follows links by default", { command: "zip -r c.zip clean" }, "deny", "tools.paths.allow"],
+    ["zip -ry stores them as links", { command: "zip -ry c.zip clean" }, "allow"],
+    ["sort -r is no recursion", { command: "sort -r clean/x.txt" }, "allow"],
+  ];
+  it.each(cases)("%s", (_name, input, decision, rule) => expectDecision(g.check("shell", input), decision, rule));
+
+  it("names the program and what it would meet", () => {
+    expect(g.check("shell", { command: "grep -rn TOKEN proj" }).reason).toBe(`grep goes through everything under proj, and ${join(realpathSync(ws), "proj/conf/.env")} matches the denied pattern "**/.env"`);
+  });
+
+  it("asks for approval when a folder holds too many entries to check", () => {
+    expect(walkTree(join(ws, "proj"), false, 2)).toBeUndefined();
+    expect(walkTree(join(ws, "proj"), false, 3)?.map((e) => e.path.slice(ws.length + 1)).sort()).toEqual(["proj/a.txt", "proj/conf", "proj/conf/.env"]);
   });
 });
