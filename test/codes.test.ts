@@ -29,6 +29,8 @@ const UNIT_TESTS: Record<string, [string, string]> = {
   BRN508: ["test/build.test.ts", "never overwrites a foreign file where it would write (BRN508), and then writes nothing at all"],
   BRN509: ["test/plugin.test.ts", "BRN509 and BRN510: a target's limits (info) and its own validator's verdict (error)"],
   BRN510: ["test/plugin.test.ts", "BRN509 and BRN510: a target's limits (info) and its own validator's verdict (error)"],
+  BRN511: ["targets/n8n/emit.test.ts", "a cron expression n8n's scheduler cannot parse (L, W, #, ?) is BRN511; month and weekday names are fine"],
+  BRN512: ["targets/n8n/emit.test.ts", "cron schedules in two time zones are BRN512 (all run in the first)"],
   BRN900: ["test/cli.test.ts", "BRN900: an unexpected exception is an internal error with exit 2, a 'please report' hint and no stack trace"],
   BRN901: ["test/cli.test.ts", "2 for incompatible flags (BRN901)"],
 };

@@ -317,11 +317,15 @@ export function loadBundle(source: string | object): Bundle {
 export type Env = Record<string, string | undefined>;
 
 /**
- * Resolves an {@link EnvValue} against `env`. Returns undefined when a reference without default is unset.
+ * Resolves an {@link EnvValue} against `env`. A default applies when the variable is unset or empty, as the
+ * shell's `${NAME:-default}` does. Returns undefined when a reference without default is unset.
  */
 export function resolveEnv(value: EnvValue | undefined, env: Env): string | undefined {
   if (value === undefined || typeof value === "string") return value;
-  if ("$env" in value) return env[value.$env] ?? value.default;
+  if ("$env" in value) {
+    const set = env[value.$env];
+    return set === undefined || (set === "" && value.default !== undefined) ? value.default : set;
+  }
   let out = "";
   for (const part of value.$concat) {
     const s = resolveEnv(part, env);

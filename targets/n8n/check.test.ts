@@ -90,16 +90,16 @@ describe("n8n check()", () => {
   });
 
   it("rejects needsFallback without a fallback model", async () => {
-    const messages = await checkWith((wf) => {
-      const fallback = wf.nodes.find((n) => n.name.startsWith("fallback model"))!;
-      delete wf.connections[fallback.name];
-      wf.nodes = wf.nodes.filter((n) => n !== fallback);
-    });
+    const messages = await checkWith((wf) => void (node(wf, "Assistant").parameters.needsFallback = true));
     expect(messages).toEqual(['error BRN510 n8n/assistant.json: node "Assistant": required input "Fallback Model" (ai_languageModel#1) is not connected']);
   });
 
   it("rejects a fallback model without needsFallback (its input does not exist)", async () => {
-    const messages = await checkWith((wf) => void delete node(wf, "Assistant").parameters.needsFallback);
+    const messages = await checkWith((wf) => {
+      const model = wf.nodes.find((n) => n.type.endsWith("lmChatOpenAi"))!;
+      wf.nodes.push({ ...model, id: "00000000-0000-5000-8000-000000000001", name: "fallback model: backup-model" } as Node);
+      wf.connections["fallback model: backup-model"] = { ai_languageModel: [[{ node: "Assistant", type: "ai_languageModel", index: 1 }]] };
+    });
     expect(messages).toEqual([
       'error BRN510 n8n/assistant.json: connection "fallback model: backup-model" → "Assistant": "Assistant" has 1 ai_languageModel input(s), so index 1 does not exist',
     ]);

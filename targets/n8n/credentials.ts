@@ -27,11 +27,15 @@ export function credentialValue(value: string): string {
 /** Collects the credentials the workflows of one brain reference (first data wins for a type + name). */
 export class CredentialSet {
   private readonly specs = new Map<string, CredentialSpec>();
+  /** Credentials named twice with different data: [type, name], once each. */
+  readonly conflicts: [string, string][] = [];
 
-  /** Registers a credential and returns the node's `credentials` entry. */
+  /** Registers a credential and returns the node's `credentials` entry; different data under a used name is a conflict. */
   use(spec: CredentialSpec): CredentialRef {
     const key = `${spec.type}\0${spec.name}`;
-    if (!this.specs.has(key)) this.specs.set(key, spec);
+    const known = this.specs.get(key);
+    if (!known) this.specs.set(key, spec);
+    else if (canonicalJson(known.data) !== canonicalJson(spec.data) && !this.conflicts.some(([t, n]) => t === spec.type && n === spec.name)) this.conflicts.push([spec.type, spec.name]);
     return { [spec.type]: { id: credentialId(spec.type, spec.name), name: spec.name } };
   }
 

@@ -53,7 +53,7 @@ describe("what an n8n workflow cannot express (BRN509)", () => {
       writeFileSync(agent, readFileSync(agent, "utf8").replace("heartbeat: { every: 30m,", "heartbeat: { every: 1500ms,"));
     });
     expect(messages).toContain('n8n: agent "ticker": a Schedule Trigger cannot fire every 1500ms; the heartbeat fires at the nearest interval n8n can express ({"interval":[{"field":"seconds","secondsInterval":2}]})');
-    expect(messages.filter((m) => m.includes("cannot fire every"))).toHaveLength(2); // and the 90m schedule
+    expect(messages.filter((m) => m.includes("cannot fire every"))).toHaveLength(3); // and the 90m and 45s schedules
   });
 
   it("reports path and host fences whose allow lists intersect to nothing (nothing allowed, not unset)", async () => {
@@ -65,5 +65,97 @@ describe("what an n8n workflow cannot express (BRN509)", () => {
     });
     const unenforced = messages.find((m) => m.includes("an n8n workflow cannot enforce"));
     expect(unenforced).toContain("tools.network, tools.paths;");
+  });
+});
+
+/** Emits the n8n target for a copy of a fixture brain after `edit`: its files by path and its diagnostics. */
+async function emitEdited(fixture: string, edit: (dir: string) => void) {
+  const { dir, cleanup } = tempCopy(fixtureBrain(fixture));
+  try {
+    edit(dir);
+    const { files, diagnostics } = await emitTarget(n8n, dir);
+    return { files: Object.fromEntries(files.map((f) => [f.path, f.contents])), diagnostics };
+  } finally {
+    cleanup();
+  }
+}
+const replaceIn = (dir: string, file: string, from: string | RegExp, to: string) => {
+  const text = readFileSync(join(dir, file), "utf8");
+  if (!text.match(from)) throw new Error(`${file}: ${from} not found`);
+  writeFileSync(join(dir, file), text.replace(from, to));
+};
+type Node = { name: string; type: string; parameters: Record<string, any> };
+const nodesOf = (json: string): Node[] => JSON.parse(json).nodes;
+
+describe("through the gateway", () => {
+  it("calls the route's model group (the model_name the litellm target serves), once, with the correlation contract", async () => {
+    const { files } = await emitEdited("n8n-conformance", () => {});
+    const workflows = Object.entries(files).filter(([p]) => p.endsWith(".json") && p !== "credentials.json" && p !== "error-handler.json");
+    expect(workflows.length).toBeGreaterThan(0);
+    for (const [, json] of workflows) {
+      const models = nodesOf(json).filter((n) => n.type.includes("lmChat"));
+      const agents = nodesOf(json).filter((n) => n.type.endsWith(".agent"));
+      expect(models.length).toBe(agents.length); // no n8n-side fallback: the gateway runs the chain
+      for (const m of models) {
+        expect(m.parameters.model.value).toMatch(/^n8n-conformance-(task-)?[a-z_]+$/);
+        expect(m.parameters.options).toMatchObject({ maxRetries: 0, timeout: expect.any(Number) });
+        expect(m.parameters.options.extraBody).toMatch(/^=\{\{ JSON\.stringify\(\{ litellm_session_id: \$execution\.id, metadata: \{ tags: \["job:" \+ \$execution\.id, "task:[a-z_]+", "agent:[a-z0-9-]+"\], spend_logs_metadata: /);
+      }
+      for (const a of agents) expect(a.parameters.needsFallback).toBeUndefined();
+    }
+  });
+});
+
+describe("what n8n would reject or run differently (BRN511, BRN512)", () => {
+  const codes = (diagnostics: { code: string; message: string }[], code: string) => diagnostics.filter((d) => d.code === code).map((d) => d.message);
+
+  it("a cron expression n8n's scheduler cannot parse (L, W, #, ?) is BRN511; month and weekday names are fine", async () => {
+    const { diagnostics } = await emitEdited("n8n-schedules", (dir) => replaceIn(dir, "agents/ticker.yaml", /cron: "[^"]*"/, 'cron: "0 9 L * *"'));
+    expect(codes(diagnostics, "BRN511")).toEqual(['n8n: agent "ticker": n8n\'s Schedule Trigger cannot run the cron expression "0 9 L * *": it has no "L" (last day, nearest weekday, nth weekday, no specific value); n8n would refuse to activate the workflow']);
+    const named = await emitEdited("n8n-schedules", (dir) => replaceIn(dir, "agents/ticker.yaml", /cron: "[^"]*"/, 'cron: "0 9 * JUL WED"'));
+    expect(codes(named.diagnostics, "BRN511")).toEqual([]);
+  });
+
+  it("two webhook channels on one path (an explicit path or the agent-id default) are BRN511", async () => {
+    const { diagnostics } = await emitEdited("n8n-channels", (dir) => replaceIn(dir, "agents/concierge.yaml", "path: concierge/inbound", "path: concierge"));
+    expect(codes(diagnostics, "BRN511")).toEqual(['n8n: the webhook path "concierge" of agent "concierge" is taken by another of its webhook channels; n8n activates only one workflow per webhook path']);
+  });
+
+  it("cron schedules in two time zones are BRN512 (all run in the first)", async () => {
+    const { diagnostics } = await emitEdited("n8n-schedules", () => {});
+    expect(codes(diagnostics, "BRN512")).toEqual([
+      'n8n: agent "two-zones": n8n evaluates every cron schedule of a workflow in the workflow\'s one timezone; the schedules use Europe/Berlin, America/New_York, so all run in Europe/Berlin and the others fire at other times than the brain says; split the agent, or use the openclaw or supervisor target',
+    ]);
+  });
+
+  it("two providers mapped to one credential name is BRN511 (n8n would use the first's key and URL for both)", async () => {
+    const { diagnostics } = await emitEdited("n8n-direct-providers", (dir) => replaceIn(dir, "brain.yaml", /^ {2}n8n: .*$/m, "  n8n: { providerCredentials: { openai: shared, zai: shared } }"));
+    expect(codes(diagnostics, "BRN511")).toEqual(['n8n: two credentials of type openAiApi are both named "shared" with different settings (targets.n8n providerCredentials or memoryCredential); n8n would use the first for both']);
+  });
+});
+
+describe("direct provider nodes", () => {
+  it("Anthropic and Gemini primaries with a fallback report their missing retry setting; maxOutputTokens lifts the nodes' caps", async () => {
+    const { files, diagnostics } = await emitEdited("n8n-direct-providers", (dir) => {
+      replaceIn(dir, "models.yaml", "claude-sonnet-4-6: { provider: anthropic, id: claude-sonnet-4-6, contextWindow: 200000,", "claude-sonnet-4-6: { provider: anthropic, id: claude-sonnet-4-6, contextWindow: 200000, maxOutputTokens: 64000,");
+    });
+    const retries = diagnostics.filter((d) => d.code === "BRN509" && d.message.includes("no retry setting")).map((d) => d.message.split(",")[0]);
+    expect(new Set(retries)).toEqual(new Set(["n8n: the Anthropic chat-model node has no retry setting", "n8n: the Google Gemini chat-model node has no retry setting"]));
+    const anthropic = Object.values(files).flatMap((json) => (json.startsWith("{") ? nodesOf(json) : [])).filter((n) => n.type.endsWith("lmChatAnthropic"));
+    expect(anthropic.length).toBeGreaterThan(0);
+    for (const n of anthropic) expect(n.parameters.options).toEqual({ maxTokensToSample: 64000 });
+  });
+});
+
+describe("execution timeout", () => {
+  it("reports a maxDuration above n8n's default EXECUTIONS_TIMEOUT_MAX (1 h), which n8n would cap", async () => {
+    const { diagnostics } = await emitEdited("n8n-minimal", (dir) => {
+      mkdirSync(join(dir, "policies"));
+      writeFileSync(join(dir, "policies/long.yaml"), "description: Long runs.\nloop: { maxDuration: 2h }\n");
+      replaceIn(dir, "agents/helper.yaml", /^prompt: helper$/m, "prompt: helper\npolicies: [long]");
+    });
+    expect(diagnostics.filter((d) => d.message.includes("EXECUTIONS_TIMEOUT_MAX")).map((d) => d.message)).toEqual([
+      'n8n: agent "helper": n8n caps a workflow\'s executionTimeout at EXECUTIONS_TIMEOUT_MAX (3600 s unless the instance sets it), so loop.maxDuration 2h ends runs after 3600 s; raise EXECUTIONS_TIMEOUT_MAX on the n8n instance',
+    ]);
   });
 });

@@ -17,7 +17,9 @@ describe("n8n ids", () => {
 
 describe("Schedule Trigger intervals", () => {
   it.each([
-    [45_000, { field: "seconds", secondsInterval: 45 }, false],
+    // n8n runs seconds as */s within each minute: only divisors of 60 are exact (45 fires at :00 and :45)
+    [45_000, { field: "seconds", secondsInterval: 45 }, true],
+    [30_000, { field: "seconds", secondsInterval: 30 }, false],
     [300_000, { field: "minutes", minutesInterval: 5 }, false],
     [3_600_000, { field: "hours", hoursInterval: 1, triggerAtMinute: 0 }, false],
     [172_800_000, { field: "days", daysInterval: 2, triggerAtHour: 0, triggerAtMinute: 0 }, false],

@@ -4,7 +4,7 @@ import { type Target, builtinOptionsSchema } from "../../src/emit/target.js";
 import { checkWorkflows } from "./check.js";
 import { CredentialSet } from "./credentials.js";
 import type { N8nOptions } from "./options.js";
-import { agentWorkflow, errorHandlerWorkflow } from "./workflow.js";
+import { agentWorkflow, duplicateWebhooks, errorHandlerWorkflow } from "./workflow.js";
 
 
 /**
@@ -28,6 +28,10 @@ const n8n: Target<Partial<N8nOptions>> = {
       path: `${agent.id}.json`,
       contents: canonicalJson(agentWorkflow(brain, agent, options, credentials, errorHandler.id, context)),
     }));
+    for (const [type, name] of credentials.conflicts) {
+      context.report(diagnostic("BRN511", `n8n: two credentials of type ${type} are both named "${name}" with different settings (targets.n8n providerCredentials or memoryCredential); n8n would use the first for both`, { file: "brain.yaml", hint: "give each provider its own credential name" }));
+    }
+    duplicateWebhooks(brain).forEach((d) => context.report(d));
     files.push({ path: "error-handler.json", contents: canonicalJson(errorHandler) });
     files.push({ path: "credentials.json", contents: credentials.toJson() });
     return files;

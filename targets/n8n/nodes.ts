@@ -1,4 +1,5 @@
 import { diagnostic } from "../../src/diagnostics/codes.js";
+import { CORRELATION, gatewayModel } from "../../src/emit/correlation.js";
 import type { EmitContext } from "../../src/emit/target.js";
 import { durationMs } from "../../src/link/durations.js";
 import type { Agent, Brain, Model } from "../../src/link/model.js";
@@ -53,23 +54,57 @@ export function agentNode(name: string, agent: Agent, needsFallback: boolean): G
 }
 
 /**
- * A chat-model node for one model of a routing chain. With a gateway: `lmChatOpenAi` 1.3 on the Chat
- * Completions API (`responsesApiEnabled: false`) and the gateway credential, model = the brain's model id
- * (the gateway's model name). Without: the provider's own node and credential, model = the provider's name.
- * `primaryWithFallback` sets `maxRetries: 0` so a failing primary moves to the fallback at once.
+ * The chat-model node of a task class through the brain's gateway (the LiteLLM proxy the litellm target
+ * builds): `lmChatOpenAi` 1.3 on the Chat Completions API (`responsesApiEnabled: false`) with the gateway
+ * credential, model = the route's model group (`gatewayModel`, e.g. "acme-ops-cheap"), whose fallbacks and
+ * retries the gateway runs (so n8n retries none: `maxRetries: 0`). `extraBody` carries the correlation
+ * contract of src/emit/correlation.ts with the n8n execution id as the job id: the gateway's spend logs,
+ * sessions and task tag budgets see every call.
+ * @throws {Error} when the brain has no gateway.
  */
-export function modelNode(name: string, brain: Brain, model: Model, primaryWithFallback: boolean, options: N8nOptions, credentials: CredentialSet, context: EmitContext): GraphNode {
+export function gatewayModelNode(name: string, brain: Brain, route: { task: string; tier?: string }, agent: Agent, options: N8nOptions, credentials: CredentialSet): GraphNode {
+  const gateway = brain.gateway;
+  if (!gateway) throw new Error(`brain ${brain.name} has no gateway`);
+  const data: Record<string, unknown> = { url: credentialValue(gateway.baseUrl), apiKey: gateway.apiKey ? credentialValue(gateway.apiKey) : "" };
+  return {
+    name,
+    ...NODE.openAi,
+    parameters: { model: { __rl: true, mode: "id", value: gatewayModel(brain.name, route) }, responsesApiEnabled: false, options: { maxRetries: 0, timeout: callTimeoutMs(agent), extraBody: correlationBody(route.task, agent.id) } },
+    credentials: credentials.use({ type: "openAiApi", name: options.llmCredential ?? `${brain.name} gateway`, data }),
+  };
+}
+
+/**
+ * The client timeout (ms) of an OpenAI Chat Model node (1.3): the agent's `loop.maxDuration`, else 10 minutes
+ * (the litellm target's call timeout). n8n's own default, 60 s, would cut long answers of strong models short
+ * and then retry them.
+ */
+function callTimeoutMs(agent: Agent): number {
+  const max = agent.policy.loop?.maxDuration;
+  return max !== undefined ? durationMs(max) : 600_000;
+}
+
+/**
+ * `extraBody` (a JSON text, n8n's lmChatOpenAi 1.3) of a gateway call: `litellm_session_id` and
+ * `metadata.tags` [job:<execution id>, task:<task>, agent:<id>] and `metadata.spend_logs_metadata`.
+ */
+function correlationBody(task: string, agentId: string): string {
+  const job = "$execution.id";
+  const [bag, tagsKey] = CORRELATION.tagsField.split(".");
+  const idsKey = CORRELATION.spendLogsMetadataField.split(".")[1];
+  const p = CORRELATION.tagPrefixes;
+  const tags = `[${jsString(p.job)} + ${job}, ${jsString(p.task + task)}, ${jsString(p.agent + agentId)}]`;
+  const ids = `{ job_id: ${job}, agent: ${jsString(agentId)}, task: ${jsString(task)} }`;
+  return `={{ JSON.stringify({ ${CORRELATION.sessionField}: ${job}, ${bag}: { ${tagsKey}: ${tags}, ${idsKey}: ${ids} } }) }}`;
+}
+
+/**
+ * A chat-model node for one model of a routing chain, without a gateway: the provider's own node and
+ * credential, model = the provider's name. `primaryWithFallback` sets `maxRetries: 0` so a failing primary
+ * moves to the fallback at once.
+ */
+export function modelNode(name: string, brain: Brain, agent: Agent, model: Model, primaryWithFallback: boolean, options: N8nOptions, credentials: CredentialSet, context: EmitContext): GraphNode {
   const retries = primaryWithFallback ? { maxRetries: 0 } : {};
-  if (brain.gateway) {
-    const data: Record<string, unknown> = { url: credentialValue(brain.gateway.baseUrl) };
-    data.apiKey = brain.gateway.apiKey ? credentialValue(brain.gateway.apiKey) : "";
-    return {
-      name,
-      ...NODE.openAi,
-      parameters: { model: { __rl: true, mode: "id", value: model.id }, responsesApiEnabled: false, options: retries },
-      credentials: credentials.use({ type: "openAiApi", name: options.llmCredential ?? `${brain.name} gateway`, data }),
-    };
-  }
   const provider = model.provider;
   const credentialName = options.providerCredentials?.[provider.id] ?? `${brain.name} ${provider.id}`;
   const apiKey = provider.apiKey ? credentialValue(provider.apiKey) : "";
@@ -77,13 +112,18 @@ export function modelNode(name: string, brain: Brain, model: Model, primaryWithF
     case "anthropic": {
       const data: Record<string, unknown> = { apiKey };
       if (provider.baseUrl) data.url = credentialValue(provider.baseUrl);
-      return { name, ...NODE.anthropic, parameters: { model: { __rl: true, mode: "id", value: model.name }, options: {} }, credentials: credentials.use({ type: "anthropicApi", name: credentialName, data }) };
+      if (primaryWithFallback) reportNoRetrySetting("Anthropic", model, context);
+      // the node's own default caps answers at 4096 tokens
+      const limit = model.maxOutputTokens !== undefined ? { maxTokensToSample: model.maxOutputTokens } : {};
+      return { name, ...NODE.anthropic, parameters: { model: { __rl: true, mode: "id", value: model.name }, options: limit }, credentials: credentials.use({ type: "anthropicApi", name: credentialName, data }) };
     }
     case "google": {
       const data: Record<string, unknown> = { apiKey };
       if (provider.baseUrl) data.host = credentialValue(provider.baseUrl);
-      if (primaryWithFallback) context.report(diagnostic("BRN509", `n8n: the Google Gemini chat-model node has no retry setting, so model "${model.id}" retries n8n's default number of times before the fallback takes over; route through a gateway to control retries`));
-      return { name, ...NODE.gemini, parameters: { modelName: `models/${model.name}`, options: {} }, credentials: credentials.use({ type: "googlePalmApi", name: credentialName, data }) };
+      if (primaryWithFallback) reportNoRetrySetting("Google Gemini", model, context);
+      // the node's own default caps answers at 2048 tokens
+      const limit = model.maxOutputTokens !== undefined ? { maxOutputTokens: model.maxOutputTokens } : {};
+      return { name, ...NODE.gemini, parameters: { modelName: `models/${model.name}`, options: limit }, credentials: credentials.use({ type: "googlePalmApi", name: credentialName, data }) };
     }
     default: {
       const data: Record<string, unknown> = { apiKey };
@@ -91,16 +131,22 @@ export function modelNode(name: string, brain: Brain, model: Model, primaryWithF
       return {
         name,
         ...NODE.openAi,
-        parameters: { model: { __rl: true, mode: "id", value: model.name }, responsesApiEnabled: false, options: retries },
+        parameters: { model: { __rl: true, mode: "id", value: model.name }, responsesApiEnabled: false, options: { ...retries, timeout: callTimeoutMs(agent) } },
         credentials: credentials.use({ type: "openAiApi", name: credentialName, data }),
       };
     }
   }
 }
 
+/** BRN509: a provider's chat-model node (n8n 2.41) has no retry setting, so the primary retries before its fallback. */
+function reportNoRetrySetting(node: string, model: Model, context: EmitContext): void {
+  context.report(diagnostic("BRN509", `n8n: the ${node} chat-model node has no retry setting, so model "${model.id}" retries n8n's default number of times before the fallback takes over; route through a gateway to control retries`, { file: "models.yaml" }));
+}
+
 /** The conversation memory node per `targets.n8n.memory` (default buffer), keyed by the run's sessionId. */
 export function memoryNode(brain: Brain, agent: Agent, options: N8nOptions, credentials: CredentialSet): GraphNode {
-  const parameters = { sessionIdType: "customKey", sessionKey: `={{ $json.sessionId ?? ${jsString(agent.id)} }}`, contextWindowLength: CONTEXT_WINDOW_MESSAGES };
+  // sessionId: from the Set nodes, the Execute Workflow Trigger's input, or a webhook call's JSON body
+  const parameters = { sessionIdType: "customKey", sessionKey: `={{ $json.sessionId ?? ($json.body && $json.body.sessionId) ?? ${jsString(agent.id)} }}`, contextWindowLength: CONTEXT_WINDOW_MESSAGES };
   const credentialName = options.memoryCredential ?? `${brain.name} ${options.memory}`;
   switch (options.memory) {
     case "postgres":
@@ -129,10 +175,24 @@ function intervalRuleSeconds(s: number): { rule: Record<string, unknown>; approx
   if (exact(86400, 31)) return { rule: { field: "days", daysInterval: s / 86400, triggerAtHour: 0, triggerAtMinute: 0 }, approximated: false };
   if (exact(3600, 23)) return { rule: { field: "hours", hoursInterval: s / 3600, triggerAtMinute: 0 }, approximated: false };
   if (exact(60, 59)) return { rule: { field: "minutes", minutesInterval: s / 60 }, approximated: false };
-  if (s <= 59) return { rule: { field: "seconds", secondsInterval: s }, approximated: false };
+  // n8n runs seconds as `*/s` in the minute: 45 fires at :00 and :45, so only divisors of 60 are exact
+  if (s <= 59) return { rule: { field: "seconds", secondsInterval: s }, approximated: 60 % s !== 0 };
   if (s < 3600) return { rule: { field: "minutes", minutesInterval: Math.min(59, Math.round(s / 60)) }, approximated: true };
   if (s < 86400) return { rule: { field: "hours", hoursInterval: Math.min(23, Math.round(s / 3600)), triggerAtMinute: 0 }, approximated: true };
   return { rule: { field: "days", daysInterval: Math.min(31, Math.round(s / 86400)), triggerAtHour: 0, triggerAtMinute: 0 }, approximated: true };
+}
+
+/** Month and weekday names, the only letters n8n's cron (the `cron` package 4.x, n8n 2.41) reads in a field. */
+const CRON_NAMES = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat)\b/gi;
+
+/**
+ * Why n8n's Schedule Trigger (the `cron` package 4.x in n8n 2.41) cannot run a 5-field cron expression that
+ * brainc accepts (croner, which also reads Quartz's `L`, `W`, `#` and `?`); undefined when it can.
+ */
+export function cronUnsupported(expression: string): string | undefined {
+  const left = expression.replace(CRON_NAMES, "");
+  const found = [...new Set(left.match(/[LW#?]/gi) ?? [])].map((c) => c.toUpperCase());
+  return found.length ? `it has no ${found.map((c) => `"${c}"`).join(", ")} (last day, nearest weekday, nth weekday, no specific value)` : undefined;
 }
 
 /** A Schedule Trigger for `every` (a duration) or `cron` (5 fields, evaluated in the workflow's timezone). */
@@ -173,7 +233,7 @@ export function chatNode(name: string, agent: Agent): GraphNode {
   return {
     name,
     ...NODE.chat,
-    parameters: { public: true, mode: "hostedChat", authentication: "n8nUserAuth", initialMessages: greeting, options: {} },
+    parameters: { public: true, mode: "hostedChat", authentication: "n8nUserAuth", initialMessages: n8nLiteral(greeting), options: {} },
     webhook: true,
   };
 }

@@ -1,11 +1,11 @@
 import { diagnostic } from "../../src/diagnostics/codes.js";
-import { envSegments, singleEnvRef } from "../../src/emit/env-refs.js";
+import { envNames, envSegments, singleEnvRef } from "../../src/emit/env-refs.js";
 import type { EmitContext } from "../../src/emit/target.js";
 import type { Agent, Brain, Tool } from "../../src/link/model.js";
 import { durationMs } from "../../src/link/durations.js";
 import type { CredentialSet } from "./credentials.js";
 import { credentialValue } from "./credentials.js";
-import { envJs, escapeTemplateText, jsString, n8nValue } from "./expressions.js";
+import { envJs, escapeTemplateText, hasFromAiCall, jsString, n8nLiteral, n8nValue } from "./expressions.js";
 import type { GraphNode } from "./graph.js";
 
 /** Latest typeVersions (n8n 2.41.1) of the tool nodes brainc writes; other builtin types get version 1. */
@@ -33,36 +33,92 @@ function fromAiType(schema: JsonSchema | undefined): string {
   return "string";
 }
 
-/** What the model reads about one argument: the schema's description, its allowed values and default. */
+/**
+ * What the model reads about one argument: the schema's description, its allowed values and default.
+ * n8n 2.41's `$fromAI` parser drops the backslash of every escape, braces would end the template, and a
+ * `$fromAI(` in the text would add an argument (n8n scans the whole parameter), so braces become
+ * parentheses and such a `$` is followed by a space.
+ */
 function fromAiDescription(schema: JsonSchema | undefined, required: boolean): string {
   const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
   const parts = schema?.description ? [sentence(schema.description.trim())] : [];
   if (schema?.enum) parts.push(`One of: ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}.`);
   if (schema?.default !== undefined) parts.push(`Default: ${JSON.stringify(schema.default)}.`);
   if (required) parts.push("Required.");
-  // n8n's $fromAI parser drops backslashes of escapes other than quotes, and braces would end the template.
-  return parts.join(" ").replace(/\s+/g, " ").replace(/\{/g, "(").replace(/\}/g, ")").trim();
+  return parts.join(" ").replace(/\s+/g, " ").replace(/\{/g, "(").replace(/\}/g, ")").replace(/\$(?=fromai\s*\()/gi, "$ ").trim();
 }
 
-/** `$fromAI('name', 'description', 'type')` for one input property of a tool (n8n 2.41 $fromAI). */
-function fromAi(tool: Tool, name: string): string {
-  const props = (tool.input.properties ?? {}) as Record<string, JsonSchema>;
+/**
+ * A text as a double-quoted `$fromAI` argument that n8n 2.41 reads back exactly, both when its parser
+ * (from-ai-parse-utils parseArguments: strips the quotes, drops the backslash of every escape, then
+ * turns a doubled backslash into one) builds the schema and when the expression runs as JavaScript;
+ * undefined when the text holds a backslash, a character JSON escapes (control characters, lone
+ * surrogates), `}}` (ends the template) or a `$fromAI(` call.
+ */
+function exactArgument(text: string): string | undefined {
+  const quoted = JSON.stringify(text);
+  const exact = quoted === `"${text.replace(/"/g, '\\"')}"` && !text.includes("\\") && !text.includes("}}") && !hasFromAiCall(text);
+  return exact ? quoted : undefined;
+}
+
+/**
+ * The 4th `$fromAI` argument (the default) for a schema default, or undefined when n8n 2.41 cannot carry
+ * it. n8n's parser reads it with parseDefaultValue (number and boolean text as such, json text
+ * JSON-parsed) into the zod default of the schema the model is offered (`default`, and the argument is not
+ * required); when the model leaves the argument out, the tool gets the argument's JavaScript value (see
+ * {@link argJs}). A json argument must be a non-empty object or array (n8n's zod check), so its default is
+ * written as its JSON text, which the parser turns into the value.
+ */
+function fromAiDefault(value: unknown, type: string): string | undefined {
+  if (type === "number") return typeof value === "number" && Number.isFinite(value) ? JSON.stringify(value) : undefined;
+  if (type === "boolean") return typeof value === "boolean" ? String(value) : undefined;
+  if (type === "string") return typeof value === "string" ? exactArgument(value) : undefined;
+  const nonEmpty = typeof value === "object" && value !== null && Object.keys(value).length > 0;
+  return nonEmpty ? exactArgument(JSON.stringify(value)) : undefined;
+}
+
+/** One input property as n8n 2.41 `$fromAI` arguments: its type, description and (optional inputs only) default. */
+function argumentOf(tool: Tool, name: string): { type: string; description: string; required: boolean; default?: string } {
+  const schema = ((tool.input.properties ?? {}) as Record<string, JsonSchema>)[name];
   const required = ((tool.input.required as string[] | undefined) ?? []).includes(name);
-  return `$fromAI(${jsString(name)}, ${jsString(fromAiDescription(props[name], required))}, ${jsString(fromAiType(props[name]))})`;
+  const type = fromAiType(schema);
+  // A required input keeps no default: with one n8n would let the model leave it out.
+  const defaultValue = required || schema?.default === undefined ? undefined : fromAiDefault(schema.default, type);
+  return { type, description: fromAiDescription(schema, required), required, default: defaultValue };
 }
 
-/** Splits a contract string into literal text, `{{name}}` placeholders and `${env:…}` references. */
-function pieces(tool: Tool, value: string): ({ text: string } | { js: string })[] {
-  const out: ({ text: string } | { js: string })[] = [];
+/**
+ * `$fromAI('name', 'description', 'type'[, default])` for one input property of a tool (n8n 2.41: an
+ * argument without a default is required in the schema the model is offered; with one it is optional).
+ */
+function fromAi(tool: Tool, name: string): string {
+  const arg = argumentOf(tool, name);
+  const args = [jsString(name), jsString(arg.description), jsString(arg.type), ...(arg.default === undefined ? [] : [arg.default])];
+  return `$fromAI(${args.join(", ")})`;
+}
+
+/** A piece of a contract string: literal text, a `${env:…}` reference or a `{{name}}` placeholder. */
+type Piece = { text: string } | { env: EnvRef } | { arg: string };
+type EnvRef = { env: string; default?: string };
+
+/**
+ * Splits a contract string into literal text, `${env:…}` references and `{{name}}` placeholders. Only a
+ * name that is an input property is a placeholder (tool.schema.json); any other `{{…}}` stays text, so it
+ * never becomes an argument the contract does not declare.
+ */
+function pieces(tool: Tool, value: string): Piece[] {
+  const props = tool.input.properties ?? {};
+  const out: Piece[] = [];
   for (const segment of envSegments(value)) {
     if ("env" in segment) {
-      out.push({ js: envJs(segment) });
+      out.push({ env: segment });
       continue;
     }
     let last = 0;
     for (const m of segment.text.matchAll(PLACEHOLDER)) {
+      if (!Object.hasOwn(props, m[1])) continue;
       if (m.index! > last) out.push({ text: segment.text.slice(last, m.index) });
-      out.push({ js: fromAi(tool, m[1]) });
+      out.push({ arg: m[1] });
       last = m.index! + m[0].length;
     }
     if (last < segment.text.length) out.push({ text: segment.text.slice(last) });
@@ -70,11 +126,60 @@ function pieces(tool: Tool, value: string): ({ text: string } | { js: string })[
   return out;
 }
 
-/** A contract string (url, header or query value) as an n8n parameter value with `$fromAI` expressions. */
-function templateValue(tool: Tool, value: string): string {
+/**
+ * The JavaScript value of one argument: its `$fromAI` call. n8n 2.41's AI Agent (v3) runs the tool node
+ * with the model's arguments as given (createEngineRequests; the zod schema does not fill defaults in), so
+ * a left-out argument is the JavaScript value of the 4th `$fromAI` argument. For a json argument that is
+ * the default's JSON text (what n8n's parser turns into the schema default), so the call is wrapped to
+ * give the value instead: `((v) => (v === "[1]" ? [1] : v))($fromAI(…, "[1]"))`.
+ */
+function argJs(tool: Tool, name: string): string {
+  const arg = argumentOf(tool, name);
+  const call = fromAi(tool, name);
+  if (arg.type !== "json" || arg.default === undefined) return call;
+  return `((v) => (v === ${arg.default} ? ${JSON.parse(arg.default) as string} : v))(${call})`;
+}
+
+/**
+ * The JavaScript of an env reference or placeholder piece. `encode`: the argument's value is
+ * percent-encoded (`encodeURIComponent`; a json argument as its JSON text), for a URL's path and query.
+ */
+function pieceJs(tool: Tool, piece: { env: EnvRef } | { arg: string }, encode = false): string {
+  if ("env" in piece) return envJs(piece.env);
+  const value = argJs(tool, piece.arg);
+  if (!encode) return value;
+  return argumentOf(tool, piece.arg).type === "json" ? `encodeURIComponent(JSON.stringify(${value}))` : `encodeURIComponent(${value})`;
+}
+
+/**
+ * A contract string (url, header or query value) as an n8n parameter value with `$fromAI` expressions;
+ * `encoded[i]` percent-encodes the placeholder at piece i (see {@link urlValue}).
+ */
+function templateValue(tool: Tool, value: string, encoded: boolean[] = []): string {
   const parts = pieces(tool, value);
-  if (parts.every((p) => "text" in p)) return n8nValue(value);
-  return "=" + parts.map((p) => ("text" in p ? escapeTemplateText(p.text) : `{{ ${p.js} }}`)).join("");
+  if (parts.every((p) => "text" in p)) return n8nLiteral(value);
+  return "=" + parts.map((p, i) => ("text" in p ? escapeTemplateText(p.text) : `{{ ${pieceJs(tool, p, encoded[i])} }}`)).join("");
+}
+
+/**
+ * A tool's URL (n8n 2.41 HTTP Request `url`): every placeholder after the scheme and authority
+ * (`https://host:port`) is percent-encoded, so an argument stays one path segment or query value (no
+ * added `/`, `?`, `#`, `&` or `../`). A placeholder in the authority, or one the URL starts with, picks
+ * the host: brain-format.md allows it (`url: "{{url}}"`; link.ts only checks that placeholders name input
+ * properties), so it is written as the model gives it, and the policy's network fence, which n8n cannot
+ * enforce, is reported by the workflow (BRN509). An env reference is never encoded (it may hold a base URL).
+ */
+function urlValue(tool: Tool, url: string): string {
+  const parts = pieces(tool, url);
+  const shape = parts.map((p) => ("text" in p ? p.text : "\u0000")).join("");
+  const authority = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#]*/.exec(shape)![0].length;
+  let offset = 0;
+  const encoded = parts.map((p) => {
+    const start = offset;
+    offset += "text" in p ? p.text.length : 1;
+    return "arg" in p && start >= authority;
+  });
+  return templateValue(tool, url, encoded);
 }
 
 /** A JSON body value as a JavaScript expression: a string that is exactly one placeholder keeps the argument's JSON value. */
@@ -82,7 +187,7 @@ function bodyJs(tool: Tool, value: unknown): string {
   if (typeof value === "string") {
     const parts = pieces(tool, value);
     if (parts.length === 0) return '""';
-    return parts.map((p) => ("text" in p ? jsString(p.text) : p.js)).join(" + ");
+    return parts.map((p) => ("text" in p ? jsString(p.text) : pieceJs(tool, p))).join(" + ");
   }
   if (Array.isArray(value)) return `[${value.map((v) => bodyJs(tool, v)).join(", ")}]`;
   if (typeof value === "object" && value !== null) {
@@ -104,20 +209,59 @@ function placeholdersOf(values: unknown[]): Set<string> {
   return names;
 }
 
+/** `"a", "b"` for a diagnostic message. */
+const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(", ");
+
+/**
+ * BRN509 infos about a tool's arguments as n8n 2.41 offers them (only the `$fromAI` ones, `used`): input
+ * properties it does not offer, and optional inputs it makes required because they have no default
+ * `$fromAI` can carry. At most one info of each kind per tool node. `fix`: what the author can do about
+ * an argument that is not offered.
+ */
+function reportArguments(tool: Tool, agent: Agent, used: Set<string>, context: EmitContext, fix = "use the argument in the request, or run the tool through the supervisor target"): void {
+  const props = Object.keys(tool.input.properties ?? {});
+  const unused = props.filter((p) => !used.has(p));
+  const where = `n8n: tool "${tool.id}" (agent "${agent.id}")`;
+  if (unused.length) {
+    context.report(diagnostic("BRN509", `${where}: n8n offers the model only the arguments its request uses ($fromAI), so ${quoted(unused)} ${unused.length === 1 ? "is" : "are"} not offered; ${fix}`, { file: tool.source }));
+  }
+  const optionalWithoutDefault = (p: string) => {
+    const arg = argumentOf(tool, p);
+    return !arg.required && arg.default === undefined;
+  };
+  const forced = props.filter((p) => used.has(p) && optionalWithoutDefault(p));
+  if (forced.length) {
+    context.report(diagnostic("BRN509", `${where}: n8n's $fromAI makes every argument without a default required, so the model must always send the optional ${quoted(forced)}; give ${forced.length === 1 ? "it" : "them"} a default in the contract (a number, a boolean, a non-empty object or array, or text without backslashes, control characters or "}}"), or run the tool through the supervisor target`, { file: tool.source }));
+  }
+}
+
+/**
+ * A BRN509 info naming the environment variables a tool node reads in expressions (`$env`): n8n 2.x blocks
+ * `$env` in expressions unless N8N_BLOCK_ENV_ACCESS_IN_NODE=false (n8n-workflow 2.41 expression.js and
+ * workflow-data-proxy-env-provider: blocked unless the variable is exactly "false").
+ */
+function reportEnv(what: string, values: unknown[], file: string, context: EmitContext): void {
+  const names = envNames(values);
+  if (!names.length) return;
+  context.report(diagnostic("BRN509", `n8n: ${what} reads ${names.map((n) => `$env.${n}`).join(", ")} in n8n expressions; n8n 2.x blocks environment variables in expressions by default, so run n8n with N8N_BLOCK_ENV_ACCESS_IN_NODE=false, or write the value into the workflow (a secret into a credential)`, { file }));
+}
+
 /** An http tool contract as an HTTP Request tool node (`n8n-nodes-base.httpRequestTool` 4.5). */
 function httpToolNode(brain: Brain, agent: Agent, tool: Tool, credentials: CredentialSet, context: EmitContext): GraphNode {
   const http = tool.implementation.http!;
   const parameters: Record<string, unknown> = {
-    toolDescription: tool.description,
+    toolDescription: n8nLiteral(tool.description),
     method: http.method ?? "GET",
-    url: templateValue(tool, http.url),
+    url: urlValue(tool, http.url),
   };
   const node: GraphNode = { name: tool.id, type: "n8n-nodes-base.httpRequestTool", typeVersion: TOOL_VERSIONS["n8n-nodes-base.httpRequestTool"], parameters };
   const query = Object.entries(http.query ?? {});
   if (query.length) {
-    Object.assign(parameters, { sendQuery: true, specifyQuery: "keypair", queryParameters: { parameters: query.map(([name, value]) => ({ name, value: templateValue(tool, value) })) } });
+    // n8n percent-encodes query parameter values itself.
+    Object.assign(parameters, { sendQuery: true, specifyQuery: "keypair", queryParameters: { parameters: query.map(([name, value]) => ({ name: n8nLiteral(name), value: templateValue(tool, value) })) } });
   }
   const headers: { name: string; value: string }[] = [];
+  const inExpressions: unknown[] = [http.url, http.query, http.body];
   for (const [name, value] of Object.entries(http.headers ?? {})) {
     const ref = singleEnvRef(value);
     if (ref && !node.credentials) {
@@ -127,7 +271,8 @@ function httpToolNode(brain: Brain, agent: Agent, tool: Tool, credentials: Crede
       continue;
     }
     if (ref) context.report(diagnostic("BRN509", `n8n: tool "${tool.id}" sends more than one secret header; n8n's HTTP Request tool takes one Header Auth credential, so header "${name}" reads $env.${ref.env} in an expression instead (allow env access in n8n, or enforce the tool with the supervisor target)`, { file: tool.source }));
-    headers.push({ name, value: templateValue(tool, value) });
+    headers.push({ name: n8nLiteral(name), value: templateValue(tool, value) });
+    inExpressions.push(value);
   }
   if (headers.length) Object.assign(parameters, { sendHeaders: true, specifyHeaders: "keypair", headerParameters: { parameters: headers } });
   if (http.body !== undefined) {
@@ -136,26 +281,61 @@ function httpToolNode(brain: Brain, agent: Agent, tool: Tool, credentials: Crede
   const options: Record<string, unknown> = {};
   if (tool.timeout) options.timeout = durationMs(tool.timeout);
   parameters.options = options;
-  const used = placeholdersOf([http.url, http.query, http.body, http.headers]);
-  const unused = Object.keys(tool.input.properties ?? {}).filter((p) => !used.has(p));
-  if (unused.length) {
-    context.report(diagnostic("BRN509", `n8n: tool "${tool.id}" (agent "${agent.id}"): n8n offers the model only the arguments its request uses ($fromAI), so ${unused.map((p) => `"${p}"`).join(", ")} ${unused.length === 1 ? "is" : "are"} not offered; use the argument in the request, or run the tool through the supervisor target`, { file: tool.source }));
-  }
+  reportArguments(tool, agent, placeholdersOf([http.url, http.query, http.body, http.headers]), context);
+  reportEnv(`tool "${tool.id}" (agent "${agent.id}")`, inExpressions, tool.source, context);
   return node;
 }
 
-/** Parameters of a builtin n8n tool node: the tool description, and for HTTP Request a URL argument. */
-function builtinParameters(tool: Tool, type: string): Record<string, unknown> {
+/**
+ * A builtin n8n tool node: the tool description, and for HTTP Request (4.5) a `$fromAI` URL, the only
+ * argument it offers (the other input properties are reported, as for http contracts).
+ */
+function builtinToolNode(agent: Agent, tool: Tool, type: string, context: EmitContext): GraphNode {
+  const node: GraphNode = { name: tool.id, type, typeVersion: TOOL_VERSIONS[type] ?? 1, parameters: { description: n8nLiteral(tool.description) } };
   if (type === "n8n-nodes-base.httpRequestTool") {
     const props = (tool.input.properties ?? {}) as Record<string, JsonSchema>;
-    const url = props.url ? `={{ ${fromAi(tool, "url")} }}` : "";
     const options: Record<string, unknown> = {};
     if (tool.timeout) options.timeout = durationMs(tool.timeout);
-    return { toolDescription: tool.description, method: "GET", url, options };
+    node.parameters = { toolDescription: n8nLiteral(tool.description), method: "GET", url: props.url ? `={{ ${fromAi(tool, "url")} }}` : "", options };
+    reportArguments(tool, agent, new Set(props.url ? ["url"] : []), context, "its HTTP Request tool offers only the URL; run the tool through the openclaw or supervisor target to honour the others");
+  } else if (type.startsWith("n8n-nodes-base.") && type.endsWith("Tool")) node.parameters = { toolDescription: n8nLiteral(tool.description) };
+  else if (type === "@n8n/n8n-nodes-langchain.toolCalculator" || type === "@n8n/n8n-nodes-langchain.toolWikipedia") node.parameters = {};
+  return node;
+}
+
+/**
+ * One MCP Client tool node (`@n8n/n8n-nodes-langchain.mcpClientTool` 1.4) for the tools an agent uses of
+ * one HTTP MCP server: only those tools, the server's headers as a Header Auth (one) or Multiple Headers
+ * Auth (several) credential, the longest tool timeout.
+ */
+function mcpToolNode(brain: Brain, agent: Agent, serverId: string, tools: Tool[], credentials: CredentialSet, context: EmitContext): GraphNode {
+  const server = brain.mcpServers[serverId];
+  const parameters: Record<string, unknown> = {
+    endpointUrl: n8nValue(server.url!),
+    serverTransport: server.transport === "sse" ? "sse" : "httpStreamable",
+    authentication: "none",
+    include: "selected",
+    includeTools: [...new Set(tools.map((t) => t.implementation.mcp!.tool))].sort().map(n8nLiteral),
+    options: {},
+  };
+  const node: GraphNode = { name: `MCP ${serverId}`, type: "@n8n/n8n-nodes-langchain.mcpClientTool", typeVersion: TOOL_VERSIONS["@n8n/n8n-nodes-langchain.mcpClientTool"], parameters };
+  const headers = Object.entries(server.headers ?? {});
+  if (headers.length === 1) {
+    const [name, value] = headers[0];
+    parameters.authentication = "headerAuth";
+    node.credentials = credentials.use({ type: "httpHeaderAuth", name: `${brain.name} MCP ${serverId}`, data: { name, value: credentialValue(value) } });
+  } else if (headers.length > 1) {
+    parameters.authentication = "multipleHeadersAuth";
+    node.credentials = credentials.use({
+      type: "httpMultipleHeadersAuth",
+      name: `${brain.name} MCP ${serverId}`,
+      data: { headers: { values: headers.map(([name, value]) => ({ name, value: credentialValue(value) })) } },
+    });
   }
-  if (type.startsWith("n8n-nodes-base.") && type.endsWith("Tool")) return { toolDescription: tool.description };
-  if (type === "@n8n/n8n-nodes-langchain.toolCalculator" || type === "@n8n/n8n-nodes-langchain.toolWikipedia") return {};
-  return { description: tool.description };
+  const timeouts = tools.map((t) => (t.timeout ? durationMs(t.timeout) : 0));
+  if (Math.max(...timeouts) > 0) (parameters.options as Record<string, unknown>).timeout = Math.max(...timeouts);
+  reportEnv(`the MCP server "${serverId}" (agent "${agent.id}") url`, [server.url], "brain.yaml", context);
+  return node;
 }
 
 /**
@@ -183,39 +363,11 @@ export function toolNodes(brain: Brain, agent: Agent, credentials: CredentialSet
       }
       mcp.set(impl.mcp.server, [...(mcp.get(impl.mcp.server) ?? []), tool]);
     } else if (impl.builtin?.n8n) {
-      const type = impl.builtin.n8n;
-      nodes.push({ name: tool.id, type, typeVersion: TOOL_VERSIONS[type] ?? 1, parameters: builtinParameters(tool, type) });
+      nodes.push(builtinToolNode(agent, tool, impl.builtin.n8n, context));
     } else {
       context.report(diagnostic("BRN509", `n8n: tool "${tool.id}" has no n8n implementation (implementation.builtin.n8n), so agent "${agent.id}" goes without it in n8n; run it through the ${Object.keys(impl.builtin ?? {}).join(" or ") || "supervisor"} target`, { file: tool.source }));
     }
   }
-  for (const [serverId, tools] of [...mcp].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const server = brain.mcpServers[serverId];
-    const parameters: Record<string, unknown> = {
-      endpointUrl: n8nValue(server.url!),
-      serverTransport: server.transport === "sse" ? "sse" : "httpStreamable",
-      authentication: "none",
-      include: "selected",
-      includeTools: [...new Set(tools.map((t) => t.implementation.mcp!.tool))].sort(),
-      options: {},
-    };
-    const node: GraphNode = { name: `MCP ${serverId}`, type: "@n8n/n8n-nodes-langchain.mcpClientTool", typeVersion: TOOL_VERSIONS["@n8n/n8n-nodes-langchain.mcpClientTool"], parameters };
-    const headers = Object.entries(server.headers ?? {});
-    if (headers.length === 1) {
-      const [name, value] = headers[0];
-      parameters.authentication = "headerAuth";
-      node.credentials = credentials.use({ type: "httpHeaderAuth", name: `${brain.name} MCP ${serverId}`, data: { name, value: credentialValue(value) } });
-    } else if (headers.length > 1) {
-      parameters.authentication = "multipleHeadersAuth";
-      node.credentials = credentials.use({
-        type: "httpMultipleHeadersAuth",
-        name: `${brain.name} MCP ${serverId}`,
-        data: { headers: { values: headers.map(([name, value]) => ({ name, value: credentialValue(value) })) } },
-      });
-    }
-    const timeouts = tools.map((t) => (t.timeout ? durationMs(t.timeout) : 0));
-    if (Math.max(...timeouts) > 0) (parameters.options as Record<string, unknown>).timeout = Math.max(...timeouts);
-    nodes.push(node);
-  }
+  for (const [serverId, tools] of [...mcp].sort(([a], [b]) => (a < b ? -1 : 1))) nodes.push(mcpToolNode(brain, agent, serverId, tools, credentials, context));
   return nodes;
 }

@@ -1,4 +1,6 @@
 import { diagnostic } from "../../src/diagnostics/codes.js";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import { gatewayModel } from "../../src/emit/correlation.js";
 import { durationSeconds } from "../../src/link/durations.js";
 import type { EmitContext } from "../../src/emit/target.js";
 import type { Agent, Brain, Route } from "../../src/link/model.js";
@@ -6,7 +8,7 @@ import type { CredentialSet } from "./credentials.js";
 import type { Graph, GraphEdge, GraphNode } from "./graph.js";
 import { assignmentId, nodeId, webhookId, workflowId } from "./ids.js";
 import { layeredLayout } from "./layout.js";
-import { NODE, agentNode, chatNode, executeWorkflowNode, memoryNode, messageNode, modelNode, scheduleNode, webhookNode } from "./nodes.js";
+import { NODE, agentNode, chatNode, cronUnsupported, executeWorkflowNode, gatewayModelNode, memoryNode, messageNode, modelNode, scheduleNode, webhookNode } from "./nodes.js";
 import type { N8nOptions } from "./options.js";
 import { toolNodes } from "./tools.js";
 
@@ -26,6 +28,9 @@ export interface Workflow {
 /** The key the ids of an agent's workflow derive from (and of the error handler: "error-handler"). */
 const agentKey = (agent: Agent) => `agent/${agent.id}`;
 export const ERROR_HANDLER_KEY = "error-handler";
+
+/** n8n's default EXECUTIONS_TIMEOUT_MAX (s, n8n 2.41): the largest executionTimeout a workflow gets. */
+const EXECUTIONS_TIMEOUT_MAX = 3600;
 
 /** Policy fields an n8n workflow enforces itself: loop.maxSteps (maxIterations), loop.maxDuration (executionTimeout). */
 const ENFORCED = new Set(["loop.maxSteps", "loop.maxDuration"]);
@@ -95,6 +100,28 @@ export function errorHandlerWorkflow(brain: Brain): Workflow {
   };
 }
 
+/** The path of a webhook channel's trigger: `/webhook/<path>`, by default the agent's id. */
+const webhookPath = (agent: Agent, channel: { path?: string }): string => channel.path ?? agent.id;
+
+/**
+ * BRN511 for each webhook path two webhook channels share (n8n 2.41 registers one POST webhook per path
+ * across the whole instance, and refuses to activate the second workflow), at the second channel's agent.
+ */
+export function duplicateWebhooks(brain: Brain): Diagnostic[] {
+  const owners = new Map<string, string>();
+  const out: Diagnostic[] = [];
+  for (const agent of Object.values(brain.agents)) {
+    for (const channel of agent.channels) {
+      if (channel.channel !== "webhook") continue;
+      const path = webhookPath(agent, channel);
+      const owner = owners.get(path);
+      if (owner === undefined) owners.set(path, agent.id);
+      else out.push(diagnostic("BRN511", `n8n: the webhook path "${path}" of agent "${agent.id}" is taken by ${owner === agent.id ? "another of its webhook channels" : `agent "${owner}"`}; n8n activates only one workflow per webhook path`, { file: agent.source, hint: "set a path of its own on the channel (a webhook path defaults to its agent's id)" }));
+    }
+  }
+  return out;
+}
+
 /**
  * One agent's workflow: triggers (a Schedule Trigger per schedule and heartbeat, each followed by a Set node
  * with its message; a Webhook or Chat Trigger per n8n channel; always an Execute Workflow Trigger), one AI
@@ -104,7 +131,7 @@ export function errorHandlerWorkflow(brain: Brain): Workflow {
  */
 export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, credentials: CredentialSet, errorWorkflowId: string, context: EmitContext): Workflow {
   const key = agentKey(agent);
-  const report = (message: string) => context.report(diagnostic("BRN509", `n8n: agent "${agent.id}": ${message}`, { file: agent.source }));
+  const report = (message: string, code: "BRN509" | "BRN511" | "BRN512" = "BRN509") => context.report(diagnostic(code, `n8n: agent "${agent.id}": ${message}`, { file: agent.source }));
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const names = new Set<string>();
@@ -127,7 +154,11 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
   // then starts a run without a destination at the first trigger in the node list.
   const ownEntries: string[] = [add(executeWorkflowNode("Called by workflow"))];
   const timezones = [...new Set(agent.schedules.filter((s) => s.cron).map((s) => s.timezone ?? "UTC"))];
-  if (timezones.length > 1) report(`n8n evaluates every cron schedule of a workflow in the workflow's one timezone; the schedules use ${timezones.join(", ")}, so all run in ${timezones[0]}; split the agent, or use the openclaw or supervisor target`);
+  if (timezones.length > 1) report(`n8n evaluates every cron schedule of a workflow in the workflow's one timezone; the schedules use ${timezones.join(", ")}, so all run in ${timezones[0]} and the others fire at other times than the brain says; split the agent, or use the openclaw or supervisor target`, "BRN512");
+  for (const s of agent.schedules) {
+    const unsupported = s.cron ? cronUnsupported(s.cron) : undefined;
+    if (unsupported) report(`n8n's Schedule Trigger cannot run the cron expression "${s.cron}": ${unsupported}; n8n would refuse to activate the workflow`, "BRN511");
+  }
   agent.schedules.forEach((schedule, i) => {
     const label = schedule.cron ? `${schedule.cron}${schedule.timezone ? ` ${schedule.timezone}` : ""}` : `every ${schedule.every}`;
     const { node, approximated } = scheduleNode(`Schedule ${i + 1}: ${label}`, schedule);
@@ -148,7 +179,7 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
     enter(heartbeat.route, message);
   }
   for (const channel of agent.channels) {
-    if (channel.channel === "webhook") ownEntries.push(add(webhookNode(`Webhook ${channel.path ?? agent.id}`, channel.path ?? agent.id)));
+    if (channel.channel === "webhook") ownEntries.push(add(webhookNode(`Webhook ${webhookPath(agent, channel)}`, webhookPath(agent, channel))));
     else if (channel.channel === "chat") ownEntries.push(add(chatNode("Chat", agent)));
     else report(`n8n has no binding for the ${channel.channel} channel${channel.accountId ? ` (account ${channel.accountId})` : ""}; the openclaw target binds it`);
   }
@@ -159,22 +190,22 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
     else byTask.set(task, group);
   }
 
-  // One AI Agent per task class, each with its routing chain's primary and fallback model.
+  // One AI Agent per task class: through the gateway, with the route's model group (the gateway runs the
+  // whole chain); without, with the chain's primary and fallback model.
   const multi = byTask.size > 1;
   const agents: string[] = [];
   for (const [task, { route, entries }] of byTask) {
     const chain = route.chain;
-    if (chain.length > 2) report(`the n8n AI Agent takes one fallback model; task class "${task}" falls back to ${chain[1].id} only, not to ${chain.slice(2).map((m) => m.id).join(", ")}${brain.gateway ? " (the gateway may still fall back further)" : ""}`);
-    const name = add(agentNode(multi ? `${agent.name} (${task})` : agent.name, agent, chain.length > 1));
+    const withFallback = !brain.gateway && chain.length > 1;
+    if (!brain.gateway && chain.length > 2) report(`the n8n AI Agent takes one fallback model; task class "${task}" falls back to ${chain[1].id} only, not to ${chain.slice(2).map((m) => m.id).join(", ")}; route through a gateway to use the whole chain`);
+    const name = add(agentNode(multi ? `${agent.name} (${task})` : agent.name, agent, withFallback));
     agents.push(name);
     for (const entry of entries) edges.push({ from: entry, to: name, type: "main", index: 0 });
     const prefix = multi ? `${task} ` : "";
-    const primary = add(modelNode(`${prefix}model: ${chain[0].id}`, brain, chain[0], chain.length > 1, options, credentials, context));
-    edges.push({ from: primary, to: name, type: "ai_languageModel", index: 0 });
-    if (chain.length > 1) {
-      const fallback = add(modelNode(`${prefix}fallback model: ${chain[1].id}`, brain, chain[1], false, options, credentials, context));
-      edges.push({ from: fallback, to: name, type: "ai_languageModel", index: 1 });
-    }
+    const models = brain.gateway
+      ? [gatewayModelNode(`${prefix}model: ${gatewayModel(brain.name, route)}`, brain, route, agent, options, credentials)]
+      : [modelNode(`${prefix}model: ${chain[0].id}`, brain, agent, chain[0], withFallback, options, credentials, context), ...(withFallback ? [modelNode(`${prefix}fallback model: ${chain[1].id}`, brain, agent, chain[1], false, options, credentials, context)] : [])];
+    models.forEach((node, index) => edges.push({ from: add(node), to: name, type: "ai_languageModel", index }));
   }
   const memory = add(memoryNode(brain, agent, options, credentials));
   for (const a of agents) edges.push({ from: memory, to: a, type: "ai_memory", index: 0 });
@@ -190,7 +221,11 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
   if (unenforced.length) report(`an n8n workflow cannot enforce ${unenforced.join(", ")}; it enforces loop.maxSteps (maxIterations) and loop.maxDuration (executionTimeout); run the supervisor target (or the litellm gateway for budgets) to enforce the rest`);
 
   const settings: Record<string, unknown> = { executionOrder: "v1", timezone: timezones[0] ?? "UTC", errorWorkflow: errorWorkflowId, callerPolicy: "workflowsFromSameOwner" };
-  if (agent.policy.loop?.maxDuration) settings.executionTimeout = durationSeconds(agent.policy.loop.maxDuration);
+  if (agent.policy.loop?.maxDuration) {
+    const seconds = durationSeconds(agent.policy.loop.maxDuration);
+    settings.executionTimeout = seconds;
+    if (seconds > EXECUTIONS_TIMEOUT_MAX) report(`n8n caps a workflow's executionTimeout at EXECUTIONS_TIMEOUT_MAX (${EXECUTIONS_TIMEOUT_MAX} s unless the instance sets it), so loop.maxDuration ${agent.policy.loop.maxDuration} ends runs after ${EXECUTIONS_TIMEOUT_MAX} s; raise EXECUTIONS_TIMEOUT_MAX on the n8n instance`);
+  }
   const sources = [agent.source, agent.prompt.source, agent.persona?.source, ...agent.tools.map((t) => t.source), ...agent.policies.map((p) => brain.policies[p]?.source)];
   return {
     id: workflowId(brain.name, key),

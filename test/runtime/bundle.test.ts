@@ -58,6 +58,10 @@ describe("loadBundle", () => {
     const env = { A: "x", B: undefined };
     expect(resolveEnv("plain", env)).toBe("plain");
     expect(resolveEnv({ $env: "A" }, env)).toBe("x");
+    // `:-`: the default applies to an unset or empty variable, as in the shell
+    expect(resolveEnv({ $env: "EMPTY", default: "d" }, { EMPTY: "" })).toBe("d");
+    expect(resolveEnv({ $env: "EMPTY" }, { EMPTY: "" })).toBe("");
+    expect(resolveEnv({ $env: "UNSET", default: "" }, {})).toBe("");
     expect(resolveEnv({ $env: "B", default: "d" }, env)).toBe("d");
     expect(resolveEnv({ $env: "B" }, env)).toBeUndefined();
     expect(resolveEnv({ $concat: ["http://", { $env: "A" }, ":4000"] }, env)).toBe("http://x:4000");
