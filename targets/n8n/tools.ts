@@ -341,7 +341,7 @@ function mcpToolNode(brain: Brain, agent: Agent, serverId: string, tools: Tool[]
 /**
  * The tool nodes of an agent (each connected to its AI Agent nodes on `ai_tool`): http contracts as HTTP
  * Request tools with `$fromAI` arguments, mcp contracts as one MCP Client tool per server (only the listed
- * tools), builtins by their n8n node type. Tools n8n cannot run, or that need an approval n8n cannot ask
+ * tools), builtins by their n8n node type. Tools n8n cannot run, or that need an approval brainc does not wire
  * for, are left out with a BRN509 info.
  */
 export function toolNodes(brain: Brain, agent: Agent, credentials: CredentialSet, context: EmitContext): GraphNode[] {
@@ -351,7 +351,7 @@ export function toolNodes(brain: Brain, agent: Agent, credentials: CredentialSet
   for (const tool of agent.tools) {
     const impl = tool.implementation;
     if (approval.has(tool.id) || (tool.approval ?? "never") !== "never") {
-      context.report(diagnostic("BRN509", `n8n: agent "${agent.id}" needs a human's approval before calling tool "${tool.id}" (approval ${approval.has(tool.id) ? "required by its policy" : `"${tool.approval}"`}); an n8n AI Agent cannot ask for it, so the workflow leaves the tool out; run the tool through the supervisor or openclaw target`, { file: agent.source }));
+      context.report(diagnostic("BRN509", `n8n: agent "${agent.id}" needs a human's approval before calling tool "${tool.id}" (approval ${approval.has(tool.id) ? "required by its policy" : `"${tool.approval}"`}); brainc does not wire n8n's human-in-the-loop tool nodes (Chat, Slack, Telegram … HITL tools), so the workflow leaves the tool out; add such a node in n8n, or run the tool through the supervisor or openclaw target`, { file: agent.source }));
       continue;
     }
     if (impl.http) nodes.push(httpToolNode(brain, agent, tool, credentials, context));
