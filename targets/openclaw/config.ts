@@ -2,7 +2,9 @@ import { canonicalJson } from "../../src/emit/canonical.js";
 import type { Brain, McpServer } from "../../src/link/model.js";
 import type { EnvRenderer } from "./env.js";
 import { providers, routeModel } from "./models.js";
-import { OPENCLAW_CHANNELS, type AgentPlan, type Plan } from "./plan.js";
+import { channelBindings } from "./bindings.js";
+import type { AgentPlan, Plan } from "./plan.js";
+import type { ExecSettings } from "./tools.js";
 
 /** A brain duration in OpenClaw's duration syntax (units ms, s, m, h; no days). */
 export function openclawDuration(duration: string): string {
@@ -16,8 +18,9 @@ const smallest = (values: (number | undefined)[]): number | undefined => {
   return defined.length ? Math.min(...defined) : undefined;
 };
 
+/** One `mcp.servers` entry; header values are credentials (their defaults are not written, see {@link EnvRenderer.secret}). */
 function mcpServer(server: McpServer, env: EnvRenderer) {
-  if (server.url !== undefined) return { url: env.text(server.url), transport: server.transport ?? "streamable-http", headers: env.record(server.headers) };
+  if (server.url !== undefined) return { url: env.text(server.url), transport: server.transport ?? "streamable-http", headers: env.record(server.headers, "brain.yaml", true) };
   return { command: server.command, args: server.args && server.args.map((a) => env.text(a)), env: env.record(server.env), cwd: server.cwd && env.text(server.cwd), transport: "stdio" };
 }
 
@@ -29,6 +32,16 @@ const BOOTSTRAP_TOTAL_MAX_CHARS = 60_000;
 export interface BootstrapSizes {
   largest: number;
   total: number;
+}
+
+/**
+ * `tools.exec` of an agent: OpenClaw 2026.9's canonical `mode` where one means the same security and ask
+ * (docs/tools/permission-modes.md of openclaw@2026.9.6: allowlist = allowlist/off, ask = allowlist/on-miss,
+ * full = full/off), else the legacy `security` and `ask` pair (allowlist/always has no mode).
+ */
+function execConfig(exec: ExecSettings): { mode: string } | ExecSettings {
+  const mode = ({ "allowlist/off": "allowlist", "allowlist/on-miss": "ask", "full/off": "full" } as Record<string, string>)[`${exec.security}/${exec.ask}`];
+  return mode ? { mode } : exec;
 }
 
 function entry(brain: Brain, p: AgentPlan, sizes: BootstrapSizes | undefined) {
@@ -47,6 +60,9 @@ function entry(brain: Brain, p: AgentPlan, sizes: BootstrapSizes | undefined) {
       every: openclawDuration(agent.heartbeat.every),
       model: routeModel(brain, agent.heartbeat.route).primary,
       prompt: agent.heartbeat.message,
+      // The brain names no destination: run it internally. OpenClaw 2026.9's default target, "owner",
+      // skips the heartbeat (reason=no-route) when no owner DM resolves.
+      target: "none",
     },
     identity: identity && Object.values(identity).some((v) => v !== undefined) ? identity : undefined,
     skills: tools.skills,
@@ -54,8 +70,8 @@ function entry(brain: Brain, p: AgentPlan, sizes: BootstrapSizes | undefined) {
       profile: "minimal",
       alsoAllow: tools.alsoAllow.length ? tools.alsoAllow : undefined,
       deny: tools.deny.length ? tools.deny : undefined,
-      exec: tools.exec,
-      fs: agent.policy.tools?.paths?.workspaceOnly ? { workspaceOnly: true } : undefined,
+      exec: tools.exec && execConfig(tools.exec),
+      fs: agent.policy.tools?.paths?.workspaceOnly || tools.readOnlyForSkills ? { workspaceOnly: true } : undefined,
     },
   };
 }
@@ -77,11 +93,7 @@ export function buildConfig(plan: Plan, bootstrap: Readonly<Record<string, Boots
     const keep = a.agent.policy.context?.keepRecentTokens;
     if (keep !== undefined && keep !== keepRecentTokens) a.notes.push(`OpenClaw has one compaction setting for all agents, keepRecentTokens = ${keepRecentTokens} (the smallest); this agent's ${keep} is not used; the supervisor target applies it`);
   }
-  const bindings = agents.flatMap((a) =>
-    a.agent.channels
-      .filter((c) => OPENCLAW_CHANNELS.has(c.channel))
-      .map((c) => ({ type: "route", agentId: a.agent.id, comment: c.description, match: { channel: c.channel, accountId: c.accountId } })),
-  );
+  const bindings = channelBindings(agents);
   const servers = Object.entries(brain.mcpServers);
   const config = {
     models: { providers: providers(brain, env) },

@@ -3,7 +3,10 @@ import { openclawDuration } from "./config.js";
 import { routeModel } from "./models.js";
 import type { Plan } from "./plan.js";
 
-/** One cron declaration: the arguments of `openclaw cron add` (OpenClaw 2026.9.6 CLI) for one schedule. */
+/**
+ * One cron declaration: the arguments of `openclaw cron add` (OpenClaw 2026.9.6 CLI) for one schedule:
+ * an isolated session, no runner delivery (`--no-deliver`), and for cron expressions no stagger (`--exact`).
+ */
 export interface CronDeclaration {
   /** `<brain>/<agent>/<n>`, n counting the agent's schedules from 1: the idempotent `--declaration-key`. */
   declarationKey: string;
@@ -35,7 +38,12 @@ export function buildCron(plan: Plan): { json: string; jobs: CronDeclaration[] }
       const name = `${p.agent.name} #${i + 1}`;
       const args = ["--declaration-key", declarationKey, "--name", name, "--agent", p.agent.id];
       args.push(...("cron" in schedule ? ["--cron", schedule.cron, "--tz", schedule.tz] : ["--every", schedule.every]));
-      args.push("--session", "isolated", "--message", s.message, "--model", primary);
+      // --exact: run on the minute (OpenClaw staggers top-of-hour expressions by up to 5 minutes otherwise).
+      if ("cron" in schedule) args.push("--exact");
+      // --no-deliver: agents post through their own tools; OpenClaw's default for isolated jobs, announce
+      // to the "last" channel, fails once more than one channel is configured, and with one channel it
+      // would post each run's final reply there.
+      args.push("--session", "isolated", "--no-deliver", "--message", s.message, "--model", primary);
       if (fallbacks.length) args.push("--fallbacks", fallbacks.join(","));
       if (p.timeoutSeconds !== undefined) args.push("--timeout-seconds", String(p.timeoutSeconds));
       jobs.push({ declarationKey, agent: p.agent.id, name, schedule, message: s.message, model: primary, fallbacks, timeoutSeconds: p.timeoutSeconds, args });

@@ -4,7 +4,7 @@ import type { Brain } from "../../src/link/model.js";
 import { checkOutput } from "./check.js";
 import { buildConfig } from "./config.js";
 import { buildCron } from "./cron.js";
-import { OPENCLAW_CHANNELS, plan, type OpenClawOptions, type Plan } from "./plan.js";
+import { envDifferences, OPENCLAW_CHANNELS, plan, type OpenClawOptions, type Plan } from "./plan.js";
 import { buildReadme } from "./readme.js";
 import { workspaceFiles } from "./workspace.js";
 
@@ -25,6 +25,15 @@ function reportLimits(p: Plan, context: EmitContext): void {
   }
   if (!brain.gateway) context.report(diagnostic("BRN509", `OpenClaw fails over to the next model on its own error classes, without retries or backoff; the brain's fallback rules (on, retriesPerModel, backoff) are not expressed; enforce them with the litellm target (brain.yaml gateway)`, { file: "routing.yaml" }));
   for (const name of [...p.env.unsupported].sort()) context.report(diagnostic("BRN509", `OpenClaw substitutes only upper-case variables; \${${name}} stays literal in openclaw.json; rename the variable`, { file: "brain.yaml", severity: "warning" }));
+}
+
+/**
+ * The BRN512 warnings of a build: where OpenClaw 2026.9.6 would run the brain differently from what it
+ * says and nothing in the output makes up for it. Each points at the brain file to change.
+ */
+function reportDifferences(p: Plan, context: EmitContext): void {
+  for (const a of p.agents) for (const d of a.differences) context.report(diagnostic("BRN512", `agent "${a.agent.id}": ${d}`, { file: a.agent.source }));
+  for (const d of envDifferences(p)) context.report(diagnostic("BRN512", d.message, { file: d.file }));
 }
 
 /**
@@ -52,6 +61,7 @@ const openclaw: Target<OpenClawOptions> = {
       { path: "README.md", contents: buildReadme(p, cron.jobs) },
     ];
     reportLimits(p, context);
+    reportDifferences(p, context);
     return files;
   },
   check: (files) => checkOutput(files),

@@ -23,6 +23,25 @@ function budgetWords(b: Budget): string {
   return parts.join(" and ");
 }
 
+const code = (words: string[]) => words.map((w) => `\`${w}\``).join(", ");
+
+/**
+ * What the agent may run with exec, in words that keep the policy apart from what OpenClaw 2026.9 needs
+ * for http skills: it runs them with exec + curl, so curl is on the exec allowlist even where the policy
+ * denies the shell tool or leaves curl out of `tools.exec.allowBins` (see {@link AgentTools.skillExec}).
+ */
+function execLines(tools: AgentTools): string[] {
+  if (tools.exec?.security !== "allowlist") return [];
+  const only = (bins: string[]) => (bins.length ? `- Shell commands may only start ${code(bins)}.` : "- Run no shell commands: no command is allowed.");
+  const skills = tools.skillExec;
+  if (!skills) return [only(tools.execAllowlist)];
+  const forSkills = "OpenClaw runs your HTTP skills with `exec`, so `exec` may start `curl`: run it only as your skills show";
+  if (skills.deniedShellTools.length) return [`- Run no shell commands: your policy denies ${code(skills.deniedShellTools)}. ${forSkills}, and nothing else.`];
+  const own = tools.execAllowlist.filter((b) => b !== "curl");
+  if (skills.allowBinsWithoutCurl) return [only(own), `- Except: ${forSkills} (your policy's \`tools.exec.allowBins\` does not list \`curl\`).`];
+  return own.length ? [only(tools.execAllowlist)] : ["- Shell commands may only start `curl`, and only as your skills show: OpenClaw runs your HTTP skills with `exec`."];
+}
+
 /**
  * The policy of an agent as instructions, and what of it OpenClaw does not enforce. `tools` is the agent's
  * OpenClaw tool policy ({@link AgentTools}); what it already enforces (exec allowlist, workspaceOnly) is
@@ -52,9 +71,7 @@ export function agentLimits(brain: Brain, agent: Agent, tools: AgentTools): Agen
   const exec = p.tools?.exec;
   // An allow list that is empty (policies that intersect to nothing, or `allow: []`) allows nothing; it
   // is never dropped as if it were unset, which would turn "nothing" into "anything".
-  if (tools.exec?.security === "allowlist") {
-    lines.push(tools.execAllowlist.length ? `- Shell commands may only start ${tools.execAllowlist.map((b) => `\`${b}\``).join(", ")}.` : "- Run no shell commands: no command is allowed.");
-  }
+  lines.push(...execLines(tools));
   if (exec?.denyPatterns?.length) say(`- Never run a command that matches ${exec.denyPatterns.map((x) => `\`${x}\``).join(", ")}.`, "tools.exec.denyPatterns");
   for (const { tool, always } of tools.approvalByInstruction) lines.push(`- Ask a human and wait for approval before ${always ? `every call of \`${tool.id}\`` : `a call of \`${tool.id}\` that would break one of these policies`}.`);
   if (tools.approvalByInstruction.length) supervisor.push("tools.requireApproval");

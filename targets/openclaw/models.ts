@@ -79,8 +79,8 @@ export function providers(brain: Brain, env: EnvRenderer): Record<string, Provid
     return {
       [GATEWAY_PROVIDER]: {
         api: "openai-completions",
-        baseUrl: env.text(brain.gateway.baseUrl),
-        apiKey: brain.gateway.apiKey === undefined ? undefined : env.secret(brain.gateway.apiKey),
+        baseUrl: env.text(brain.gateway.baseUrl, "brain.yaml"),
+        apiKey: brain.gateway.apiKey === undefined ? undefined : env.secret(brain.gateway.apiKey, "brain.yaml"),
         models: gatewayGroups(brain).map(([group, chain]) => catalogRow(group, group, chain)),
       },
     };
@@ -91,9 +91,9 @@ export function providers(brain: Brain, env: EnvRenderer): Record<string, Provid
     const baseUrl = p.baseUrl ?? API[p.api].baseUrl;
     out[p.id] = {
       api: API[p.api].api,
-      baseUrl: baseUrl === undefined ? undefined : env.text(baseUrl),
-      apiKey: p.apiKey === undefined ? undefined : env.secret(p.apiKey),
-      headers: p.headers && Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k, env.secret(v)])),
+      baseUrl: baseUrl === undefined ? undefined : env.text(baseUrl, "models.yaml"),
+      apiKey: p.apiKey === undefined ? undefined : env.secret(p.apiKey, "models.yaml"),
+      headers: p.headers && Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k, env.secret(v, "models.yaml")])),
       models: models.map((m) => catalogRow(m.name, m.id, [m])),
     };
   }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import type { OutputFile } from "../../src/emit/target.js";
 import { goldenTests } from "../../test/golden.js";
 import { compileOk, emitTarget, exampleBrain, fixtureBrain, tempCopy } from "../../test/helpers.js";
@@ -43,9 +44,55 @@ describe("env references", () => {
   it("makes credentials SecretRefs when they are one plain reference, ${NAME} otherwise", () => {
     const env = new EnvRenderer();
     expect(env.secret("${env:OPENAI_API_KEY}")).toEqual({ source: "env", provider: "default", id: "OPENAI_API_KEY" });
-    expect(env.secret("${env:KEY:-dev}")).toBe("${KEY}");
     expect(env.secret("${env:lower_key}")).toBe("${lower_key}");
     expect([...env.unsupported]).toEqual(["lower_key"]);
+  });
+  it("never writes the default of a credential (it would be a plaintext secret in env.vars)", () => {
+    const env = new EnvRenderer();
+    expect(env.secret("${env:KEY:-dev}", "models.yaml")).toEqual({ source: "env", provider: "default", id: "KEY" });
+    expect(env.secret("Bearer ${env:TOKEN:-t0k}")).toBe("Bearer ${TOKEN}");
+    expect([...env.defaults]).toEqual([]);
+    expect(env.droppedSecretDefaults).toEqual([{ name: "KEY", value: "dev", file: "models.yaml" }, { name: "TOKEN", value: "t0k", file: "brain.yaml" }]);
+  });
+  it("finds variables whose defaults disagree while env.vars sets one for the whole gateway", () => {
+    const env = new EnvRenderer();
+    env.text("${env:DIR:-/a}", "brain.yaml");
+    env.text("${env:DIR:-/b}/x ${env:SAME:-1} ${env:SAME:-1}", "brain.yaml");
+    expect(env.conflicts().map((c) => [c.name, c.applied, c.defaults.map((d) => d.value)])).toEqual([["DIR", "/b", ["/a", "/b"]]]);
+    // A skill's own curl default loses against env.vars too; skills alone do not conflict (each curl keeps its own).
+    expect(env.conflicts([{ name: "SAME", value: "2", file: "tools/t.yaml" }, { name: "ONLY_SKILLS", value: "x", file: "tools/t.yaml" }]).map((c) => c.name)).toEqual(["DIR", "SAME"]);
+  });
+});
+
+describe("env defaults in a build", () => {
+  it("reports a credential default as BRN512 and keeps it out of openclaw.json", async () => {
+    const copy = tempCopy(fixtureBrain("openclaw-gateway"));
+    try {
+      const brainYaml = join(copy.dir, "brain.yaml");
+      writeFileSync(brainYaml, readFileSync(brainYaml, "utf8").replace("${env:LITELLM_API_KEY}", '"${env:LITELLM_API_KEY:-sk-1234}"'));
+      const { files, diagnostics } = await emitTarget(openclaw, copy.dir);
+      expect(file(files, "openclaw.json")).not.toContain("sk-1234");
+      expect(config(files).models.providers.gateway.apiKey).toEqual({ source: "env", provider: "default", id: "LITELLM_API_KEY" });
+      const d = diagnostics.filter((x) => x.code === "BRN512");
+      expect(d.map((x) => [x.severity, x.file])).toEqual([["warning", "brain.yaml"]]);
+      expect(d[0].message).toContain("LITELLM_API_KEY");
+      expect(file(files, "README.md")).toContain(d[0].message);
+    } finally {
+      copy.cleanup();
+    }
+  });
+  it("reports one variable with different defaults as BRN512", async () => {
+    const copy = tempCopy(fixtureBrain("openclaw-gateway"));
+    try {
+      const brainYaml = join(copy.dir, "brain.yaml");
+      writeFileSync(brainYaml, readFileSync(brainYaml, "utf8").replace("/srv/openclaw/${env:DEPLOY_NAME:-via-gateway}", "/srv/openclaw/${env:LITELLM_BASE_URL:-x}"));
+      const { diagnostics } = await emitTarget(openclaw, copy.dir);
+      const d = diagnostics.filter((x) => x.code === "BRN512");
+      expect(d.map((x) => [x.severity, x.file])).toEqual([["warning", "brain.yaml"]]);
+      expect(d[0].message).toMatch(/LITELLM_BASE_URL has different defaults \("x" in brain\.yaml, "http:\/\/127\.0\.0\.1:4000\/v1" in brain\.yaml\)/);
+    } finally {
+      copy.cleanup();
+    }
   });
 });
 
@@ -80,6 +127,41 @@ describe("emit", () => {
     expect(diagnostics.every((d) => d.severity === "info")).toBe(true);
   });
 
+  it("warns (BRN512) when two agents are bound to one channel account: OpenClaw routes it to the first binding only", async () => {
+    const shadowed = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === "BRN512" && d.message.includes("never gets one"));
+    expect(shadowed((await emitTarget(openclaw, exampleBrain)).diagnostics)).toEqual([]);
+    const { dir, cleanup } = tempCopy(exampleBrain);
+    try {
+      const file = join(dir, "agents/security-log-triage.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace("accountId: sec-bot", "accountId: ops-bot"));
+      expect(shadowed((await emitTarget(openclaw, dir)).diagnostics).map((d) => [d.severity, d.file, d.message.replace(/; give .*/, "")])).toEqual([
+        ["warning", "agents/uptime-monitor.yaml", 'agent "uptime-monitor": "security-log-triage" is bound to telegram account "ops-bot" too; OpenClaw routes every message there to the first binding, "security-log-triage", so "uptime-monitor" never gets one'],
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("says exactly what exec may run when http skills need curl beyond the policy (denied shell tool, allowBins without curl), and warns (BRN512)", async () => {
+    const { files, diagnostics } = await emitTarget(openclaw, exampleBrain);
+    const beyond = diagnostics.filter((d) => d.code === "BRN512" && d.message.includes("OpenClaw runs its HTTP skills"));
+    expect(beyond.map((d) => [d.file, /its policy (denies the shell tool \(shell-exec\)|leaves curl out of tools\.exec\.allowBins)/.exec(d.message)?.[1]])).toEqual([
+      ["agents/incident-reporter.yaml", "denies the shell tool (shell-exec)"],
+      ["agents/price-watcher.yaml", "denies the shell tool (shell-exec)"],
+      ["agents/security-log-triage.yaml", "leaves curl out of tools.exec.allowBins"],
+    ]);
+    const reporter = file(files, "workspaces/incident-reporter/AGENTS.md");
+    expect(reporter).toContain("- Run no shell commands: your policy denies `shell-exec`. OpenClaw runs your HTTP skills with `exec`, so `exec` may start `curl`: run it only as your skills show, and nothing else.\n");
+    expect(reporter).not.toContain("Shell commands may only start");
+    const triage = file(files, "workspaces/security-log-triage/AGENTS.md");
+    expect(triage).toContain("- Shell commands may only start `awk`, `grep`, `head`, `journalctl`, `jq`, `last`, `sort`, `tail`, `uniq`, `wc`, `zgrep`.\n- Except: OpenClaw runs your HTTP skills with `exec`");
+    expect(file(files, "workspaces/uptime-monitor/AGENTS.md")).toContain("- Shell commands may only start `curl`, and only as your skills show: OpenClaw runs your HTTP skills with `exec`.\n");
+    const readme = file(files, "README.md");
+    expect(readme).toContain("openclaw approvals allowlist add --agent incident-reporter curl   # for the HTTP skill slack-alert (beyond the agent's policy: see below)\n");
+    expect(readme).toContain("openclaw approvals allowlist add --agent uptime-monitor curl   # for the HTTP skills http-check, slack-alert\n");
+    expect(readme).toContain(`- \`incident-reporter\`: ${beyond[0].message.replace('agent "incident-reporter": ', "")}.`);
+  });
+
   it("routes through the gateway's model groups, with no fallbacks in OpenClaw", async () => {
     const { files } = await emitTarget(openclaw, fixtureBrain("openclaw-gateway"));
     const c = config(files);
@@ -94,8 +176,9 @@ describe("emit", () => {
     const e = config(files).agents.entries;
     expect(e.inspector.tools.exec).toEqual({ security: "allowlist", ask: "always" });
     expect(e.inspector.tools.fs).toEqual({ workspaceOnly: true });
-    expect(e.janitor.tools.exec).toEqual({ security: "allowlist", ask: "on-miss" });
-    expect(e.root.tools.exec).toEqual({ security: "full", ask: "off" });
+    expect(e.janitor.tools.exec).toEqual({ mode: "ask" });
+    expect(e.root.tools.exec).toEqual({ mode: "full" });
+    expect(config((await emitTarget(openclaw, exampleBrain)).files).agents.entries["uptime-monitor"].tools.exec).toEqual({ mode: "allowlist" });
     expect(file(files, "README.md")).toContain("openclaw approvals allowlist add --agent janitor df");
   });
 
@@ -133,6 +216,38 @@ describe("emit", () => {
     expect(file(files, "workspaces/support/AGENTS.md")).toContain("Ask a human and wait for approval before every call of `close-ticket`.");
   });
 
+  it("gives an agent with skills `read` (OpenClaw lists skills only when read is visible), confined to the workspace when nothing else needs it", async () => {
+    const { files } = await emitTarget(openclaw, fixtureBrain("openclaw-no-persona"));
+    const tools = config(files).agents.entries.glossary.tools;
+    expect(tools.alsoAllow).toEqual(["exec", "read"]);
+    expect(tools.fs).toEqual({ workspaceOnly: true });
+    // With memory, read was there already, and the memory paths stay as the policy says.
+    const monitor = config((await emitTarget(openclaw, exampleBrain)).files).agents.entries["uptime-monitor"].tools;
+    expect(monitor.alsoAllow).toContain("read");
+    expect(monitor.fs).toBeUndefined();
+  });
+
+  it("names MCP tools as OpenClaw registers them: unsafe characters to -, server part at most 30 characters", async () => {
+    const copy = tempCopy(fixtureBrain("openclaw-mcp-tools"));
+    try {
+      const tool = join(copy.dir, "tools/search-tickets.yaml");
+      writeFileSync(tool, readFileSync(tool, "utf8").replace("tool: search }", "tool: search.all }"));
+      const brainYaml = join(copy.dir, "brain.yaml");
+      writeFileSync(brainYaml, readFileSync(brainYaml, "utf8").replace(/\btickets:/, "acme-ticket-system-production-eu:").replace(/server: tickets\b/g, "server: acme-ticket-system-production-eu"));
+      for (const t of ["tools/search-tickets.yaml", "tools/close-ticket.yaml"]) writeFileSync(join(copy.dir, t), readFileSync(join(copy.dir, t), "utf8").replace("server: tickets", "server: acme-ticket-system-production-eu"));
+      const { files } = await emitTarget(openclaw, copy.dir);
+      expect(config(files).agents.entries.support.tools.alsoAllow).toEqual(["acme-ticket-system-production-__close", "acme-ticket-system-production-__search-all", "files__read_text_file", "notes__read_note"]);
+      expect(file(files, "workspaces/support/AGENTS.md")).toContain("the OpenClaw tool `acme-ticket-system-production-__search-all`");
+    } finally {
+      copy.cleanup();
+    }
+  });
+
+  it("runs heartbeats internally (target none), since the brain names no destination and OpenClaw's default 'owner' skips without an owner route", async () => {
+    const { files } = await emitTarget(openclaw, exampleBrain);
+    expect(config(files).agents.entries["uptime-monitor"].heartbeat).toMatchObject({ every: "30m", target: "none" });
+  });
+
   it("gives an agent without tools the minimal profile and no skills", async () => {
     const { files } = await emitTarget(openclaw, fixtureBrain("openclaw-no-tools"));
     const entry = config(files).agents.entries.talker;
@@ -164,6 +279,18 @@ describe("emit", () => {
     const { jobs } = JSON.parse(file(files, "cron.json"));
     expect(jobs.map((j: { declarationKey: string }) => j.declarationKey)).toEqual(["kitchen-sink/closer/1", "kitchen-sink/closer/2", "kitchen-sink/closer/3"]);
     expect(jobs[2].args).toEqual(expect.arrayContaining(["--cron", "0 8 * * 1", "--tz", "UTC"]));
+  });
+
+  it("creates cron jobs without runner delivery and without stagger (OpenClaw's defaults announce to 'last' and jitter top-of-hour crons)", async () => {
+    const { files } = await emitTarget(openclaw, exampleBrain);
+    const { jobs } = JSON.parse(file(files, "cron.json")) as { jobs: { args: string[] }[] };
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const { args } of jobs) {
+      expect(args).toContain("--no-deliver");
+      expect(args).not.toContain("--announce");
+      expect(args.includes("--exact")).toBe(args.includes("--cron"));
+    }
+    expect(jobs.some(({ args }) => args.includes("--every"))).toBe(true);
   });
 
   it("raises OpenClaw's bootstrap injection caps only for workspaces they would truncate", async () => {

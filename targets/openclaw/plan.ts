@@ -1,9 +1,11 @@
 import { durationSeconds } from "../../src/link/durations.js";
 import type { Agent, Brain } from "../../src/link/model.js";
+import { channelBindings, shadowedBindings } from "./bindings.js";
 import { EnvRenderer } from "./env.js";
 import { agentLimits, type AgentLimits } from "./limits.js";
 import { memoryFiles, type MemoryFile } from "./memory.js";
-import { agentTools, type AgentTools } from "./tools.js";
+import { skillEnvDefaults } from "./skills.js";
+import { agentTools, toolRoute, type AgentTools } from "./tools.js";
 
 /** brain.yaml `targets.openclaw` (see schemas/brain.schema.json). */
 export interface OpenClawOptions {
@@ -25,6 +27,8 @@ export interface AgentPlan {
   timeoutSeconds?: number;
   /** Other things of this agent that OpenClaw cannot express, each saying what brainc did and what to use instead (BRN509). */
   notes: string[];
+  /** Where OpenClaw would run this agent differently from what the brain says, with nothing making up for it (BRN512). */
+  differences: string[];
 }
 
 /** The brain as the OpenClaw emitters see it. */
@@ -36,8 +40,7 @@ export interface Plan {
   agents: AgentPlan[];
 }
 
-/** Channels that are OpenClaw channel plugins (bindings); the rest (webhook, chat) are n8n triggers. */
-export const OPENCLAW_CHANNELS = new Set(["telegram", "whatsapp", "slack", "discord", "signal", "imessage"]);
+export { OPENCLAW_CHANNELS } from "./bindings.js";
 
 /** Works out, once, the workspace, tool policy, limits and memory files of every agent (sorted by id). */
 export function plan(brain: Brain, options: OpenClawOptions): Plan {
@@ -45,10 +48,12 @@ export function plan(brain: Brain, options: OpenClawOptions): Plan {
   const workspaceRoot = env.text((options.workspaceRoot ?? `~/.openclaw/brains/${brain.name}`).replace(/\/+$/, ""));
   const agents = Object.values(brain.agents).map((agent): AgentPlan => {
     const memory = memoryFiles(agent, workspaceRoot);
-    const tools = agentTools(agent, brain.tools, memory.some((m) => m.writable));
+    const tools = agentTools(agent, brain.tools, memory.some((m) => m.writable), Object.keys(brain.mcpServers));
     const notes: string[] = [];
     for (const t of tools.unavailable) notes.push(`tool "${t.id}" has no OpenClaw implementation (implementation.builtin.openclaw), so the agent does not get it; run it with the supervisor or n8n target`);
-    if (agent.policy.tools?.paths?.workspaceOnly && memory.some((m) => m.namespace.scope === "shared")) notes.push(`the shared memory files under ${workspaceRoot}/shared/ lie outside the workspace that tools.fs.workspaceOnly confines the agent to; enforce the path rules with the supervisor target instead, or keep the agent's shared memory in its workspace`);
+    const differences: string[] = [];
+    if (agent.policy.tools?.paths?.workspaceOnly && memory.some((m) => m.namespace.scope === "shared")) differences.push(`the shared memory files under ${workspaceRoot}/shared/ lie outside the workspace that tools.fs.workspaceOnly confines the agent to, so OpenClaw refuses the agent's reads and writes of them; enforce the path rules with the supervisor target instead, or keep the agent's shared memory in its workspace`);
+    if (tools.skillExec?.beyondPolicy) differences.push(skillExecDifference(tools));
     if (!brain.gateway && agent.heartbeat && agent.heartbeat.route.chain.length > 1) notes.push(`the heartbeat runs on its primary model only (OpenClaw's heartbeat.model has no fallbacks); route it through the litellm gateway (brain.yaml gateway) to keep the fallbacks`);
     if (agent.identity?.avatar && !/^https:\/\//.test(agent.identity.avatar)) notes.push(`identity.avatar "${agent.identity.avatar}" is a file of the brain, which brainc does not copy; copy it into the workspace and set it with \`openclaw agents set-identity\``);
     const maxDuration = agent.policy.loop?.maxDuration;
@@ -60,7 +65,46 @@ export function plan(brain: Brain, options: OpenClawOptions): Plan {
       memory,
       timeoutSeconds: maxDuration === undefined ? undefined : durationSeconds(maxDuration),
       notes,
+      differences,
     };
   });
+  for (const { shadowed, winner } of shadowedBindings(channelBindings(agents))) {
+    const account = shadowed.match.accountId === undefined ? "its default account" : `account "${shadowed.match.accountId}"`;
+    agents.find((a) => a.agent.id === shadowed.agentId)!.differences.push(`"${winner.agentId}" is bound to ${shadowed.match.channel} ${account} too; OpenClaw routes every message there to the first binding, "${winner.agentId}", so "${shadowed.agentId}" never gets one; give one of them another ${shadowed.match.channel} account (channels[].accountId)`);
+  }
   return { brain, workspaceRoot, env, agents };
+}
+
+/** A BRN512 that concerns the brain rather than one agent, with the brain file it points at. */
+export interface BrainDifference {
+  file: string;
+  message: string;
+}
+
+/**
+ * The env-related BRN512s of a build (read them after openclaw.json is rendered: rendering collects the
+ * defaults): credential defaults that brainc does not write, and variables whose defaults disagree while
+ * `env.vars` (OpenClaw 2026.9 applies it to the whole gateway process, exec and so curl included) sets one.
+ */
+export function envDifferences(p: Plan): BrainDifference[] {
+  const out: BrainDifference[] = p.env.droppedSecretDefaults.map((d) => ({
+    file: d.file,
+    message: `the default of the credential \${env:${d.name}:-…} is not written into openclaw.json (it would be a plaintext secret in env.vars); OpenClaw reads ${d.name} only from the environment, so set it where the gateway runs`,
+  }));
+  const skillDefaults = p.agents.flatMap((a) => a.agent.tools.filter((t) => toolRoute(t).kind === "skill").flatMap(skillEnvDefaults));
+  for (const c of p.env.conflicts(skillDefaults)) {
+    const where = [...new Set(c.defaults.map((d) => `${JSON.stringify(d.value)} in ${d.file}`))].join(", ");
+    out.push({ file: c.defaults[0].file, message: `the variable ${c.name} has different defaults (${where}); openclaw.json env.vars sets ${c.name} = ${JSON.stringify(c.applied)} for the whole gateway when it is unset, so every reference gets that one; give the references one default, or set ${c.name}` });
+  }
+  return out;
+}
+
+/**
+ * The BRN512 text for an agent whose http skills get exec + curl beyond its policy (OpenClaw 2026.9 runs
+ * skills with exec; its allowlist matches the binary, so curl runs with any arguments).
+ */
+function skillExecDifference(tools: AgentTools): string {
+  const s = tools.skillExec!;
+  const why = s.deniedShellTools.length ? `denies the shell tool (${s.deniedShellTools.join(", ")})` : "leaves curl out of tools.exec.allowBins";
+  return `its policy ${why}, but OpenClaw runs its HTTP skills (${tools.skills.join(", ")}) with exec, so the agent gets exec with curl on the allowlist, and curl runs with any arguments (it can read and send files and reach any host); AGENTS.md tells the agent to use it only for its skills; to keep the policy, run these tools with the n8n or supervisor target`;
 }

@@ -1,10 +1,21 @@
 import { envNames } from "../../src/emit/env-refs.js";
 import type { CronDeclaration } from "./cron.js";
 import { routeModel } from "./models.js";
-import type { Plan } from "./plan.js";
+import { envDifferences, type AgentPlan, type Plan } from "./plan.js";
+import { curlCommand } from "./skills.js";
+import { toolRoute } from "./tools.js";
 
 /** Quotes a word for a POSIX shell when it needs it. */
 const sh = (word: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The comment on an agent's `curl` allowlist command: which http skills need it (OpenClaw 2026.9 runs
+ * them with exec), and whether that is beyond the agent's policy.
+ */
+function curlComment(a: AgentPlan): string {
+  if (!a.tools.skillExec) return "";
+  return `   # for the HTTP skill${a.tools.skills.length > 1 ? "s" : ""} ${a.tools.skills.join(", ")}${a.tools.skillExec.beyondPolicy ? " (beyond the agent's policy: see below)" : ""}`;
+}
 
 /**
  * README.md of the output: how to deploy it on OpenClaw 2026.9 (config, workspaces, env, exec allowlist,
@@ -14,7 +25,9 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
   const { brain } = plan;
   const root = plan.workspaceRoot;
   const env = envNames({ gateway: brain.gateway, providers: brain.gateway ? undefined : brain.providers, mcp: brain.mcpServers, tools: plan.agents.flatMap((a) => a.agent.tools.map((t) => t.implementation)), root: brain.targetOptions.openclaw?.workspaceRoot });
-  const allow = plan.agents.flatMap((a) => a.tools.execAllowlist.map((bin) => `openclaw approvals allowlist add --agent ${a.agent.id} ${sh(bin)}`));
+  const allow = plan.agents.flatMap((a) => a.tools.execAllowlist.map((bin) => `openclaw approvals allowlist add --agent ${a.agent.id} ${sh(bin)}${bin === "curl" ? curlComment(a) : ""}`));
+  const curlVariables = plan.agents.some((a) => a.agent.tools.some((t) => toolRoute(t).kind === "skill" && curlCommand(t).variables.length));
+  const differences = [...plan.agents.flatMap((a) => a.differences.map((d) => `- \`${a.agent.id}\`: ${d}.`)), ...envDifferences(plan).map((d) => `- ${d.message} (${d.file}).`)];
   const lines = [
     `# ${brain.name} for OpenClaw 2026.9`,
     "",
@@ -41,7 +54,7 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     "   openclaw config validate",
     "   ```",
     "",
-    `3. Set the environment variables it reads, in the gateway's environment or \`~/.openclaw/.env\`: ${env.length ? env.map((n) => `\`${n}\``).join(", ") : "none"}.`,
+    `3. Set the environment variables it reads, in the gateway's environment or \`~/.openclaw/.env\`: ${env.length ? env.map((n) => `\`${n}\``).join(", ") : "none"}.${curlVariables ? " The skills' curl commands read their variables themselves (`--variable`, so no secret is in a command line): they need curl 8.3 or newer on the gateway host." : ""}`,
     ...(allow.length ? ["", "4. Allow the commands that exec may run (exec approvals are runtime state, not config):", "", "   ```sh", ...allow.map((l) => `   ${l}`), "   ```"] : []),
     "",
     `${allow.length ? 5 : 4}. Start (or restart) the gateway, then apply the cron declarations (idempotent: each has a declaration key):`,
@@ -56,6 +69,7 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     "| --- | --- | --- | --- |",
     ...plan.agents.map((a) => `| \`${a.agent.id}\` | \`${routeModel(brain, a.agent.route).primary}\` | ${a.tools.skills.map((s) => `\`${s}\``).join(", ") || "—"} | ${jobs.filter((j) => j.agent === a.agent.id).length} |`),
     "",
+    ...(differences.length ? ["## Where OpenClaw runs the brain differently", "", "brainc warned about these (BRN512); nothing in this output makes up for them.", "", ...differences, ""] : []),
     "## What OpenClaw does not enforce",
     "",
     "OpenClaw has no per-job step, tool-call, token or cost caps, no budgets, and no path or network fences beyond `tools.fs.workspaceOnly`. brainc wrote these limits into each agent's AGENTS.md as instructions; to enforce them, run the agents under the supervisor target, and the budgets through the LiteLLM gateway (the litellm target).",

@@ -1,19 +1,20 @@
 import type { Agent, Tool } from "../../src/link/model.js";
+import { mcpToolName } from "./mcp-names.js";
 
 /**
  * How one brain tool contract reaches an OpenClaw 2026.9 agent:
  * - `builtin`: an OpenClaw core tool by name (`exec`, `read`, `web_fetch`, …), from `implementation.builtin.openclaw`;
- * - `mcp`: a tool of an `mcp.servers` entry, named `<server>__<tool>` (OpenClaw's bundle-mcp naming);
+ * - `mcp`: a tool of an `mcp.servers` entry, named `<server>__<tool>` as OpenClaw sanitises it ({@link mcpToolName});
  * - `skill`: an http contract, taught by the workspace skill `skills/<tool id>/SKILL.md` and run with `exec` + `curl`;
  * - `none`: a builtin contract with no OpenClaw implementation.
  */
 export type ToolRoute = { kind: "builtin" | "mcp" | "skill"; name: string } | { kind: "none" };
 
-/** The {@link ToolRoute} of a tool contract. */
-export function toolRoute(tool: Tool): ToolRoute {
+/** The {@link ToolRoute} of a tool contract; `mcpServers`: the names of every brain.yaml `mcpServers` entry (MCP names depend on them). */
+export function toolRoute(tool: Tool, mcpServers: readonly string[] = []): ToolRoute {
   const impl = tool.implementation;
   if (impl.http) return { kind: "skill", name: tool.id };
-  if (impl.mcp) return { kind: "mcp", name: `${impl.mcp.server}__${impl.mcp.tool}` };
+  if (impl.mcp) return { kind: "mcp", name: mcpToolName(impl.mcp.server, impl.mcp.tool, mcpServers) };
   if (impl.builtin?.openclaw) return { kind: "builtin", name: impl.builtin.openclaw };
   return { kind: "none" };
 }
@@ -38,6 +39,14 @@ export interface AgentTools {
   execAllowlist: string[];
   /** Contracts with no OpenClaw implementation (builtin without an `openclaw` name). */
   unavailable: Tool[];
+  /** `read` is on only so that OpenClaw shows the skills (no memory, no read tool): confine it to the workspace, where the skills are. */
+  readOnlyForSkills: boolean;
+  /**
+   * Set when the agent has http skills, which OpenClaw runs with exec + curl: whether that goes beyond the
+   * effective policy, because the policy denies a tool that is OpenClaw's exec (`deniedShellTools`, brain
+   * ids) or has a `tools.exec.allowBins` without `curl` (`allowBinsWithoutCurl`).
+   */
+  skillExec?: { beyondPolicy: boolean; deniedShellTools: string[]; allowBinsWithoutCurl: boolean };
   /** Tools that need a human's approval (always, or on-risk: when a call trips a guard) but that OpenClaw cannot gate (only exec has approvals). */
   approvalByInstruction: { tool: Tool; always: boolean }[];
 }
@@ -50,13 +59,26 @@ function askFor(agent: Agent, tool: Tool): ExecSettings["ask"] {
   return tool.approval === "on-risk" ? "on-miss" : "off";
 }
 
+/** {@link AgentTools.skillExec} of an agent that has http skills. */
+function skillExec(agent: Agent, allTools: Readonly<Record<string, Tool>>): NonNullable<AgentTools["skillExec"]> {
+  const deniedShellTools = (agent.policy.tools?.deny ?? []).filter((id) => {
+    const route = allTools[id] ? toolRoute(allTools[id]) : undefined;
+    return route?.kind === "builtin" && route.name === "exec";
+  });
+  const allowBins = agent.policy.tools?.exec?.allowBins;
+  const allowBinsWithoutCurl = allowBins !== undefined && !allowBins.includes("curl");
+  return { beyondPolicy: deniedShellTools.length > 0 || allowBinsWithoutCurl, deniedShellTools, allowBinsWithoutCurl };
+}
+
 /**
  * The OpenClaw tool policy of an agent. Memory files need `read` (and `write`/`edit` when the agent writes
- * a namespace). A denied brain tool whose OpenClaw name the agent still needs (exec for curl) is not
- * denied; exec's allowlist security keeps it to the listed commands instead. `allTools`: the brain's
- * tool contracts by id (the policy's deny list names tools the agent does not get).
+ * a namespace), and so do skills: the model reads a skill's SKILL.md with `read`. A denied brain tool
+ * whose OpenClaw name the agent still needs (exec for curl) is not denied; exec's allowlist security
+ * keeps it to the listed commands instead. `allTools`: the brain's
+ * tool contracts by id (the policy's deny list names tools the agent does not get); `mcpServers`: the
+ * names of the brain's MCP servers.
  */
-export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>>, writesMemory: boolean): AgentTools {
+export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>>, writesMemory: boolean, mcpServers: readonly string[] = []): AgentTools {
   const allow = new Set<string>();
   const skills: string[] = [];
   const unavailable: Tool[] = [];
@@ -69,7 +91,7 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
     if (ASK_ORDER.indexOf(a) > ASK_ORDER.indexOf(ask)) ask = a;
   };
   for (const tool of agent.tools) {
-    const route = toolRoute(tool);
+    const route = toolRoute(tool, mcpServers);
     if (route.kind === "none") {
       unavailable.push(tool);
       continue;
@@ -89,7 +111,10 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
     } else if (askFor(agent, tool) !== "off") approvalByInstruction.push({ tool, always: askFor(agent, tool) === "always" });
   }
   if (needsExec) allow.add("exec");
-  if (agent.memory.length) allow.add("read");
+  // OpenClaw 2026.9.6 lists the skills in the system prompt only when `read` is visible
+  // (src/agents/system-prompt.ts); the `minimal` profile lacks it.
+  const readOnlyForSkills = skills.length > 0 && !agent.memory.length && !allow.has("read");
+  if (agent.memory.length || skills.length) allow.add("read");
   if (writesMemory) {
     allow.add("write");
     allow.add("edit");
@@ -100,10 +125,12 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
   const deny = new Set<string>();
   for (const id of agent.policy.tools?.deny ?? []) {
     const denied = allTools[id];
-    const route = denied ? toolRoute(denied) : undefined;
+    const route = denied ? toolRoute(denied, mcpServers) : undefined;
     if (route && route.kind !== "none" && route.kind !== "skill" && !allow.has(route.name)) deny.add(route.name);
   }
   return {
+    readOnlyForSkills,
+    skillExec: skills.length ? skillExec(agent, allTools) : undefined,
     alsoAllow: [...allow].sort(),
     deny: [...deny].sort(),
     skills: skills.sort(),

@@ -28,11 +28,11 @@ function memorySection(p: AgentPlan): string[] {
   return lines;
 }
 
-/** How the agent calls each of its tools in OpenClaw, one list item per tool. */
-function toolLines(p: AgentPlan): string[] {
+/** How the agent calls each of its tools in OpenClaw, one list item per tool (`mcpServers`: the brain's MCP server names). */
+function toolLines(p: AgentPlan, mcpServers: readonly string[]): string[] {
   if (!p.agent.tools.length) return ["You have no tools. Answer from your instructions and the conversation."];
   return p.agent.tools.map((t) => {
-    const route = toolRoute(t);
+    const route = toolRoute(t, mcpServers);
     const how = route.kind === "skill" ? `the skill \`${route.name}\` (an HTTP request with \`exec\` and \`curl\`)` : route.kind === "none" ? "not available in OpenClaw" : `the OpenClaw tool \`${route.name}\``;
     return `- \`${t.id}\` — ${how}: ${t.description.replace(/\s+/g, " ").trim()}`;
   });
@@ -44,7 +44,7 @@ function toolLines(p: AgentPlan): string[] {
  * rendered prompt has its own, the notes become its `### In OpenClaw` subsection; otherwise they are a
  * `## Tools` section at the end of the file (`section`). Headings inside fenced code blocks do not count.
  */
-function withToolNotes(instructions: string, p: AgentPlan): { instructions: string[]; section: string[] } {
+function withToolNotes(instructions: string, p: AgentPlan, mcpServers: readonly string[]): { instructions: string[]; section: string[] } {
   const lines = instructions.trim().split("\n");
   const headings: number[] = [];
   let fenced = false;
@@ -53,9 +53,9 @@ function withToolNotes(instructions: string, p: AgentPlan): { instructions: stri
     else if (!fenced && /^#{1,2}\s/.test(line)) headings.push(i);
   });
   const own = headings.find((i) => /^##\s+Tools\s*$/.test(lines[i]));
-  if (own === undefined) return { instructions: [...lines, ""], section: ["## Tools", "", ...toolLines(p), ""] };
+  if (own === undefined) return { instructions: [...lines, ""], section: ["## Tools", "", ...toolLines(p, mcpServers), ""] };
   const end = headings.find((i) => i > own) ?? lines.length;
-  return { instructions: [...lines.slice(0, end), "", "### In OpenClaw", "", ...toolLines(p), "", ...lines.slice(end), ""], section: [] };
+  return { instructions: [...lines.slice(0, end), "", "### In OpenClaw", "", ...toolLines(p, mcpServers), "", ...lines.slice(end), ""], section: [] };
 }
 
 /**
@@ -65,7 +65,7 @@ function withToolNotes(instructions: string, p: AgentPlan): { instructions: stri
  */
 export function agentsMd(brain: Brain, p: AgentPlan): string {
   const a = p.agent;
-  const tools = withToolNotes(a.instructions, p);
+  const tools = withToolNotes(a.instructions, p, Object.keys(brain.mcpServers));
   const policies = p.limits.lines.length ? ["## Policies", "", `Effective policy of ${a.policies.map((id) => `\`${id}\``).join(", ") || "no policy"}:`, "", ...p.limits.lines, ""] : [];
   return text([
     `# AGENTS.md - ${a.name}`,
