@@ -9,7 +9,6 @@ import { EXIT, printDiagnostics, type Io } from "./report.js";
 /** The options of `brainc build`, which `--watch` shares (`--check` is refused with it). */
 export type WatchCommandOptions = BuildOptions;
 
-
 /** "prompts/a.md", "3 files (a, b, c)", "12 files (a, b, c, +9 more)". */
 function describeChanged(changed: readonly string[]): string {
   if (changed.length === 1) return changed[0];

@@ -24,7 +24,7 @@ export const RESERVED_TASK_CLASSES: ReadonlyMap<string, string> = new Map([
   ["default", 'routing.yaml "default" is the route of work that names no task class (the LiteLLM alias "default", the supervisor bundle\'s defaultRoute, the task:default tag)'],
 ]);
 
-/** Where an overlay holds each kind of referenced entity, by the word diagnostics use for it. */
+/** Where an overlay holds each kind of referenced entity, by the word diagnostics use for it (overlays never hold prompts). */
 const OVERLAY_PLACES = {
   provider: "/models/providers",
   model: "/models/models",
