@@ -16,7 +16,7 @@ const brainOption = () => new Option("--brain <dir>", "brain directory (holds br
 const envOption = (description: string) => new Option("--env <name>", description);
 /** `-t a -t b` and `-t a,b` both give ["a", "b"]. */
 const targetOption = (description: string) =>
-  new Option("-t, --target <name...>", description).default([]).argParser((value: string, previous: string[] = []) => [...previous, ...value.split(",").filter(Boolean)]);
+  new Option("-t, --target <name...>", description).default([], "all").argParser((value: string, previous: string[] = []) => [...previous, ...value.split(",").filter(Boolean)]);
 const formatOption = () => new Option("--format <format>", "diagnostics format").choices(FORMATS).default("text");
 
 /** The commander program; each action stores its exit code in `result`. */
@@ -82,7 +82,7 @@ function program(io: Io, result: { code: number }): Command {
     result.code = await (await import("./explain.js")).explainRouteCommand(task, { ...o, target: [] }, io);
   });
   explainOptions(explain.command("agent").argument("<id>", "agent id").description("the effective policy (and the file that set each value), tools, model chain, schedules and target limits of an agent"))
-    .addOption(targetOption("targets whose limits to report (default: all)"))
+    .addOption(targetOption("targets whose limits to report"))
     .action(async (id: string, o: ExplainOptions) => {
       result.code = await (await import("./explain.js")).explainAgentCommand(id, o, io);
     });

@@ -180,6 +180,7 @@ export function agentText(a: AgentExplanation): string {
   lines.push(`channels: ${a.channels.map((c) => value(Object.values(c).filter((v) => typeof v === "string").slice(0, 2).join(" "))).join(", ") || "(none)"}`);
   lines.push(`budget: ${a.budget ? budgetText(a.budget) : "(none of its own)"}`);
   lines.push(`what the targets cannot express:${a.targetLimits.length ? "" : " nothing reported"}`);
-  for (const l of a.targetLimits) lines.push(`  ${l.target}: ${l.message}${l.hint ? ` (${l.hint})` : ""}`);
+  // n8n's messages start with "n8n: " already (they are build diagnostics too)
+  for (const l of a.targetLimits) lines.push(`  ${l.target}: ${l.message.startsWith(`${l.target}: `) ? l.message.slice(l.target.length + 2) : l.message}${l.hint ? ` (${l.hint})` : ""}`);
   return lines.join("\n") + "\n";
 }

@@ -62,6 +62,14 @@ describe("brainc explain agent", () => {
     expect(json.targetLimits).toEqual([]); // the echo target reports nothing about agent a
   });
 
+  it("names each target once before its messages (n8n's own messages start with \"n8n: \")", async () => {
+    const r = await explain("agent", "helper", "-t", "n8n");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const lines = r.stdout.split("\n").filter((l) => l.startsWith("  n8n: "));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.startsWith("  n8n: n8n:"))).toEqual([]);
+  });
+
   it("credits the values an overlay sets to the overlay file (--env)", async () => {
     const { dir, cleanup } = tempCopy(brain);
     try {
