@@ -142,6 +142,13 @@ describe("emit", () => {
     }
   });
 
+  it("warns (BRN512) when an HTTP skill gets the exec approval another exec tool needs (OpenClaw has one per agent)", async () => {
+    const { diagnostics } = await emitTarget(openclaw, exampleBrain);
+    expect(diagnostics.filter((d) => d.code === "BRN512" && d.message.includes("one approval rule")).map((d) => [d.file, d.message.replace(/^agent "([^"]+)".* so ("[^"]+") needs.*$/, "$1 $2")])).toEqual([
+      ["agents/security-log-triage.yaml", 'security-log-triage "slack-alert"'],
+    ]);
+  });
+
   it("says exactly what exec may run when http skills need curl beyond the policy (denied shell tool, allowBins without curl), and warns (BRN512)", async () => {
     const { files, diagnostics } = await emitTarget(openclaw, exampleBrain);
     const beyond = diagnostics.filter((d) => d.code === "BRN512" && d.message.includes("OpenClaw runs its HTTP skills"));

@@ -54,6 +54,10 @@ export function plan(brain: Brain, options: OpenClawOptions): Plan {
     const differences: string[] = [];
     if (agent.policy.tools?.paths?.workspaceOnly && memory.some((m) => m.namespace.scope === "shared")) differences.push(`the shared memory files under ${workspaceRoot}/shared/ lie outside the workspace that tools.fs.workspaceOnly confines the agent to, so OpenClaw refuses the agent's reads and writes of them; enforce the path rules with the supervisor target instead, or keep the agent's shared memory in its workspace`);
     if (tools.skillExec?.beyondPolicy) differences.push(skillExecDifference(tools));
+    if (tools.approvalWidened.length && tools.exec) {
+      const ids = tools.approvalWidened.map((t) => `"${t.id}"`).join(", ");
+      differences.push(`OpenClaw has one approval rule for all of an agent's exec commands (tools.exec ask "${tools.exec.ask}", which another of its exec tools needs), so ${ids} ${tools.approvalWidened.length === 1 ? "needs" : "need"} a human's approval ${tools.exec.ask === "always" ? "on every call" : "whenever a command misses the allowlist"} too, which the brain does not ask for; run ${tools.approvalWidened.length === 1 ? "it" : "them"} with the supervisor target, or give the agent its exec tools with the same approval`);
+    }
     if (!brain.gateway && agent.heartbeat && agent.heartbeat.route.chain.length > 1) notes.push(`the heartbeat runs on its primary model only (OpenClaw's heartbeat.model has no fallbacks); route it through the litellm gateway (brain.yaml gateway) to keep the fallbacks`);
     if (agent.identity?.avatar && !/^https:\/\//.test(agent.identity.avatar)) notes.push(`identity.avatar "${agent.identity.avatar}" is a file of the brain, which brainc does not copy; copy it into the workspace and set it with \`openclaw agents set-identity\``);
     const maxDuration = agent.policy.loop?.maxDuration;

@@ -49,6 +49,11 @@ export interface AgentTools {
   skillExec?: { beyondPolicy: boolean; deniedShellTools: string[]; allowBinsWithoutCurl: boolean };
   /** Tools that need a human's approval (always, or on-risk: when a call trips a guard) but that OpenClaw cannot gate (only exec has approvals). */
   approvalByInstruction: { tool: Tool; always: boolean }[];
+  /**
+   * Tools run with exec (http skills, the shell tool) that need less approval than `exec.ask`, which
+   * OpenClaw 2026.9 sets once for all exec commands: they get asked about more often than the brain says.
+   */
+  approvalWidened: Tool[];
 }
 
 const ASK_ORDER = ["off", "on-miss", "always"] as const;
@@ -86,6 +91,7 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
   const allowlist = new Set<string>();
   let ask: ExecSettings["ask"] = "off";
   let execTool: Tool | undefined;
+  const execTools: Tool[] = [];
   let needsExec = false;
   const raiseAsk = (a: ExecSettings["ask"]) => {
     if (ASK_ORDER.indexOf(a) > ASK_ORDER.indexOf(ask)) ask = a;
@@ -98,6 +104,7 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
     }
     if (route.kind === "skill") {
       skills.push(route.name);
+      execTools.push(tool);
       needsExec = true;
       allowlist.add("curl");
       raiseAsk(askFor(agent, tool));
@@ -106,6 +113,7 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
     allow.add(route.name);
     if (route.kind === "builtin" && route.name === "exec") {
       execTool = tool;
+      execTools.push(tool);
       needsExec = true;
       raiseAsk(askFor(agent, tool));
     } else if (askFor(agent, tool) !== "off") approvalByInstruction.push({ tool, always: askFor(agent, tool) === "always" });
@@ -138,5 +146,6 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
     execAllowlist: security === "allowlist" ? [...allowlist].sort() : [],
     unavailable,
     approvalByInstruction,
+    approvalWidened: execTools.filter((t) => ASK_ORDER.indexOf(askFor(agent, t)) < ASK_ORDER.indexOf(ask)),
   };
 }
