@@ -89,6 +89,21 @@ describe("did you mean", () => {
   });
 });
 
+describe("printing objects (BRN220)", () => {
+  it("an object, a list of objects or an object item is BRN220; a list of strings and a field are fine", async () => {
+    const cases: [string, string[]][] = [
+      ["{{agent.policy.loop}}", ["BRN220 prompts/watcher.md:7:30"]],
+      ["{{agent.tools}}", ["BRN220 prompts/watcher.md:7:30"]],
+      ["{{#each agent.tools}}{{this}}{{/each}}", ["BRN220 prompts/watcher.md:7:51"]],
+      ["{{agent.model.fallbacks}} {{agent.policy.loop.maxSteps}} {{json agent.policy.loop}}", []],
+    ];
+    for (const [text, want] of cases) {
+      const errs = await editedErrors((dir) => patch(dir, "prompts/watcher.md", "Check {{input.url}} with:", `Check {{input.url}} within ${text} with:`));
+      expect(errs.map((d) => `${d.code} ${where(d)}`), text).toEqual(want);
+    }
+  });
+});
+
 describe("overlay locations", () => {
   it("a value the overlay introduced: the overlay file, at the value", async () => {
     const errs = await errors(invalid("BRN310-overlay-agent-budget"), "prod");

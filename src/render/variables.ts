@@ -12,6 +12,12 @@ export type Shape = { object: Record<string, Shape> } | { list: Shape } | "any" 
 
 type Node = { type: string; loc?: { start: { line: number; column: number } }; [k: string]: any };
 
+/** Whether a value of this shape prints as `[object Object]` (an object, or a list of objects). */
+function printsObject(shape: Shape | undefined): boolean {
+  if (typeof shape !== "object") return false;
+  return "object" in shape || printsObject(shape.list);
+}
+
 /** Derives a shape from a JSON Schema (draft-07): properties become keys, items the list shape. */
 export function shapeOfSchema(schema: any, root: any = schema): Shape {
   if (schema?.$ref?.startsWith("#/definitions/")) return shapeOfSchema(root.definitions[schema.$ref.slice(14)], root);
@@ -122,7 +128,13 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
       case "SubExpression": {
         const helper = node.params?.length || node.hash;
         if (helper) visitExpression(node);
-        else resolve(node.path);
+        else {
+          const shape = resolve(node.path);
+          if (node.type === "MustacheStatement" && printsObject(shape)) {
+            const what = typeof shape === "object" && "list" in shape ? "a list of objects" : "an object";
+            out.push(diagnostic("BRN220", `{{${node.path.original}}} prints ${what}, which renders as [object Object]`, { ...at(node.path, node.path.original.length), hint: `print one of its fields, loop over it with {{#each ${node.path.original}}}, or print it as JSON with {{json ${node.path.original}}}` }));
+          }
+        }
         return;
       }
       case "BlockStatement": {
