@@ -37,7 +37,7 @@ export async function diffCommand(options: DiffOptions, io: Io): Promise<number>
     base = brainAtRef(root, options.against);
   } catch (e) {
     if (!(e instanceof GitError)) throw e;
-    return failed(printDiagnostics(io, [diagnostic("BRN901", `cannot read the brain at ${JSON.stringify(options.against)}: ${e.message}`, { hint: "run brainc diff inside a git work tree and give --against a branch, tag or commit" })], { format: "text" }));
+    return failed(printDiagnostics(io, [diagnostic("BRN901", `cannot read the brain at ${JSON.stringify(options.against)}: ${e.message}`, { hint: e.hint ?? "run brainc diff inside a git work tree and give --against a branch, tag or commit" })], { format: "text" }));
   }
   try {
     const selection = { target: options.target, env: options.env };

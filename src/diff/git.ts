@@ -13,8 +13,15 @@ export interface BrainAtRef {
   cleanup(): void;
 }
 
-/** Raised for a folder outside git, a ref that names no commit, or a failing git. The message is for users. */
-export class GitError extends Error {}
+/** Raised for a folder outside git, a ref that names no commit, or a failing git. The message (and hint) are for users. */
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
 
 function git(cwd: string, args: string[], input?: Buffer): Buffer {
   try {
@@ -55,6 +62,7 @@ export function brainAtRef(brainDir: string, ref: string): BrainAtRef {
   try {
     git(top, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   } catch {
+    if (!git(top, ["rev-list", "--all", "--max-count=1"]).length) throw new GitError(`the repository at ${top} has no commits yet`, "commit the brain first: brainc diff compares the work tree with a commit");
     throw new GitError(`${JSON.stringify(ref)} names no commit in ${top}`);
   }
   const dir = mkdtempSync(join(tmpdir(), "brainc-diff-"));

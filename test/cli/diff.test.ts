@@ -122,6 +122,16 @@ describe("brainc diff", () => {
     expect(broken.stdout).toMatch(/brain\/agents\/a\.yaml:\d+:1 - error BRN101: unknown key "modle"/);
   });
 
+  it("in a repository with no commits yet, says so and how to go on", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "brainc-diff-empty-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cpSync(fixtureBrain("workflow-small"), join(dir, "brain"), { recursive: true });
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    const r = await diff(dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/BRN901: cannot read the brain at "HEAD": the repository at .* has no commits yet\n  hint: commit the brain first: brainc diff compares the work tree with a commit/);
+  });
+
   it("exits 1 on every error with --detailed-exitcode, where 2 means changes", async () => {
     const { dir, edit } = repo();
     expect((await diff(dir, "--detailed-exitcode", "--against", "no-such-branch")).code).toBe(1);
