@@ -86,8 +86,11 @@ export interface AgentExplanation {
   channels: Agent["channels"];
   /** routing.yaml budgets.agents.<id>, USD. */
   budget?: Budget;
-  /** Per target, what it cannot express for this agent (its BRN509 diagnostics). */
-  targetLimits: { target: string; message: string; hint?: string }[];
+  /**
+   * Per target, what it cannot express for this agent (its BRN509 infos), where its runtime would reject
+   * the output (BRN511) or run the agent differently (BRN512).
+   */
+  targetLimits: { target: string; code: string; severity: Diagnostic["severity"]; message: string; hint?: string }[];
 }
 
 /**
@@ -100,7 +103,10 @@ export function concernsAgent(d: Diagnostic, agent: Agent): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_-])${id}([^A-Za-z0-9_-]|$)`).test(d.message);
 }
 
-/** What `brainc explain agent` prints. `limits`: each target's diagnostics for the whole brain (only BRN509 about this agent are kept). */
+/** The target diagnostics `explain agent` shows: what a target cannot express, would have rejected, or runs differently. */
+const TARGET_LIMIT_CODES = new Set(["BRN509", "BRN511", "BRN512"]);
+
+/** What `brainc explain agent` prints. `limits`: each target's diagnostics for the whole brain (only {@link TARGET_LIMIT_CODES} about this agent are kept). */
 export function explainAgent(brain: Brain, agent: Agent, limits: { target: string; diagnostics: Diagnostic[] }[] = []): AgentExplanation {
   const ids = (route: Route) => route.chain.map((m) => m.id);
   return {
@@ -124,7 +130,7 @@ export function explainAgent(brain: Brain, agent: Agent, limits: { target: strin
     channels: agent.channels,
     ...(agent.budget && { budget: agent.budget }),
     targetLimits: limits.flatMap(({ target, diagnostics }) =>
-      diagnostics.filter((d) => d.code === "BRN509" && concernsAgent(d, agent)).map((d) => ({ target, message: d.message, ...(d.hint !== undefined && { hint: d.hint }) })),
+      diagnostics.filter((d) => TARGET_LIMIT_CODES.has(d.code) && concernsAgent(d, agent)).map((d) => ({ target, code: d.code, severity: d.severity, message: d.message, ...(d.hint !== undefined && { hint: d.hint }) })),
     ),
   };
 }
@@ -181,6 +187,9 @@ export function agentText(a: AgentExplanation): string {
   lines.push(`budget: ${a.budget ? budgetText(a.budget) : "(none of its own)"}`);
   lines.push(`what the targets cannot express:${a.targetLimits.length ? "" : " nothing reported"}`);
   // n8n's messages start with "n8n: " already (they are build diagnostics too)
-  for (const l of a.targetLimits) lines.push(`  ${l.target}: ${l.message.startsWith(`${l.target}: `) ? l.message.slice(l.target.length + 2) : l.message}${l.hint ? ` (${l.hint})` : ""}`);
+  for (const l of a.targetLimits) {
+    const level = l.severity === "info" ? "" : `${l.severity} ${l.code}: `;
+    lines.push(`  ${l.target}: ${level}${l.message.startsWith(`${l.target}: `) ? l.message.slice(l.target.length + 2) : l.message}${l.hint ? ` (${l.hint})` : ""}`);
+  }
   return lines.join("\n") + "\n";
 }
