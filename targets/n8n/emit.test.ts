@@ -159,3 +159,10 @@ describe("execution timeout", () => {
     ]);
   });
 });
+
+describe("options that do not apply", () => {
+  it("llmCredential without a gateway is reported (the models call their providers directly)", async () => {
+    const { diagnostics } = await emitEdited("n8n-direct-providers", (dir) => replaceIn(dir, "brain.yaml", /^ {2}n8n: .*$/m, '  n8n: { llmCredential: "LiteLLM proxy" }'));
+    expect(diagnostics.filter((d) => d.message.includes("llmCredential")).map((d) => d.code)).toEqual(["BRN509"]);
+  });
+});

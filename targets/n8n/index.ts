@@ -22,6 +22,9 @@ const n8n: Target<Partial<N8nOptions>> = {
       context.report(diagnostic("BRN503", `targets.n8n.memoryCredential is required when targets.n8n.memory is ${options.memory}: name the n8n ${options.memory === "postgres" ? "Postgres" : "Redis"} credential`, { file: "brain.yaml" }));
       return [];
     }
+    if (options.llmCredential !== undefined && !brain.gateway) {
+      context.report(diagnostic("BRN509", `n8n: targets.n8n.llmCredential ${JSON.stringify(options.llmCredential)} names the credential of the brain's gateway, but the brain has none (brain.yaml gateway), so the chat models call their providers directly with providerCredentials; set a gateway to route them (and enforce budgets) through LiteLLM`, { file: "brain.yaml" }));
+    }
     const credentials = new CredentialSet();
     const errorHandler = errorHandlerWorkflow(brain);
     const files = Object.values(brain.agents).map((agent) => ({
