@@ -32,8 +32,12 @@ function reportLimits(p: Plan, context: EmitContext): void {
  * says and nothing in the output makes up for it. Each points at the brain file to change.
  */
 function reportDifferences(p: Plan, context: EmitContext): void {
-  for (const a of p.agents) for (const d of a.differences) context.report(diagnostic("BRN512", `agent "${a.agent.id}": ${d}`, { file: a.agent.source }));
-  for (const d of envDifferences(p)) context.report(diagnostic("BRN512", d.message, { file: d.file }));
+  const report = (text: string, file: string) => {
+    const cut = text.lastIndexOf("; ");
+    context.report(cut < 0 ? diagnostic("BRN512", text, { file }) : diagnostic("BRN512", text.slice(0, cut), { file, hint: text.slice(cut + 2) }));
+  };
+  for (const a of p.agents) for (const d of a.differences) report(`agent "${a.agent.id}": ${d}`, a.agent.source);
+  for (const d of envDifferences(p)) report(d.message, d.file);
 }
 
 /**

@@ -166,7 +166,7 @@ describe("emit", () => {
     const readme = file(files, "README.md");
     expect(readme).toContain("openclaw approvals allowlist add --agent incident-reporter curl   # for the HTTP skill slack-alert (beyond the agent's policy: see below)\n");
     expect(readme).toContain("openclaw approvals allowlist add --agent uptime-monitor curl   # for the HTTP skills http-check, slack-alert\n");
-    expect(readme).toContain(`- \`incident-reporter\`: ${beyond[0].message.replace('agent "incident-reporter": ', "")}.`);
+    expect(readme).toContain(`- \`incident-reporter\`: ${beyond[0].message.replace('agent "incident-reporter": ', "")}; ${beyond[0].hint}.`);
   });
 
   it("routes through the gateway's model groups, with no fallbacks in OpenClaw", async () => {

@@ -27,7 +27,10 @@ export interface AgentPlan {
   timeoutSeconds?: number;
   /** Other things of this agent that OpenClaw cannot express, each saying what brainc did and what to use instead (BRN509). */
   notes: string[];
-  /** Where OpenClaw would run this agent differently from what the brain says, with nothing making up for it (BRN512). */
+  /**
+   * Where OpenClaw would run this agent differently from what the brain says, with nothing making up for
+   * it (BRN512), each "<what happens>; <what to do about it>" (the last "; " starts the hint).
+   */
   differences: string[];
 }
 
