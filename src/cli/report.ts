@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, sortDiagnostics } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics, plural, summaryLine, type Format } from "../diagnostics/format.js";
@@ -29,7 +29,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
  * code they imply.
  */
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], options: { format: Format; brainRoot?: string; strict?: boolean; verbose?: boolean }): number {
-  const all = sortDiagnostics(diagnostics);
+  const all = sortDiagnostics(diagnostics.map((d) => (d.code === "BRN007" && options.brainRoot ? { ...d, hint: brainRootHint(io, options.brainRoot) ?? d.hint } : d)));
   // `info` (what a target cannot express and what brainc did instead) is listed with --verbose, and
   // always in the machine-readable formats; otherwise it is counted in the summary line.
   const showInfo = options.verbose || options.format === "json" || options.format === "sarif";
@@ -51,4 +51,16 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], opt
   if (sorted.some((d) => d.code === "BRN900" || d.code === "BRN901")) return EXIT.usage;
   if (fails(all, options.strict)) return EXIT.failed;
   return EXIT.ok;
+}
+
+/**
+ * For BRN007 (no brain.yaml in `root`): when the current folder, or the folder above `root`, holds
+ * brain.yaml (`brainc validate` run inside the brain, where the default `--brain brain` looks one level
+ * too deep), the --brain that would find it; else undefined.
+ */
+function brainRootHint(io: Io, root: string): string | undefined {
+  const dir = [io.cwd, dirname(root)].find((d) => d !== root && existsSync(join(d, "brain.yaml")));
+  if (dir === undefined) return undefined;
+  const shown = relative(io.cwd, dir) || ".";
+  return `${shown === "." ? "this folder" : JSON.stringify(shown)} holds brain.yaml: use --brain ${shown}`;
 }

@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import { ID_PATTERN } from "../load/places.js";
+import { didYouMeanHint } from "../validate/did-you-mean.js";
 import type { Target } from "./target.js";
 
 /**
@@ -40,7 +41,8 @@ export async function loadTarget(spec: string, cwd: string): Promise<{ target?: 
   } else if (Object.hasOwn(BUILTINS, spec)) {
     load = BUILTINS[spec as keyof typeof BUILTINS];
   } else {
-    return { diagnostics: [diagnostic("BRN501", `unknown target ${JSON.stringify(spec)}`, { hint: `built-in targets: ${availableBuiltins().join(", ")}; or give a module path such as ./my-target.js` })] };
+    const near = didYouMeanHint(spec, availableBuiltins());
+    return { diagnostics: [diagnostic("BRN501", `unknown target ${JSON.stringify(spec)}`, { hint: `${near ? `${near} ` : ""}built-in targets: ${availableBuiltins().join(", ")}; or give a module path such as ./my-target.js` })] };
   }
   try {
     const mod = await load();

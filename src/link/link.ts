@@ -2,7 +2,8 @@ import { createRequire } from "node:module";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { Document, Documents, TemplateDocument } from "../validate/documents.js";
-import { didYouMeanHint } from "../validate/did-you-mean.js";
+import { didYouMean, didYouMeanHint } from "../validate/did-you-mean.js";
+import { plural } from "../diagnostics/format.js";
 import type { Policy } from "../types/index.js";
 import type { Agent, Brain, Budget, Model, Namespace, Provider, Route, Template, Tool } from "./model.js";
 import { durationMs } from "./durations.js";
@@ -181,8 +182,8 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     agentMemory.forEach((m) => used.memory.add(m.id));
     const schedules = (a.schedules ?? []).map((s, i) => {
       if (s.every !== undefined) checkInterval("schedule", s.every, (m, hint) => report("BRN105", doc, `/schedules/${i}/every`, m, hint));
-      if (s.cron !== undefined) checkCron(s.cron, (m) => report("BRN321", doc, `/schedules/${i}/cron`, m));
-      if (s.timezone !== undefined && !isTimeZone(s.timezone)) report("BRN322", doc, `/schedules/${i}/timezone`, `unknown time zone ${JSON.stringify(s.timezone)}`);
+      if (s.cron !== undefined) checkCron(s.cron, (m, hint) => report("BRN321", doc, `/schedules/${i}/cron`, m, hint));
+      if (s.timezone !== undefined && !isTimeZone(s.timezone)) report("BRN322", doc, `/schedules/${i}/timezone`, `unknown time zone ${JSON.stringify(s.timezone)}`, timeZoneHint(s.timezone));
       return { ...s, route: taskRoute(s.task ?? a.task, doc, s.task !== undefined ? `/schedules/${i}/task` : "/task") };
     });
     if (a.heartbeat) checkInterval("heartbeat", a.heartbeat.every, (m, hint) => report("BRN105", doc, "/heartbeat/every", m, hint));
@@ -304,9 +305,32 @@ function checkInterval(what: "schedule" | "heartbeat", every: string, report: (m
   report(`every: ${every} is ${ms === 0 ? "zero" : "shorter than 1s"}; a ${what} runs at most once a second (n8n's Schedule Trigger counts whole seconds, and ${openclaw})`, `write 1s or more, for example ${what === "heartbeat" ? "30m" : "30s or 5m"}`);
 }
 
-function checkCron(expr: string, report: (message: string) => void): void {
-  const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5) return report(`cron expression ${JSON.stringify(expr)} has ${fields.length} fields; brains use 5 (minute hour day-of-month month day-of-week)`);
+/** The 5-field form of each cron macro (`@reboot`, run at start-up, has none). */
+const CRON_MACROS: Record<string, string | undefined> = {
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
+  "@reboot": undefined,
+};
+
+function checkCron(expr: string, report: (message: string, hint?: string) => void): void {
+  const macro = expr.trim().toLowerCase();
+  if (macro.startsWith("@")) {
+    const known = Object.hasOwn(CRON_MACROS, macro);
+    const equivalent = known ? CRON_MACROS[macro] : undefined;
+    const hint = equivalent !== undefined
+      ? `write ${JSON.stringify(equivalent)}`
+      : known
+        ? "@reboot (run at start-up) has no 5-field form; a schedule runs at times (cron) or at intervals (every)"
+        : "write 5 fields: minute hour day-of-month month day-of-week, for example \"0 9 * * 1-5\"";
+    return report(`cron macro ${JSON.stringify(expr.trim())} is not supported; brains use 5-field cron expressions`, hint);
+  }
+  const fields = expr.trim().split(/\s+/).filter(Boolean);
+  if (fields.length !== 5) return report(`cron expression ${JSON.stringify(expr)} has ${plural(fields.length, "field")}; brains use 5 (minute hour day-of-month month day-of-week)`);
   try {
     const { Cron } = createRequire(import.meta.url)("croner") as typeof import("croner"); // loaded only for brains with cron schedules
     new Cron(expr, { paused: true });
@@ -316,6 +340,30 @@ function checkCron(expr: string, report: (message: string) => void): void {
 }
 
 let canonicalZones: Set<string> | undefined;
+
+/**
+ * `did you mean "Europe/London"?` for an unknown time zone: the closest IANA name, ignoring case, or
+ * for a bare city ("London", "new york") the zone named after it; else an example of a valid name.
+ */
+function timeZoneHint(tz: string): string {
+  const zones = ["UTC", ...Intl.supportedValuesOf("timeZone")];
+  const byLower = new Map(zones.map((z) => [z.toLowerCase(), z]));
+  const wanted = tz.trim().toLowerCase().replace(/\s+/g, "_");
+  const city = (z: string) => z.slice(z.lastIndexOf("/") + 1);
+  let best = byLower.get(wanted);
+  if (best === undefined && !wanted.includes("/")) {
+    // A bare city: the zone whose last part it is, or is close to.
+    const byCity = new Map<string, string>();
+    for (const z of zones) if (z.includes("/") && !byCity.has(city(z).toLowerCase())) byCity.set(city(z).toLowerCase(), z);
+    const near = byCity.get(wanted) === undefined ? didYouMean(wanted, byCity.keys()) : wanted;
+    best = near === undefined ? undefined : byCity.get(near);
+  }
+  if (best === undefined) {
+    const near = didYouMean(wanted, byLower.keys());
+    best = near === undefined ? undefined : byLower.get(near);
+  }
+  return best !== undefined ? `did you mean ${JSON.stringify(best)}?` : 'use an IANA name such as "Europe/Berlin", "America/New_York" or "UTC"';
+}
 
 /** Whether `tz` is an IANA time zone: the canonical list first (cheap), ICU's full resolver for aliases. */
 function isTimeZone(tz: string): boolean {

@@ -72,12 +72,13 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
   // yaml reports its own stack overflow (a value nested thousands of levels deep) as an error at the value;
   // the errors around it follow from it.
   const overflow = doc.errors.find((e) => /Maximum call stack size exceeded/.test(e.message));
-  const diagnostics: Diagnostic[] = (overflow ? [overflow] : doc.errors).map((e) => {
+  const errors = overflow ? [overflow] : withoutTabConsequences(source, doc.errors);
+  const diagnostics: Diagnostic[] = errors.map((e) => {
     const range = offsetRange(lineCounter, e.pos[0], e.pos[1]);
     const message = e === overflow ? "the value is nested too deeply" : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    return e.code === "DUPLICATE_KEY"
-      ? diagnostic("BRN003", `duplicate key ${JSON.stringify(keyTextAt(source, e.pos[0]))}`, { file, range, hint: "keep one of the two; YAML parsers disagree on which one wins" })
-      : diagnostic("BRN002", `YAML syntax error: ${message}`, { file, range });
+    if (e.code === "DUPLICATE_KEY") return diagnostic("BRN003", `duplicate key ${JSON.stringify(keyTextAt(source, e.pos[0]))}`, { file, range, hint: "keep one of the two; YAML parsers disagree on which one wins" });
+    const hint = e.code === "TAB_AS_INDENT" ? "replace the tab with spaces (YAML indents with spaces only)" : undefined;
+    return diagnostic("BRN002", `YAML syntax error: ${message}`, { file, range, hint });
   });
   if (diagnostics.length) return { diagnostics };
   try {
@@ -89,6 +90,21 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
     }
     throw e;
   }
+}
+
+/**
+ * A tab in the indentation also breaks the structure around it: the other syntax errors from its line on
+ * ("nested mappings are not allowed in compact mappings", "all mapping items must start at the same
+ * column" …) follow from the tab, and so does a duplicate key on a tab's line (the key lands in the
+ * mapping above). Each tab is reported, and so is every other duplicate key.
+ */
+function withoutTabConsequences<E extends { code: string; pos: [number, number] }>(source: string, errors: E[]): E[] {
+  const lineStart = (offset: number) => source.lastIndexOf("\n", offset - 1) + 1;
+  const tabs = errors.filter((e) => e.code === "TAB_AS_INDENT");
+  if (!tabs.length) return errors;
+  const tabLines = new Set(tabs.map((e) => lineStart(e.pos[0])));
+  const first = lineStart(tabs[0].pos[0]);
+  return errors.filter((e) => e.code === "TAB_AS_INDENT" || lineStart(e.pos[0]) < first || (e.code === "DUPLICATE_KEY" && !tabLines.has(lineStart(e.pos[0]))));
 }
 
 function keyTextAt(source: string, offset: number): string {

@@ -6,7 +6,8 @@ import type { FileKind } from "../load/places.js";
 import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
 import type { Agent, BrainManifest, MemoryFile, ModelsFile, Overlay, Policy, PromptFrontmatter, RoutingFile, ToolContract } from "../types/index.js";
 import { readSchema, validators, type SchemaKind } from "./ajv.js";
-import { validateValue } from "./schema.js";
+import { didYouMean } from "./did-you-mean.js";
+import { validateValue, type ErrorContext } from "./schema.js";
 
 /** Where a JSON pointer of a document was written: its file and range (1-based). */
 export interface Location {
@@ -181,7 +182,7 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
     deletedBy: (pointer) => (patchedAt(overlay, pointer) === "deleted" && has(overlay, pointer) ? { file: overlayFile.path, range: rangeAt(parsed, pointer, "key"), removed: true } : undefined),
   };
 
-  const patchDoc = <T>(doc: Document<T> | undefined, id: string, patch: unknown, overlayPointer: string, kind: SchemaKind): Document<T> | undefined => {
+  const patchDoc = <T>(doc: Document<T> | undefined, id: string, patch: unknown, overlayPointer: string, kind: SchemaKind, context: Omit<ErrorContext, "kind" | "id"> = {}): Document<T> | undefined => {
     if (patch === undefined) return doc;
     const value = mergePatch.apply(structuredClone(doc?.value ?? {}), structuredClone(patch)) as T;
     const byOverlay = (pointer: string) => !doc || (pointer !== "" && patchedAt(patch, pointer) !== undefined);
@@ -201,7 +202,7 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
       fileOf: (pointer) => (byOverlay(pointer) ? overlayFile.path : doc!.fileOf(pointer)),
       overlay: overlayFile.path,
     };
-    diagnostics.push(...validateValue(v, kind, value, result.locate));
+    diagnostics.push(...validateValue(v, kind, value, result.locate, { ...context, id }));
     return result;
   };
 
@@ -219,8 +220,15 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
         delete target[id];
         continue;
       }
-      if (!target[id]) diagnostics.push(diagnostic("BRN401", `overlay ${JSON.stringify(env)} creates ${kind} ${JSON.stringify(id)}, which the base brain does not have`, { file: overlayFile.path, range: rangeAt(parsed, pointer, "key") }));
-      target[id] = patchDoc(target[id], id, patches[id], pointer, kind)!;
+      let context: Omit<ErrorContext, "kind" | "id"> = {};
+      if (!target[id]) {
+        // Often a misspelt id: the closest id of the base brain (its BRN102s for missing keys say so too).
+        const suggestion = didYouMean(id, Object.keys(base[section]));
+        context = { createdByOverlay: { suggestion } };
+        const hint = suggestion === undefined ? undefined : `did you mean ${JSON.stringify(suggestion)}?`;
+        diagnostics.push(diagnostic("BRN401", `overlay ${JSON.stringify(env)} creates ${kind} ${JSON.stringify(id)}, which the base brain does not have`, { file: overlayFile.path, range: rangeAt(parsed, pointer, "key"), hint }));
+      }
+      target[id] = patchDoc(target[id], id, patches[id], pointer, kind, context)!;
     }
     (merged as any)[section] = sortedRecord(Object.entries(target));
   }

@@ -5,6 +5,7 @@ import { plural } from "../diagnostics/format.js";
 import type { SourceFile, SourceSet } from "../load/load.js";
 import { SCHEMA_OF_KIND } from "../load/places.js";
 import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
+import { durationSuggestion } from "../link/durations.js";
 import { validators, type SchemaKind, type Validators } from "./ajv.js";
 import { didYouMeanHint } from "./did-you-mean.js";
 
@@ -19,18 +20,33 @@ export async function validateSchemas(sources: SourceSet): Promise<Diagnostic[]>
   for (const file of sources.files) {
     if (!file.yaml || file.kind === "partial") continue;
     const locate: Locate = (pointer, part) => ({ file: file.path, range: rangeAt(file.yaml!, pointer, part) });
-    const errors = validateValue(v, SCHEMA_OF_KIND[file.kind] as SchemaKind, file.yaml.value, locate);
+    const errors = validateValue(v, SCHEMA_OF_KIND[file.kind] as SchemaKind, file.yaml.value, locate, { id: file.id });
     const embedded = errors.length ? [] : validateEmbeddedSchemas(v, file);
     diagnostics.push(...errors, ...embedded);
   }
   return diagnostics;
 }
 
-/** Validates one value against a kind's schema; `locate` turns JSON pointers into source locations. */
-export function validateValue(v: Validators, kind: SchemaKind, value: unknown, locate: Locate): Diagnostic[] {
+/**
+ * Validates one value against a kind's schema; `locate` turns JSON pointers into source locations.
+ * `context` (the document's id, and whether an overlay creates it) makes some messages and hints specific.
+ */
+export function validateValue(v: Validators, kind: SchemaKind, value: unknown, locate: Locate, context: Omit<ErrorContext, "kind"> = {}): Diagnostic[] {
   const validate = v[kind];
   if (validate(value)) return [];
-  return mapErrors(validate.errors ?? [], locate);
+  return mapErrors(validate.errors ?? [], locate, "", undefined, { ...context, kind });
+}
+
+/** What is known about the document being validated, for messages and hints about its top level. */
+export interface ErrorContext {
+  kind?: SchemaKind;
+  /** The document's id (an agent's file stem). */
+  id?: string;
+  /**
+   * Set when an overlay creates the document (an id the base brain does not have): its missing required
+   * keys follow from that, often from a misspelt id (`suggestion`, the closest id of the base brain).
+   */
+  createdByOverlay?: { suggestion?: string };
 }
 
 /** Where the embedded JSON Schemas of each kind live (JSON pointers; `*` is any key). */
@@ -81,12 +97,12 @@ export type Locate = (pointer: string, part: "key" | "value") => { file?: string
  * `schema` and `parentSchema` are read). A failed anyOf/oneOf becomes one
  * diagnostic, not one per branch (see `alternativesDiagnostics`).
  */
-export function mapErrors(errors: ErrorObject[], locate: Locate, prefix = "", forceCode?: Code): Diagnostic[] {
+export function mapErrors(errors: ErrorObject[], locate: Locate, prefix = "", forceCode?: Code, context: ErrorContext = {}): Diagnostic[] {
   // A failed propertyNames reports the key's own error (with `propertyName`) and then itself; keep the first.
   // A value of the wrong type also fails the enum beside its `type` ({type: string, enum: […]}): the type says it.
   const wrongType = errors.filter((e) => e.keyword === "type");
   const kept = errors.filter((e) => e.keyword !== "propertyNames" && !((e.keyword === "enum" || e.keyword === "const") && wrongType.some((t) => t.instancePath === e.instancePath && t.parentSchema === e.parentSchema)));
-  return groupAlternatives(kept).flatMap((item) => itemDiagnostics(item, errors, locate, prefix, forceCode));
+  return groupAlternatives(kept).flatMap((item) => itemDiagnostics(item, errors, locate, prefix, forceCode, context));
 }
 
 /** An ajv error; for a failed anyOf/oneOf, with the errors of its branches (`branches`, in ajv's order). */
@@ -121,8 +137,8 @@ function within(path: string, base: string): boolean {
   return path === base || path.startsWith(base + "/");
 }
 
-function itemDiagnostics(item: Item, all: ErrorObject[], locate: Locate, prefix: string, forceCode?: Code): Diagnostic[] {
-  return item.branches ? alternativesDiagnostics(item.error, item.branches, all, locate, prefix, forceCode) : [toDiagnostic(item.error, locate, prefix, forceCode)];
+function itemDiagnostics(item: Item, all: ErrorObject[], locate: Locate, prefix: string, forceCode: Code | undefined, context: ErrorContext): Diagnostic[] {
+  return item.branches ? alternativesDiagnostics(item.error, item.branches, all, locate, prefix, forceCode, context) : [toDiagnostic(item.error, locate, prefix, forceCode, context)];
 }
 
 /**
@@ -131,10 +147,10 @@ function itemDiagnostics(item: Item, all: ErrorObject[], locate: Locate, prefix:
  * errors inside the value, or the rule it broke, when a branch matched its type (the other branches only
  * say that the type differs); else one diagnostic that names the alternatives.
  */
-function alternativesDiagnostics(e: ErrorObject, branches: Item[], all: ErrorObject[], locate: Locate, prefix: string, forceCode?: Code): Diagnostic[] {
+function alternativesDiagnostics(e: ErrorObject, branches: Item[], all: ErrorObject[], locate: Locate, prefix: string, forceCode: Code | undefined, context: ErrorContext): Diagnostic[] {
   if (all.some((o) => o.keyword === "type" && o.instancePath === e.instancePath && o.parentSchema === e.parentSchema)) return [];
   const specific = branches.filter((b) => b.error.instancePath !== e.instancePath || (!b.branches && !ALTERNATIVE.has(b.error.keyword)));
-  if (specific.length) return specific.flatMap((b) => itemDiagnostics(b, all, locate, prefix, forceCode));
+  if (specific.length) return specific.flatMap((b) => itemDiagnostics(b, all, locate, prefix, forceCode, context));
   const path = prefix + e.instancePath;
   const where = path ? ` in ${dotted(path)}` : "";
   const at = (part: "key" | "value", code: Code, message: string, hint?: string) => [diagnostic(forceCode ?? code, message, { ...locate(path, part), hint })];
@@ -200,7 +216,7 @@ function orList(words: string[]): string {
   return `${words.slice(0, -1).join(", ")}${comma ? "," : ""} or ${words[words.length - 1]}`;
 }
 
-function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?: Code): Diagnostic {
+function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode: Code | undefined, context: ErrorContext): Diagnostic {
   const path = prefix + e.instancePath;
   const at = (pointer: string, part: "key" | "value", code: Code, message: string, hint?: string) =>
     diagnostic(forceCode ?? code, message, { ...locate(pointer, part), hint });
@@ -216,12 +232,19 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const known = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
-      const hint = didYouMeanHint(key, known) ?? (known.length ? `known keys: ${known.join(", ")}` : undefined);
+      const hint = (path === "" ? misplacedKeyHint(key, context) : undefined) ?? didYouMeanHint(key, known) ?? (known.length ? `known keys: ${known.join(", ")}` : undefined);
       return at(`${path}/${escape(key)}`, "key", "BRN101", `unknown key ${JSON.stringify(key)}${where}`, hint);
     }
     case "required": {
       // Located at the missing key itself: the overlay null that deleted it, else (as before) its parent.
       const { file, range, removed } = locate(`${path}/${escape(String(params.missingProperty))}`, "key");
+      const created = path === "" && context.createdByOverlay;
+      if (created && !removed) {
+        // The overlay created the document, so the key is missing from the new entity, usually because of a misspelt id.
+        const { suggestion } = created;
+        const hint = suggestion !== undefined ? `did you mean ${JSON.stringify(suggestion)}? a misspelt id creates a new ${context.kind} instead of patching the base brain's` : `a new ${context.kind} needs every required key; to patch one of the base brain, use its id`;
+        return diagnostic(forceCode ?? "BRN102", `missing required key ${JSON.stringify(params.missingProperty)} in ${context.kind} ${JSON.stringify(context.id)}, which the overlay creates`, { file, range, hint });
+      }
       const message = `missing required key ${JSON.stringify(params.missingProperty)}${where || " at the top level"}`;
       if (!removed) return diagnostic(forceCode ?? "BRN102", message, { file, range });
       return diagnostic(forceCode ?? "BRN102", `${message}: the overlay's null removes it`, { file, range, hint: "null in an overlay deletes the key; give the key a value there instead, or drop the line" });
@@ -236,7 +259,7 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode?
     case "format": {
       const kind = title ?? (e.keyword === "format" ? params.format : "value");
       const rule = e.keyword === "pattern" ? `must match ${params.pattern}` : `must be a ${params.format}`;
-      return at(path, "value", "BRN104", `${JSON.stringify(e.data)} is not a valid ${kind}${where}: ${rule}`, examplesHint(e.parentSchema));
+      return at(path, "value", "BRN104", `${JSON.stringify(e.data)} is not a valid ${kind}${where}: ${rule}`, durationHint(e) ?? examplesHint(e.parentSchema));
     }
     case "type":
       return at(path, "value", "BRN106", `${path ? name : "the file"} must be ${orList(typeWords(params.type))}, not ${typeName(e.data)}`);
@@ -310,6 +333,35 @@ function sizeOf(keyword: string, data: unknown): string {
   if (keyword.endsWith("Length") && typeof data === "string") return `${[...data].length}`;
   if (keyword.endsWith("Properties") && typeof data === "object" && data !== null) return `${Object.keys(data).length}`;
   return JSON.stringify(data);
+}
+
+/**
+ * Keys that people put into a file of one kind but that live elsewhere, with where they go (a top-level
+ * key that the kind's schema does not have). `id` is the document's id.
+ */
+const MISPLACED_KEYS: Partial<Record<SchemaKind, Record<string, (id: string) => string>>> = {
+  agent: {
+    budget: (id) => `budgets live in routing.yaml under budgets.agents.${id}`,
+    budgets: (id) => `budgets live in routing.yaml under budgets.agents.${id}`,
+    model: () => "an agent names no model: it picks a task class with task:, and routing.yaml routes each task class to models",
+    models: () => "an agent names no model: it picks a task class with task:, and routing.yaml routes each task class to models",
+  },
+};
+
+/** The hint for a top-level key of a document that belongs in another file, or undefined. */
+function misplacedKeyHint(key: string, context: ErrorContext): string | undefined {
+  const hints = context.kind && MISPLACED_KEYS[context.kind];
+  return hints && Object.hasOwn(hints, key) ? hints[key](context.id ?? `<${context.kind} id>`) : undefined;
+}
+
+/** A duration's pattern (`^[0-9]+(ms|s|m|h|d)$`, alone or among other alternatives). */
+const DURATION_PATTERN = "[0-9]+(ms|s|m|h|d)";
+
+/** For a malformed duration with a clear meaning (`15 min`, `0.25h`, `1w`): its brain spelling and why. */
+function durationHint(e: ErrorObject): string | undefined {
+  if (e.keyword !== "pattern" || typeof e.data !== "string" || !String((e.params as { pattern?: string }).pattern).includes(DURATION_PATTERN)) return undefined;
+  const suggestion = durationSuggestion(e.data);
+  return suggestion && `did you mean ${JSON.stringify(suggestion.duration)}? ${suggestion.why}`;
 }
 
 function examplesHint(schema: unknown): string | undefined {

@@ -112,7 +112,10 @@ function checkString(file: SourceFile, value: string, path: readonly string[], k
   }
   if (isCredential && !SINGLE_ENV_REF.test(value)) {
     const label = key!.startsWith("header:") ? `header ${JSON.stringify(key!.slice(7))}` : JSON.stringify(key);
-    out.push(diagnostic("BRN301", `credential field ${label} must be exactly one \${env:NAME} reference`, { ...where(), hint: "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value" }));
+    // A shell ($NAME), PowerShell ($env:NAME) or Windows (%NAME%) reference: the same variable in brain syntax.
+    const shell = /^\s*(?:\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%)\s*$/.exec(value);
+    const hint = shell ? `did you mean "\${env:${shell[1] ?? shell[2]}}"?` : "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value";
+    out.push(diagnostic("BRN301", `credential field ${label} must be exactly one \${env:NAME} reference`, { ...where(), hint }));
     return;
   }
   const secret = looksLikeSecret(value);
