@@ -10,26 +10,14 @@ import { describe, expect, it } from "vitest";
 import { compileBrain } from "../src/compile.js";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { durationSuggestion } from "../src/link/durations.js";
-import { repoRoot, runCli, tempCopy } from "./helpers.js";
+import { diagnosticsAfterEdit, patchFile, repoRoot, runCli, tempCopy } from "./helpers.js";
 
 const minimal = join(repoRoot, "test/fixtures/valid/minimal");
 const where = (d: Diagnostic) => `${d.file}:${d.range?.start.line}:${d.range?.start.column}`;
 
 /** Compiles a copy of the minimal brain after `edit`; returns its errors and warnings. */
-async function edited(edit: (dir: string) => void, env?: string): Promise<Diagnostic[]> {
-  const { dir, cleanup } = tempCopy(minimal);
-  try {
-    edit(dir);
-    return (await compileBrain(dir, { env })).diagnostics.filter((d) => d.severity !== "info");
-  } finally {
-    cleanup();
-  }
-}
-const patch = (dir: string, file: string, from: string, to: string) => {
-  const text = readFileSync(join(dir, file), "utf8");
-  if (!text.includes(from)) throw new Error(`${file}: ${from} not found`);
-  writeFileSync(join(dir, file), text.replace(from, to));
-};
+const edited = async (edit: (dir: string) => void, env?: string): Promise<Diagnostic[]> => (await diagnosticsAfterEdit(minimal, edit, env)).filter((d) => d.severity !== "info");
+const patch = patchFile;
 const brief = (ds: Diagnostic[]) => ds.map((d) => [d.code, d.message, d.hint]);
 
 describe("BRN322 unknown time zone: did you mean", () => {

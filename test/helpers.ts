@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,4 +50,22 @@ export async function runCli(argv: string[], cwd: string): Promise<{ code: numbe
   const io: Io = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, isTTY: false };
   const code = await run(argv, io);
   return { code, stdout, stderr };
+}
+
+/** Replaces `from` with `to` in `dir/file`; throws when `from` is not there (an edit that changes nothing proves nothing). */
+export function patchFile(dir: string, file: string, from: string, to: string): void {
+  const text = readFileSync(join(dir, file), "utf8");
+  if (!text.includes(from)) throw new Error(`${file}: ${from} not found`);
+  writeFileSync(join(dir, file), text.replace(from, to));
+}
+
+/** The diagnostics of one env of a copy of the brain folder `root` after `edit` (the copy is removed). */
+export async function diagnosticsAfterEdit(root: string, edit: (dir: string) => void, env?: string): Promise<Diagnostic[]> {
+  const { dir, cleanup } = tempCopy(root);
+  try {
+    edit(dir);
+    return (await compileBrain(dir, { env })).diagnostics;
+  } finally {
+    cleanup();
+  }
 }

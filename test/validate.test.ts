@@ -11,7 +11,7 @@ import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { didYouMean, didYouMeanHint } from "../src/validate/did-you-mean.js";
 import { looksLikeSecret } from "../src/validate/secrets.js";
 import { invalidCase } from "./corpus.js";
-import { repoRoot, tempCopy } from "./helpers.js";
+import { diagnosticsAfterEdit, patchFile, repoRoot, tempCopy } from "./helpers.js";
 
 const minimal = join(repoRoot, "test/fixtures/valid/minimal");
 const invalid = (name: string) => join(repoRoot, invalidCase(name));
@@ -19,20 +19,8 @@ const errors = async (root: string, env?: string): Promise<Diagnostic[]> => (awa
 const where = (d: Diagnostic) => `${d.file}:${d.range?.start.line}:${d.range?.start.column}`;
 
 /** Compiles a copy of the minimal brain after `edit`; returns its errors. */
-async function editedErrors(edit: (dir: string) => void, env?: string): Promise<Diagnostic[]> {
-  const { dir, cleanup } = tempCopy(minimal);
-  try {
-    edit(dir);
-    return await errors(dir, env);
-  } finally {
-    cleanup();
-  }
-}
-const patch = (dir: string, file: string, from: string, to: string) => {
-  const text = readFileSync(join(dir, file), "utf8");
-  if (!text.includes(from)) throw new Error(`${file}: ${from} not found`);
-  writeFileSync(join(dir, file), text.replace(from, to));
-};
+const editedErrors = async (edit: (dir: string) => void, env?: string): Promise<Diagnostic[]> => (await diagnosticsAfterEdit(minimal, edit, env)).filter((d) => d.severity === "error");
+const patch = patchFile;
 
 describe("references name the brain's own ids, never a JavaScript object's", () => {
   it("task, tool and policy `constructor` (an id, and a property of every JavaScript object) are unknown", async () => {
