@@ -79,8 +79,11 @@ export interface AgentExplanation {
   memory: { id: string; scope: string }[];
   /** The policies merged, in order (brain.yaml defaults first). */
   policies: string[];
-  /** Each effective policy value by dotted path, with the files that set it. */
-  policy: { path: string; value: unknown; setBy: string[] }[];
+  /**
+   * Each effective policy value by dotted path, with the files that set it, and the values other merged
+   * policies give that field which the merge did not keep (`notUsed`: a looser limit, an earlier setting).
+   */
+  policy: { path: string; value: unknown; setBy: string[]; notUsed?: { policy: string; value: unknown }[] }[];
   schedules: { when: string; task: string; chain: string[]; message?: string }[];
   heartbeat?: { every: string; task: string; chain: string[] };
   channels: Agent["channels"];
@@ -103,6 +106,21 @@ export function concernsAgent(d: Diagnostic, agent: Agent): boolean {
   return new RegExp(`(^|[^A-Za-z0-9_-])${id}([^A-Za-z0-9_-]|$)`).test(d.message);
 }
 
+/**
+ * The values that the agent's other policies give a (non-list) effective field and that merging did not
+ * keep: a looser limit (merging only tightens), or a setting a later policy replaced.
+ */
+function valuesNotUsed(brain: Brain, agent: Agent, path: string, effective: unknown): { policy: string; value: unknown }[] {
+  const out: { policy: string; value: unknown }[] = [];
+  for (const id of agent.policies) {
+    const policy = brain.policies[id];
+    if (!policy) continue;
+    const found = policyLeaves(policy).find(([p]) => p === path);
+    if (found && JSON.stringify(found[1]) !== JSON.stringify(effective)) out.push({ policy: id, value: found[1] });
+  }
+  return out;
+}
+
 /** The target diagnostics `explain agent` shows: what a target cannot express, would have rejected, or runs differently. */
 const TARGET_LIMIT_CODES = new Set(["BRN509", "BRN511", "BRN512"]);
 
@@ -121,7 +139,10 @@ export function explainAgent(brain: Brain, agent: Agent, limits: { target: strin
     tools: agent.tools.map((t) => ({ id: t.id, risk: [...(t.risk ?? [])], ...(t.approval !== undefined && { approval: t.approval }) })),
     memory: agent.memory.map((m) => ({ id: m.id, scope: m.scope })),
     policies: [...agent.policies],
-    policy: policyLeaves(agent.policy).map(([path, value]) => ({ path, value, setBy: [...(agent.provenance[path] ?? [])] })),
+    policy: policyLeaves(agent.policy).map(([path, value]) => {
+      const notUsed = Array.isArray(value) ? [] : valuesNotUsed(brain, agent, path, value);
+      return { path, value, setBy: [...(agent.provenance[path] ?? [])], ...(notUsed.length && { notUsed }) };
+    }),
     schedules: agent.schedules.map((s) => {
       const { route, task: _task, message, ...when } = s as typeof s & { message?: string };
       return { when: Object.entries(when).map(([k, v]) => `${k} ${v}`).join(", "), task: route.task, chain: ids(route), ...(message !== undefined && { message }) };
@@ -179,7 +200,10 @@ export function agentText(a: AgentExplanation): string {
   lines.push(`tools: ${a.tools.map((t) => `${t.id}${t.risk.length ? ` [${t.risk.join(", ")}]` : ""}${t.approval && t.approval !== "never" ? ` (approval ${t.approval})` : ""}`).join(", ") || "(none)"}`);
   lines.push(`memory: ${a.memory.map((m) => `${m.id} (${m.scope})`).join(", ") || "(none)"}`);
   lines.push(`effective policy (merged from ${a.policies.join(", ") || "no policies"}):`);
-  for (const p of a.policy) lines.push(`  ${p.path} = ${value(p.value)}    ← ${p.setBy.join(", ") || "(default)"}`);
+  for (const p of a.policy) {
+    const notUsed = p.notUsed?.length ? `    (not used: ${p.notUsed.map((n) => `${n.policy} ${value(n.value)}`).join(", ")})` : "";
+    lines.push(`  ${p.path} = ${value(p.value)}    ← ${p.setBy.join(", ") || "(default)"}${notUsed}`);
+  }
   lines.push(`schedules:${a.schedules.length ? "" : " (none)"}`);
   for (const s of a.schedules) lines.push(`  ${s.when}: task ${s.task} → ${s.chain.join(" → ")}${s.message ? ` "${s.message}"` : ""}`);
   if (a.heartbeat) lines.push(`heartbeat: every ${a.heartbeat.every}, task ${a.heartbeat.task} → ${a.heartbeat.chain.join(" → ")}`);

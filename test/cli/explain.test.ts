@@ -50,7 +50,8 @@ describe("brainc explain agent", () => {
     const r = await explain("agent", "helper", "-t", echoTarget);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("effective policy (merged from baseline, careful):\n");
-    expect(r.stdout).toContain("  loop.maxSteps = 10    ← policies/careful.yaml\n");
+    // merging only tightens: the looser value of another policy is shown as not used
+    expect(r.stdout).toContain("  loop.maxSteps = 10    ← policies/careful.yaml    (not used: baseline 20)\n");
     expect(r.stdout).toContain("  loop.maxToolCalls = 40    ← policies/baseline.yaml\n");
     expect(r.stdout).toContain("  tools.requireApproval = [web-fetch]    ← policies/careful.yaml\n");
     expect(r.stdout).toContain("heartbeat: every 1h, task heartbeat_check → gpt-5-mini → claude-sonnet-4-6\n");
@@ -84,7 +85,7 @@ describe("brainc explain agent", () => {
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain("  loop.maxToolCalls = 30    ← overlays/prod.yaml\n");
       expect(r.stdout).toContain("  loop.maxDuration = 15m    ← policies/baseline.yaml\n");
-      expect(r.stdout).toContain("  loop.maxSteps = 10    ← policies/careful.yaml\n");
+      expect(r.stdout).toContain("  loop.maxSteps = 10    ← policies/careful.yaml    (not used: baseline 20)\n");
       expect(r.stdout).toContain("  tools.requireApproval = [web-fetch]    ← overlays/prod.yaml\n");
     } finally {
       cleanup();
