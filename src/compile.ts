@@ -6,6 +6,7 @@ import { link } from "./link/link.js";
 import type { Brain, Template } from "./link/model.js";
 import { checkInputDefaults } from "./render/defaults.js";
 import { checkTemplates, Renderer, TemplateCache } from "./render/render.js";
+import { toolMentions } from "./render/tool-mentions.js";
 import { shapeOfSchema, type Shape } from "./render/variables.js";
 import { readSchema } from "./validate/ajv.js";
 import { collectDocuments, type Documents, type TemplateDocument } from "./validate/documents.js";
@@ -92,6 +93,7 @@ export async function compileEnv(sources: SourceSet, env?: string, options: { re
     diagnostics.push(...prompt.diagnostics, ...(persona?.diagnostics ?? []));
     agent.instructions = prompt.text ?? "";
     if (persona?.text !== undefined) agent.personaText = persona.text;
+    diagnostics.push(...toolMentions(brain, agent));
   }
   if (hasErrors(diagnostics)) return { documents, diagnostics };
   return { brain: deepFreeze(brain), documents, diagnostics };

@@ -92,6 +92,18 @@ describe("printing objects (BRN220)", () => {
   });
 });
 
+describe("a prompt that names a tool the agent does not have (BRN221, when rendering)", () => {
+  it("warns at the prompt's own mention; a tool the agent has is fine", async () => {
+    const ds = await diagnosticsAfterEdit(minimal, (dir) => {
+      patch(dir, "agents/watcher.yaml", "tools: [http-check, search]", "tools: [http-check]");
+      patch(dir, "prompts/watcher.md", "Check {{input.url}} with:", "Check {{input.url}} with `http-check`, never `search`, and:");
+    });
+    expect(ds.filter((d) => d.code === "BRN221").map((d) => `${d.severity} ${where(d)} ${d.message}`)).toEqual([
+      'warning prompts/watcher.md:7:46 the prompt of agent "watcher" names tool "search", which the agent does not have',
+    ]);
+  });
+});
+
 describe("overlay locations", () => {
   it("a value the overlay introduced: the overlay file, at the value", async () => {
     const errs = await errors(invalid("BRN310-overlay-agent-budget"), "prod");

@@ -59,6 +59,7 @@ export const CODES = {
   BRN216: { name: "unknown-helper", severity: "error", summary: "A template calls a helper that brainc does not provide.", fix: "Use one of the documented helpers." },
   BRN217: { name: "not-a-writer", severity: "warning", summary: "`writers` on an agent-scoped namespace, or a writer that does not list the namespace.", fix: "Remove the writer or add the namespace to the agent's `memory`." },
   BRN220: { name: "prints-object", severity: "error", summary: "A template prints an object or a list of objects with `{{…}}`, which renders as `[object Object]`.", fix: "Print one of its fields, loop over it with `{{#each}}`, or print it as JSON with `{{json …}}`." },
+  BRN221: { name: "prompt-names-missing-tool", severity: "warning", summary: "A rendered prompt names (as `inline code`) a tool of the brain that the agent does not have: the model is told to call a tool it cannot call.", fix: "Add the tool to the agent's `tools` (and its policy's allow list), or take it out of the prompt." },
   BRN219: { name: "tool-denied", severity: "warning", summary: "An agent lists a tool that its effective policy does not allow (or denies); the agent will not get the tool.", fix: "Remove the tool from the agent, or change the policy." },
   BRN218: { name: "unused", severity: "warning", summary: "A prompt, tool, policy or memory namespace that no agent uses.", fix: "Use it or delete it." },
 
