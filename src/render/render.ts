@@ -73,7 +73,8 @@ const handlebars = (): typeof import("handlebars") => require("handlebars");
 
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
-function lineRange(template: Template, line: number, column: number, length = 1): Range {
+/** The source range of `length` characters at `line` (1-based) and `column` (0-based) of a template's body. */
+export function lineRange(template: Template, line: number, column: number, length = 1): Range {
   const l = template.bodyLine + line - 1;
   return { start: { line: l, column: column + 1 }, end: { line: l, column: column + 1 + length } };
 }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import type { Agent, Brain, Template } from "../link/model.js";
+import { lineRange } from "./render.js";
 
 /** A tool id written as inline code (`` `gmail-label` ``), as the brain's prompts name tools. */
 const CODE_SPAN = /`([A-Za-z0-9][A-Za-z0-9_-]*)`/g;
@@ -29,7 +30,5 @@ function where(template: Template, id: string): Pick<Diagnostic, "file" | "range
   const at = template.body.indexOf(`\`${id}\``);
   if (at < 0) return { file: template.source };
   const before = template.body.slice(0, at).split("\n");
-  const line = template.bodyLine + before.length - 1;
-  const column = before[before.length - 1].length + 1;
-  return { file: template.source, range: { start: { line, column }, end: { line, column: column + id.length + 2 } } };
+  return { file: template.source, range: lineRange(template, before.length, before[before.length - 1].length, id.length + 2) };
 }

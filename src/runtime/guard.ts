@@ -247,7 +247,7 @@ export class ToolGuard {
     const recursion = recursionOf(c.name, c.args);
     let operandCount = 0;
     const path = (raw: string, denyOnly = false, operand = false) =>
-      paths.push({ raw, cwd, shell: true, dotglob, ...(denyOnly ? { denyOnly } : {}), ...(operand && recursion ? { recursive: { program: recursion.program, follow: recursion.follow } } : {}) });
+      paths.push({ raw, cwd, shell: true, dotglob, ...(denyOnly ? { denyOnly } : {}), ...(operand && recursion ? { recursive: recursion } : {}) });
     const value = (v: string, operand = false) => {
       if (URL_LIKE.test(v)) urls.push(v);
       else if (BARE_IP.test(v)) urls.push(`http://${v}`);
