@@ -11,7 +11,9 @@
 //   - `openclaw agents list --json --bindings` the config's agents, primary models and bindings;
 //   - `openclaw models list --json --agent`   the primary tagged "default", fallbacks "fallback#n" in order
 //                                              (for agents with fallbacks);
-//   - `openclaw skills list --agent --json`   each workspace skill discovered, eligible and model-visible.
+//   - `openclaw skills list --agent --json`   each workspace skill discovered, eligible and model-visible;
+//   - `openclaw approvals set --file exec-approvals.json`, then `approvals get --json`: every allowlist entry
+//                                              stored as written (pattern and argPattern).
 // Prints one line per output with timings; exits 1 on any failure.
 //
 // Installs (reused when present, not committed): Node 24 in .cache/node24 (scripts/ensure-node24.sh) and
@@ -44,11 +46,14 @@ const openclawCli = ensureOpenClaw();
 // The build of brainc itself (dist/) must be current: run `npm run build` first (the CI does).
 if (!existsSync(join(root, "dist/targets/openclaw/index.js"))) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
 
-/** Runs the openclaw CLI in a fresh temp HOME/state with the given config and env; returns rc, stdout, stderr. */
-async function openclaw(configPath, env, args) {
-  const tmp = mkdtempSync(join(tmpdir(), "brainc-openclaw-"));
-  mkdirSync(join(tmp, "home"));
-  mkdirSync(join(tmp, "state"));
+/**
+ * Runs the openclaw CLI in a fresh temp HOME/state (or in `home`, kept for the next call) with the given
+ * config and env; returns rc, stdout, stderr.
+ */
+async function openclaw(configPath, env, args, home) {
+  const tmp = home ?? mkdtempSync(join(tmpdir(), "brainc-openclaw-"));
+  mkdirSync(join(tmp, "home"), { recursive: true });
+  mkdirSync(join(tmp, "state"), { recursive: true });
   try {
     const { stdout, stderr } = await execFile(node24, [openclawCli, ...args], {
       cwd: tmp, // openclaw reads ./.env
@@ -60,7 +65,7 @@ async function openclaw(configPath, env, args) {
   } catch (e) {
     return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(e) };
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    if (!home) rmSync(tmp, { recursive: true, force: true });
   }
 }
 
@@ -128,9 +133,9 @@ async function conform(dir) {
   const configPath = join(tmp, "openclaw.json");
   writeFileSync(configPath, JSON.stringify(copy, null, 2));
   const env = envFor(dir, config);
-  const timed = async (key, args) => {
+  const timed = async (key, args, home) => {
     const t0 = Date.now();
-    const r = await openclaw(configPath, env, args);
+    const r = await openclaw(configPath, env, args, home);
     timings[key] = (timings[key] ?? 0) + (Date.now() - t0);
     return r;
   };
@@ -192,7 +197,21 @@ async function conform(dir) {
         return out;
       },
     ]);
-    for (const f of (await pool([agentsJob, ...perAgent])).flat()) failures.push(f);
+    // exec-approvals.json as `openclaw approvals set --file` takes it: read back, every entry is there as written.
+    const approvalsJob = async () => {
+      const file = join(dir, "exec-approvals.json");
+      if (!existsSync(file)) return [];
+      const home = join(tmp, "approvals");
+      const set = await timed("approvals", ["approvals", "set", "--file", file], home);
+      if (set.code !== 0) return [`approvals set exit ${set.code}: ${(set.stdout + set.stderr).slice(0, 300)}`];
+      const got = await timed("approvals", ["approvals", "get", "--json"], home);
+      if (got.code !== 0) return [`approvals get exit ${got.code}: ${got.stderr.slice(0, 300)}`];
+      const stored = parseJson(got.stdout, "approvals get").file?.agents ?? {};
+      const strip = (agents) => Object.fromEntries(Object.entries(agents).map(([id, a]) => [id, (a.allowlist ?? []).map(({ pattern, argPattern }) => ({ pattern, argPattern }))]));
+      const want = JSON.stringify(strip(parseJson(readFileSync(file, "utf8"), "exec-approvals.json").agents));
+      return JSON.stringify(strip(stored)) === want ? [] : [`approvals get shows ${JSON.stringify(strip(stored)).slice(0, 300)}, want ${want.slice(0, 300)}`];
+    };
+    for (const f of (await pool([agentsJob, approvalsJob, ...perAgent])).flat()) failures.push(f);
     return { failures, timings };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

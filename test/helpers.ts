@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,3 +69,17 @@ export async function diagnosticsAfterEdit(root: string, edit: (dir: string) => 
     cleanup();
   }
 }
+
+/** Every brain the OpenClaw conformance run builds, as [label, folder, env]: brain/ and each test/fixtures/brains/openclaw-* (with its prod overlay). */
+export function openclawBrains(): [string, string, string | undefined][] {
+  return [
+    ["brain/", exampleBrain, undefined],
+    ...readdirSync(join(repoRoot, "test/fixtures/brains"))
+      .filter((n) => n.startsWith("openclaw-"))
+      .sort()
+      .flatMap((n): [string, string, string | undefined][] => [[n, fixtureBrain(n), undefined], ...(existsSync(join(fixtureBrain(n), "overlays/prod.yaml")) ? [[`${n} [prod]`, fixtureBrain(n), "prod"] as [string, string, string]] : [])]),
+  ];
+}
+
+/** The command of an OpenClaw SKILL.md: its fenced sh block. */
+export const skillCommand = (skill: string) => /\n```sh\n([\s\S]*?)\n```\n/.exec(skill)?.[1] ?? "";

@@ -1,8 +1,9 @@
 import { diagnostic } from "../../src/diagnostics/codes.js";
-import { envNames, envSegments, singleEnvRef } from "../../src/emit/env-refs.js";
+import { envNames, singleEnvRef } from "../../src/emit/env-refs.js";
 import type { EmitContext } from "../../src/emit/target.js";
 import type { Agent, Brain, Tool } from "../../src/link/model.js";
 import { durationMs } from "../../src/link/durations.js";
+import { contractPieces as pieces, type EnvRef, PLACEHOLDER, urlPlaces } from "../../src/emit/placeholders.js";
 import type { CredentialSet } from "./credentials.js";
 import { credentialValue } from "./credentials.js";
 import { envJs, escapeTemplateText, hasFromAiCall, jsString, n8nLiteral, n8nValue } from "./expressions.js";
@@ -17,9 +18,6 @@ export const TOOL_VERSIONS: Record<string, number> = {
   "@n8n/n8n-nodes-langchain.toolWikipedia": 1,
   "@n8n/n8n-nodes-langchain.toolThink": 1.1,
 };
-
-/** `{{name}}` placeholders of tool contracts (brain-format.md, tools/<id>.yaml). */
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
 
 type JsonSchema = { type?: string | string[]; description?: string; enum?: unknown[]; default?: unknown; [k: string]: unknown };
 
@@ -97,35 +95,6 @@ function fromAi(tool: Tool, name: string): string {
   return `$fromAI(${args.join(", ")})`;
 }
 
-/** A piece of a contract string: literal text, a `${env:…}` reference or a `{{name}}` placeholder. */
-type Piece = { text: string } | { env: EnvRef } | { arg: string };
-type EnvRef = { env: string; default?: string };
-
-/**
- * Splits a contract string into literal text, `${env:…}` references and `{{name}}` placeholders. Only a
- * name that is an input property is a placeholder (tool.schema.json); any other `{{…}}` stays text, so it
- * never becomes an argument the contract does not declare.
- */
-function pieces(tool: Tool, value: string): Piece[] {
-  const props = tool.input.properties ?? {};
-  const out: Piece[] = [];
-  for (const segment of envSegments(value)) {
-    if ("env" in segment) {
-      out.push({ env: segment });
-      continue;
-    }
-    let last = 0;
-    for (const m of segment.text.matchAll(PLACEHOLDER)) {
-      if (!Object.hasOwn(props, m[1])) continue;
-      if (m.index! > last) out.push({ text: segment.text.slice(last, m.index) });
-      out.push({ arg: m[1] });
-      last = m.index! + m[0].length;
-    }
-    if (last < segment.text.length) out.push({ text: segment.text.slice(last) });
-  }
-  return out;
-}
-
 /**
  * The JavaScript value of one argument: its `$fromAI` call. n8n 2.41's AI Agent (v3) runs the tool node
  * with the model's arguments as given (createEngineRequests; the zod schema does not fill defaults in), so
@@ -170,16 +139,8 @@ function templateValue(tool: Tool, value: string, encoded: boolean[] = []): stri
  * enforce, is reported by the workflow (BRN509). An env reference is never encoded (it may hold a base URL).
  */
 function urlValue(tool: Tool, url: string): string {
-  const parts = pieces(tool, url);
-  const shape = parts.map((p) => ("text" in p ? p.text : "\u0000")).join("");
-  const authority = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#]*/.exec(shape)![0].length;
-  let offset = 0;
-  const encoded = parts.map((p) => {
-    const start = offset;
-    offset += "text" in p ? p.text.length : 1;
-    return "arg" in p && start >= authority;
-  });
-  return templateValue(tool, url, encoded);
+  const places = urlPlaces(pieces(tool, url));
+  return templateValue(tool, url, places.map((place) => place === "rest"));
 }
 
 /** A JSON body value as a JavaScript expression: a string that is exactly one placeholder keeps the argument's JSON value. */

@@ -2,6 +2,7 @@ import { diagnostic } from "../../src/diagnostics/codes.js";
 import { type EmitContext, type OutputFile, type Target, builtinOptionsSchema } from "../../src/emit/target.js";
 import type { Brain } from "../../src/link/model.js";
 import { checkOutput } from "./check.js";
+import { buildExecApprovals } from "./approvals.js";
 import { buildConfig } from "./config.js";
 import { buildCron } from "./cron.js";
 import { envDifferences, OPENCLAW_CHANNELS, plan, type OpenClawOptions, type Plan } from "./plan.js";
@@ -43,7 +44,8 @@ function reportDifferences(p: Plan, context: EmitContext): void {
 /**
  * The OpenClaw target (OpenClaw 2026.9, validated against openclaw@2026.9.6): `openclaw.json`, one
  * workspace per agent under `workspaces/<id>/` (AGENTS.md, SOUL.md, IDENTITY.md, skills), `cron.json`
- * (declarations for `openclaw cron add`) and a README on deploying them.
+ * (declarations for `openclaw cron add`), `exec-approvals.json` (the agents' exec allowlists, for
+ * `openclaw approvals set`) and a README on deploying them.
  */
 const openclaw: Target<OpenClawOptions> = {
   name: "openclaw",
@@ -58,9 +60,11 @@ const openclaw: Target<OpenClawOptions> = {
       }),
     );
     const cron = buildCron(p);
+    const approvals = buildExecApprovals(p);
     const files: OutputFile[] = [
       { path: "openclaw.json", contents: buildConfig(p, sizes) },
       { path: "cron.json", contents: cron.json },
+      ...(approvals ? [{ path: "exec-approvals.json", contents: approvals }] : []),
       ...workspaces.flat(),
       { path: "README.md", contents: buildReadme(p, cron.jobs) },
     ];

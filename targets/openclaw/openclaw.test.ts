@@ -11,7 +11,7 @@ import { buildConfig, openclawDuration } from "./config.js";
 import { EnvRenderer } from "./env.js";
 import openclaw from "./index.js";
 import { plan } from "./plan.js";
-import { skillDescription } from "./skills.js";
+import { curlArgPattern, skillDescription } from "./skills.js";
 
 /** The focused fixture brains of the OpenClaw target (test/fixtures/brains/openclaw-*). */
 const OPENCLAW_FIXTURES = [
@@ -149,24 +149,36 @@ describe("emit", () => {
     ]);
   });
 
-  it("says exactly what exec may run when http skills need curl beyond the policy (denied shell tool, allowBins without curl), and warns (BRN512)", async () => {
+  it("says exactly what exec may run when http skills need curl beyond the policy (denied shell tool, allowBins without curl), and pins curl to the skills' commands in exec-approvals.json", async () => {
     const { files, diagnostics } = await emitTarget(openclaw, exampleBrain);
-    const beyond = diagnostics.filter((d) => d.code === "BRN512" && d.message.includes("OpenClaw runs its HTTP skills"));
-    expect(beyond.map((d) => [d.file, /its policy (denies the shell tool \(shell-exec\)|leaves curl out of tools\.exec\.allowBins)/.exec(d.message)?.[1]])).toEqual([
-      ["agents/incident-reporter.yaml", "denies the shell tool (shell-exec)"],
-      ["agents/price-watcher.yaml", "denies the shell tool (shell-exec)"],
-      ["agents/security-log-triage.yaml", "leaves curl out of tools.exec.allowBins"],
-    ]);
+    expect(diagnostics.filter((d) => d.code === "BRN512" && d.message.includes("OpenClaw runs its HTTP skills"))).toEqual([]);
     const reporter = file(files, "workspaces/incident-reporter/AGENTS.md");
     expect(reporter).toContain("- Run no shell commands: your policy denies `shell-exec`. OpenClaw runs your HTTP skills with `exec`, so `exec` may start `curl`: run it only as your skills show, and nothing else.\n");
     expect(reporter).not.toContain("Shell commands may only start");
     const triage = file(files, "workspaces/security-log-triage/AGENTS.md");
     expect(triage).toContain("- Shell commands may only start `awk`, `grep`, `head`, `journalctl`, `jq`, `last`, `sort`, `tail`, `uniq`, `wc`, `zgrep`.\n- Except: OpenClaw runs your HTTP skills with `exec`");
     expect(file(files, "workspaces/uptime-monitor/AGENTS.md")).toContain("- Shell commands may only start `curl`, and only as your skills show: OpenClaw runs your HTTP skills with `exec`.\n");
-    const readme = file(files, "README.md");
-    expect(readme).toContain("openclaw approvals allowlist add --agent incident-reporter curl   # for the HTTP skill slack-alert (beyond the agent's policy: see below)\n");
-    expect(readme).toContain("openclaw approvals allowlist add --agent uptime-monitor curl   # for the HTTP skills http-check, slack-alert\n");
-    expect(readme).toContain(`- \`incident-reporter\`: ${beyond[0].message.replace('agent "incident-reporter": ', "")}; ${beyond[0].hint}.`);
+    const brain = await compileOk(exampleBrain);
+    const pinned = (...tools: string[]) => tools.map((id) => ({ pattern: "curl", argPattern: curlArgPattern(brain.tools[id]) }));
+    const agents = JSON.parse(file(files, "exec-approvals.json")).agents;
+    expect(agents["incident-reporter"].allowlist).toEqual(pinned("slack-alert"));
+    expect(agents["uptime-monitor"].allowlist).toEqual(pinned("http-check", "slack-alert"));
+    expect(agents["security-log-triage"].allowlist.map((e: { pattern: string }) => e.pattern)).toEqual(["awk", "curl", "grep", "head", "journalctl", "jq", "last", "sort", "tail", "uniq", "wc", "zgrep"]);
+    expect(agents["security-log-triage"].allowlist[1]).toEqual(pinned("slack-alert")[0]);
+    expect(file(files, "README.md")).toContain("   openclaw approvals set --file exec-approvals.json\n");
+  });
+
+  it("allows curl with any arguments where the policy lets the shell tool run curl (allowBins)", async () => {
+    const copy = tempCopy(fixtureBrain("openclaw-exec-guards"));
+    try {
+      writeFileSync(join(copy.dir, "policies/guarded.yaml"), readFileSync(join(copy.dir, "policies/guarded.yaml"), "utf8").replace("allowBins: [", "allowBins: [curl, "));
+      writeFileSync(join(copy.dir, "tools/status.yaml"), "description: Status.\ninput: { type: object }\nimplementation: { http: { url: https://status.example.com/ } }\n");
+      writeFileSync(join(copy.dir, "agents/inspector.yaml"), "name: Inspector\nprompt: ops\ntools: [shell, status]\npolicies: [guarded]\n");
+      const { files } = await emitTarget(openclaw, copy.dir);
+      expect(JSON.parse(file(files, "exec-approvals.json")).agents.inspector.allowlist).toEqual(["cat", "curl", "df", "grep", "ls"].map((pattern) => ({ pattern })));
+    } finally {
+      copy.cleanup();
+    }
   });
 
   it("routes through the gateway's model groups, with no fallbacks in OpenClaw", async () => {
@@ -186,7 +198,7 @@ describe("emit", () => {
     expect(e.janitor.tools.exec).toEqual({ mode: "ask" });
     expect(e.root.tools.exec).toEqual({ mode: "full" });
     expect(config((await emitTarget(openclaw, exampleBrain)).files).agents.entries["uptime-monitor"].tools.exec).toEqual({ mode: "allowlist" });
-    expect(file(files, "README.md")).toContain("openclaw approvals allowlist add --agent janitor df");
+    expect(JSON.parse(file(files, "exec-approvals.json")).agents.janitor).toEqual({ allowlist: [{ pattern: "df" }, { pattern: "uptime" }] });
   });
 
   it("keeps allow lists that intersect to nothing as 'nothing allowed', never as 'no restriction'", async () => {

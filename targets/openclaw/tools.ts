@@ -35,8 +35,13 @@ export interface AgentTools {
   skills: string[];
   /** `tools.exec` when the agent can run commands (a builtin exec tool, or curl for http skills). */
   exec?: ExecSettings;
-  /** Bare command names for the exec approvals allowlist (`openclaw approvals allowlist add --agent <id> <name>`), sorted. */
+  /** Bare command names that exec may start (the agent's exec approvals allowlist, see approvals.ts), sorted. */
   execAllowlist: string[];
+  /**
+   * curl is on the allowlist for the http skills only (not in a `tools.exec.allowBins` of the agent's
+   * shell tool): its allowlist entries then let curl run each skill's command and nothing else.
+   */
+  curlForSkillsOnly: boolean;
   /** Contracts with no OpenClaw implementation (builtin without an `openclaw` name). */
   unavailable: Tool[];
   /** `read` is on only so that OpenClaw shows the skills (no memory, no read tool): confine it to the workspace, where the skills are. */
@@ -130,6 +135,7 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
   const allowBins = agent.policy.tools?.exec?.allowBins;
   if (execTool && allowBins) for (const bin of allowBins) allowlist.add(bin);
   const security: ExecSettings["security"] = execTool && !allowBins ? "full" : "allowlist";
+  const policyCurl = execTool !== undefined && allowBins?.includes("curl") === true;
   const deny = new Set<string>();
   for (const id of agent.policy.tools?.deny ?? []) {
     const denied = allTools[id];
@@ -144,6 +150,7 @@ export function agentTools(agent: Agent, allTools: Readonly<Record<string, Tool>
     skills: skills.sort(),
     exec: needsExec ? { security, ask } : undefined,
     execAllowlist: security === "allowlist" ? [...allowlist].sort() : [],
+    curlForSkillsOnly: security === "allowlist" && skills.length > 0 && !policyCurl,
     unavailable,
     approvalByInstruction,
     approvalWidened: execTools.filter((t) => ASK_ORDER.indexOf(askFor(agent, t)) < ASK_ORDER.indexOf(ask)),

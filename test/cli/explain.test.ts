@@ -74,7 +74,7 @@ describe("brainc explain agent", () => {
   it("lists a target's warnings (BRN512: its runtime would run the agent differently) with their level", async () => {
     const r = await runCli(["explain", "agent", "security-log-triage", "-t", "openclaw", "--brain", join(repoRoot, "brain")], repoRoot);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('  openclaw: warning BRN512: agent "security-log-triage": its policy leaves curl out of tools.exec.allowBins');
+    expect(r.stdout).toContain('  openclaw: warning BRN512: agent "security-log-triage": OpenClaw has one approval rule for all of an agent\'s exec commands');
   });
 
   it("credits the values an overlay sets to the overlay file (--env)", async () => {
