@@ -83,3 +83,13 @@ export function openclawBrains(): [string, string, string | undefined][] {
 
 /** The command of an OpenClaw SKILL.md: its fenced sh block. */
 export const skillCommand = (skill: string) => /\n```sh\n([\s\S]*?)\n```\n/.exec(skill)?.[1] ?? "";
+
+/** Whether position `at` of a JSON text (or a shell word holding one) is inside a JSON string: an odd number of unescaped `"` before it. */
+export function inJsonString(text: string, at: number): boolean {
+  let inside = false;
+  for (let i = 0; i < at; i++) {
+    if (text[i] === "\\" && inside) i++;
+    else if (text[i] === '"') inside = !inside;
+  }
+  return inside;
+}

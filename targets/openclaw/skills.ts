@@ -34,11 +34,16 @@ const HOLE = {
   header: String.raw`[^\x00\r\n]*`,
   /** Inside a JSON string of the `--data-raw` body: string characters and escapes, so the body keeps its structure. */
   json: String.raw`(?:[^"\\\x00-\x1f]|\\[^\x00])*`,
+  /** A JSON number in the body (a placeholder out of quotes: see {@link bodyWord}). */
+  number: String.raw`-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`,
+  integer: String.raw`-?(?:0|[1-9][0-9]*)`,
+  boolean: "true|false",
+  null: "null",
 } as const;
 type Hole = keyof typeof HOLE;
 
 /** A piece of an argv word of a curl command: literal text, or a `{{name}}` placeholder that the model fills in. */
-type WordPiece = { text: string } | { arg: string; hole: Hole };
+type WordPiece = { text: string } | { arg: string; hole: Hole[] };
 /**
  * One argv word; `quoted`: written as a single-quoted shell word (else as it is: an option name or a
  * number); `expanded`: curl expands `{{NAME}}` variables in it (`--expand-<option>`).
@@ -77,7 +82,7 @@ function curlOption(tool: Tool, option: CurlOption, value: string, vars: Map<str
     ...(prefix ? [{ text: prefix }] : []),
     ...pieces.map((p, i): WordPiece => {
       if ("text" in p) return { text: literal(p.text) };
-      if ("arg" in p) return { arg: p.arg, hole: hole(i) };
+      if ("arg" in p) return { arg: p.arg, hole: [hole(i)] };
       if (!vars.has(p.env.env)) vars.set(p.env.env, p.env.default);
       return { text: VARIABLE[option](p.env.env) };
     }),
@@ -120,6 +125,41 @@ export function skillEnvDefaults(tool: Tool): EnvDefault[] {
   return envBearing(tool).flatMap((v) => envSegments(v).flatMap((s) => ("env" in s && s.default !== undefined ? [{ name: s.env, value: s.default, file: tool.source }] : [])));
 }
 
+/** The JSON types of an input property when it is a number, integer or boolean (or one of those or null), else undefined. */
+function scalarTypes(tool: Tool, name: string): Hole[] | undefined {
+  const type = ((tool.input.properties ?? {}) as Record<string, { type?: string | string[] }>)[name]?.type;
+  const types = type === undefined ? [] : [type].flat();
+  const scalar = types.filter((t): t is "number" | "integer" | "boolean" | "null" => ["number", "integer", "boolean", "null"].includes(t));
+  return scalar.length === types.length && scalar.some((t) => t !== "null") ? scalar : undefined;
+}
+
+/**
+ * The `--data-raw` word of a JSON body (tool.schema.json: a string that is exactly one placeholder takes
+ * the argument's JSON value). Placeholders of string (and array, object, untyped) arguments stay in their
+ * JSON strings, for the model to fill in JSON-escaped; one that is a whole string and whose argument is a
+ * number, integer or boolean is written out of quotes (`"limit":{{limit}}`), for the model to write the
+ * JSON value (or `null` for an optional argument). `'` is the JSON escape \u0027, so the body stays one plain single-quoted word (see queryOption).
+ */
+function bodyWord(tool: Tool, body: object): Word {
+  const MARK = "\u0001";
+  const required = new Set((tool.input.required as string[] | undefined) ?? []);
+  const mark = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      const only = contractPieces(tool, v, { env: false });
+      return only.length === 1 && "arg" in only[0] && scalarTypes(tool, only[0].arg) ? `${MARK}${only[0].arg}${MARK}` : v;
+    }
+    if (Array.isArray(v)) return v.map(mark);
+    return v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mark(x)])) : v;
+  };
+  // JSON.stringify writes the mark as the escape \u0001; the quoted marks become the unquoted placeholders.
+  const json = JSON.stringify(mark(body)).replace(/'/g, "\\u0027");
+  const pieces = json.split(/"\\u0001([^\\"]+)\\u0001"/).flatMap((part, i): WordPiece[] => {
+    if (i % 2) return [{ arg: part, hole: [...new Set([...scalarTypes(tool, part)!, ...(required.has(part) ? [] : (["null"] as const))])] }];
+    return contractPieces(tool, part, { env: false }).map((p) => ("arg" in p ? { arg: p.arg, hole: ["json"] } : { text: (p as { text: string }).text }));
+  });
+  return quoted(...pieces);
+}
+
 /**
  * The parts of the curl command of an http contract (see {@link curlCommand}) and the variables it
  * imports from the environment.
@@ -134,10 +174,7 @@ function curlParts(tool: Tool): { parts: Part[]; variables: string[] } {
   ];
   if (http.body) {
     if (!Object.keys(http.headers ?? {}).some((k) => k.toLowerCase() === "content-type")) rest.push({ words: [...bare("-H").words, quoted({ text: "Content-Type: application/json" })] });
-    // `'` as the JSON escape \u0027, so the body stays one plain single-quoted word (see queryOption).
-    const json = JSON.stringify(http.body).replace(/'/g, "\\u0027");
-    const pieces = contractPieces(tool, json, { env: false }).map((p): WordPiece => ("arg" in p ? { arg: p.arg, hole: "json" } : { text: (p as { text: string }).text }));
-    rest.push({ words: [...bare("--data-raw").words, quoted(...pieces)] });
+    rest.push({ words: [...bare("--data-raw").words, bodyWord(tool, http.body)] });
   }
   const timeout = tool.timeout === undefined ? [] : [bare("--max-time", String(durationSeconds(tool.timeout)))];
   const parts = [bare("-sS", "--fail-with-body"), ...timeout, ...variableOptions(vars), bare("-X", http.method ?? "GET"), url, ...rest];
@@ -149,21 +186,26 @@ function curlParts(tool: Tool): { parts: Part[]; variables: string[] } {
  * `curl -sS --fail-with-body [--max-time s] [--variable …] -X METHOD <url> [--url-query …] [-H …]
  * [--data-raw '<json>']`. One line, single-quoted words and no shell expansion, so OpenClaw's exec
  * allowlist (OpenClaw 2026.9.6) can analyse it and match `curl`. Also returns the imported variables, and
- * whether a placeholder is in an option that curl expands (`--expand-<option>`: its value may not hold `{`).
+ * whether a placeholder is in an option that curl expands (`--expand-<option>`: its value may not hold `{`)
+ * and whether the body has placeholders out of quotes (JSON values, see {@link bodyWord}).
  */
-export function curlCommand(tool: Tool): { command: string; variables: string[]; expandedArguments: boolean } {
+export function curlCommand(tool: Tool): { command: string; variables: string[]; expandedArguments: boolean; jsonValues: boolean } {
   const { parts, variables } = curlParts(tool);
   const text = (w: Word) => w.pieces.map((p) => ("text" in p ? p.text : `{{${p.arg}}}`)).join("");
   const words = parts.flatMap((p) => p.words.map((w) => (w.quoted ? quote(text(w)) : text(w))));
   const expandedArguments = parts.some((p) => p.words.some((w) => w.expanded && w.pieces.some((x) => "arg" in x)));
-  return { command: ["curl", ...words].join(" "), variables, expandedArguments };
+  const jsonValues = parts.some((p) => p.words.some((w) => w.pieces.some((x) => "arg" in x && x.hole.some((h) => h === "number" || h === "integer" || h === "boolean"))));
+  return { command: ["curl", ...words].join(" "), variables, expandedArguments, jsonValues };
 }
 
 /**
  * The pattern of a hole; in a word that curl expands, without `{`, so that a value cannot name one of the
  * command's `{{NAME}}` variables (secrets) and have curl put it there.
  */
-const holePattern = (hole: Hole, expanded = false) => (expanded ? HOLE[hole].replaceAll(String.raw`[^\x00`, String.raw`[^\x00{`) : HOLE[hole]);
+function holePattern(holes: Hole[], expanded = false): string {
+  const one = (hole: Hole) => (expanded ? HOLE[hole].replaceAll(String.raw`[^\x00`, String.raw`[^\x00{`) : HOLE[hole]);
+  return holes.length === 1 && holes[0] !== "boolean" ? one(holes[0]) : `(?:${holes.map(one).join("|")})`;
+}
 
 /** A string as ECMAScript regular expression source that matches it literally. */
 const literalPattern = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
@@ -221,12 +263,13 @@ function requiredEnv(tool: Tool): string[] {
 }
 
 /** The "How to call it" instructions for a command that imports `variables` from the environment. */
-function callInstructions(variables: string[], expandedArguments: boolean): string[] {
+function callInstructions(variables: string[], expandedArguments: boolean, jsonValues: boolean): string[] {
   const lines = [
     "Run this command with the `exec` tool, on one line and exactly as written apart from the placeholders. Replace each `{{name}}` of an argument above with its value: URL-encoded in the URL and in `--url-query` values (`'` is `%27`), JSON-escaped in the `--data-raw` body (write `'` as `\\u0027`), as is in a header (write `'` as `'\\''`). Leave out the `--url-query` options of optional arguments you do not pass.",
     "",
     "Add no `$` variables, pipes, redirections, heredocs or line breaks: OpenClaw runs only plain commands that it can check against the exec allowlist.",
   ];
+  if (jsonValues) lines.push("", "A placeholder of the `--data-raw` body that is not in quotes takes a JSON value: a number, `true` or `false` as its argument's type says (`null` for an optional argument you do not pass).");
   if (expandedArguments) lines.push("", "Values in the `--expand-…` options may not hold `{`: curl reads `{{…}}` there as its own variables.");
   if (variables.length) {
     const one = variables.length === 1;
@@ -246,7 +289,7 @@ export function buildSkill(tool: Tool): string {
   const env = requiredEnv(tool);
   const requires: Record<string, string[]> = { bins: ["curl"] };
   if (env.length) requires.env = env;
-  const { command, variables, expandedArguments } = curlCommand(tool);
+  const { command, variables, expandedArguments, jsonValues } = curlCommand(tool);
   const output = tool.output && typeof tool.output === "object" && (tool.output as Schema).properties ? propertyLines(tool.output as Schema, false) : [];
   const approval = tool.approval === "always" ? ["", "Ask a human and wait for approval before every call."] : [];
   return [
@@ -269,7 +312,7 @@ export function buildSkill(tool: Tool): string {
     "",
     "## How to call it",
     "",
-    ...callInstructions(variables, expandedArguments),
+    ...callInstructions(variables, expandedArguments, jsonValues),
     "",
     "```sh",
     command,
