@@ -90,7 +90,8 @@ function filledIn(command: string, variables: Set<string>, base: string, tool: T
     url: strictEncode,
     query: strictEncode,
     body: (v) => JSON.stringify(v).slice(1, -1).replace(/'/g, "\\u0027"),
-    header: (v) => v.replace(/'/g, `'\\''`),
+    // The skill says to leave `'` out of a header value (OpenClaw's allowlist analysis refuses `'\''` in a word with `{`, `*`, `?` or `[`).
+    header: (v) => v.replace(/'/g, ""),
     other: () => {
       throw new Error(`a placeholder where none belongs: ${command}`);
     },
@@ -130,7 +131,7 @@ function contractRequest(tool: Tool, env: Record<string, string>, base: string):
   const whole = (v: string) => /^\{\{(\w+)\}\}$/.exec(v)?.[1];
   const deep = (v: unknown): unknown => (typeof v === "string" ? (whole(v) && jsonValue(tool, whole(v)!) !== undefined ? jsonValue(tool, whole(v)!) : fill(v)) : Array.isArray(v) ? v.map(deep) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v);
   const url = new URL(fill(http.url, (name) => (name === urlStart ? base : strictEncode(argument(name)))));
-  const headers = Object.fromEntries(Object.entries(http.headers ?? {}).map(([k, v]) => [k.toLowerCase(), fill(v)]));
+  const headers = Object.fromEntries(Object.entries(http.headers ?? {}).map(([k, v]) => [k.toLowerCase(), fill(v, (name) => argument(name).replace(/'/g, ""))]));
   if (http.body && !headers["content-type"]) headers["content-type"] = "application/json";
   return {
     method: http.method ?? "GET",

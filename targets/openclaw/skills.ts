@@ -265,7 +265,7 @@ function requiredEnv(tool: Tool): string[] {
 /** The "How to call it" instructions for a command that imports `variables` from the environment. */
 function callInstructions(variables: string[], expandedArguments: boolean, jsonValues: boolean): string[] {
   const lines = [
-    "Run this command with the `exec` tool, on one line and exactly as written apart from the placeholders. Replace each `{{name}}` of an argument above with its value: URL-encoded in the URL and in `--url-query` values (`'` is `%27`), JSON-escaped in the `--data-raw` body (write `'` as `\\u0027`), as is in a header (write `'` as `'\\''`). Leave out the `--url-query` options of optional arguments you do not pass.",
+    "Run this command with the `exec` tool, on one line and exactly as written apart from the placeholders. Replace each `{{name}}` of an argument above with its value: URL-encoded in the URL and in `--url-query` values (`'` is `%27`), JSON-escaped in the `--data-raw` body (write `'` as `\\u0027`), as is in a header but without `'` (OpenClaw refuses a quote there). Leave out the `--url-query` options of optional arguments you do not pass.",
     "",
     "Add no `$` variables, pipes, redirections, heredocs or line breaks: OpenClaw runs only plain commands that it can check against the exec allowlist.",
   ];
