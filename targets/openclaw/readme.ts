@@ -54,7 +54,7 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
           "   openclaw approvals set --file exec-approvals.json",
           "   ```",
           "",
-          "   This replaces the host's whole exec approvals document (use `--gateway` or `--node <id>` for the gateway's or a node's): entries of other agents and commands allowed with \"Always allow\" are gone. On a host shared with agents that this brain does not have, add the `agents` entries of this file to the host's document instead (`openclaw approvals get --json` shows it), and remove any entry without `argPattern` for curl, which would allow curl with any arguments.",
+          `   This replaces the host's whole exec approvals document (use \`--gateway\` or \`--node <id>\` for the gateway's or a node's): entries of other agents and commands allowed with "Always allow" are gone. On a host shared with agents that this brain does not have, add the \`agents\` entries of this file to the host's document instead (\`openclaw approvals get --json\` shows it)${pinned ? ", and remove these agents' curl entries without `argPattern`, which would allow curl with any arguments" : ""}.`,
         ]
       : []),
     "",

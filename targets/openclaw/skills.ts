@@ -138,7 +138,8 @@ function scalarTypes(tool: Tool, name: string): Hole[] | undefined {
  * the argument's JSON value). Placeholders of string (and array, object, untyped) arguments stay in their
  * JSON strings, for the model to fill in JSON-escaped; one that is a whole string and whose argument is a
  * number, integer or boolean is written out of quotes (`"limit":{{limit}}`), for the model to write the
- * JSON value (or `null` for an optional argument). `'` is the JSON escape \u0027, so the body stays one plain single-quoted word (see queryOption).
+ * JSON value (or `null` for an optional argument). `'` is the JSON escape \u0027, so the body stays one
+ * plain single-quoted word (see queryOption).
  */
 function bodyWord(tool: Tool, body: object): Word {
   const MARK = "\u0001";
