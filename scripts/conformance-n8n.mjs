@@ -11,7 +11,12 @@
 //   3. `n8n export:workflow --all` and a round-trip comparison (nodes, connections, settings, meta);
 //   4. `n8n execute --id` of each agent workflow, asserting from the run data that the agent answered and from
 //      the fake server's log that it sent the brain's system prompt and model names, that it moved to the
-//      fallback model when the primary answered 500, and that the HTTP tools sent their credential header.
+//      fallback model when the primary answered 500, that the HTTP tools sent their credential header, and
+//      that each HTTP tool whose URL leads to the fake server sent exactly the request its tool contract
+//      (tools/<id>.yaml implementation.http, read with brainc's compileBrain) defines for the arguments the
+//      fake model passed (recorded in its log; strings that need percent-encoding): method, host, decoded
+//      path segments, decoded query parameters (no others), the contract's headers with `${env:…}` resolved
+//      from the environment given to n8n, and the parsed JSON body (see expectedRequest).
 // Needs: Node 24 (scripts/ensure-node24.sh) and n8n 2.41.1 (scripts/ensure-n8n.sh), both installed from the
 // npm registry into .cache/ on first use (about 7 minutes); nothing else leaves 127.0.0.1.
 // Exit code 0 when every assertion holds. Prints each step with its wall time.
@@ -19,10 +24,11 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { start } from "../test/fake-openai/index.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const { compileBrain } = await import(pathToFileURL(join(root, "dist/src/index.js")).href);
 const keep = process.argv.includes("--keep");
 const failures = [];
 const t0 = Date.now();
@@ -103,6 +109,157 @@ function parseRun(stdout) {
   return JSON.parse(text);
 }
 
+// ---- The request an HTTP tool contract defines (brain-format.md tools/<id>.yaml, schemas/tool.schema.json),
+// written from the contract format, not from the n8n target's code, so that it judges that code.
+
+/** `{{name}}` placeholders (of top-level input properties) and `${env:NAME}` / `${env:NAME:-default}` references. */
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
+const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const ONE_PLACEHOLDER = /^\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}$/;
+
+/**
+ * A contract string as pieces: `{ text }` (literal text, and env references resolved from `env`: the variable,
+ * or the default when it is unset or empty) and `{ arg }` (a placeholder of an input property; a `{{…}}` of
+ * any other name stays text).
+ */
+function contractPieces(tool, value, env) {
+  const props = tool.input?.properties ?? {};
+  const out = [];
+  const pushText = (text) => {
+    let last = 0;
+    for (const m of text.matchAll(PLACEHOLDER)) {
+      if (!Object.hasOwn(props, m[1])) continue;
+      if (m.index > last) out.push({ text: text.slice(last, m.index) });
+      out.push({ arg: m[1] });
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) out.push({ text: text.slice(last) });
+  };
+  let last = 0;
+  for (const m of value.matchAll(ENV_REF)) {
+    pushText(value.slice(last, m.index));
+    out.push({ text: env[m[1]] || (m[2] ?? "") });
+    last = m.index + m[0].length;
+  }
+  pushText(value.slice(last));
+  return out;
+}
+
+/** An argument's text inside a longer string: a string as it is, anything else as JSON. */
+const argText = (value) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** A contract string (header or query value, or a body string that is not exactly one placeholder) for `args`. */
+function fillText(tool, value, env, args) {
+  return contractPieces(tool, value, env).map((p) => ("arg" in p ? argText(args[p.arg]) : p.text)).join("");
+}
+
+/** The JSON body for `args`: a string that is exactly one placeholder takes the argument's JSON value. */
+function fillJson(tool, value, env, args) {
+  if (typeof value === "string") {
+    const one = ONE_PLACEHOLDER.exec(value);
+    return one && Object.hasOwn(tool.input?.properties ?? {}, one[1]) ? args[one[1]] : fillText(tool, value, env, args);
+  }
+  if (Array.isArray(value)) return value.map((v) => fillJson(tool, v, env, args));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillJson(tool, v, env, args)]));
+  return value;
+}
+
+/**
+ * The request an http tool contract defines for `args` with environment `env`, in a comparable form: method,
+ * host (undefined when a placeholder picks the scheme or host: then the model chooses where it goes), path
+ * (the decoded segments: a placeholder's value stays within its segment, whatever it holds), query (decoded
+ * name/value pairs of the URL's own query and the contract's `query`, sorted), headers (the contract's, names
+ * lower-cased) and body (the JSON value; undefined without one).
+ */
+function expectedRequest(tool, args, env) {
+  const http = tool.implementation.http;
+  const pieces = contractPieces(tool, http.url, env);
+  const lead = [];
+  for (const p of pieces) {
+    if ("arg" in p) break;
+    lead.push(p.text);
+  }
+  const leadText = lead.join("");
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(leadText);
+  const expected = {
+    method: http.method ?? "GET",
+    host: authority && (authority[0].length < leadText.length || lead.length === pieces.length) ? authority[1] : undefined,
+    path: undefined,
+    query: [],
+    headers: Object.fromEntries(Object.entries(http.headers ?? {}).map(([name, value]) => [name.toLowerCase(), fillText(tool, value, env, args)])),
+    body: http.body === undefined ? undefined : fillJson(tool, http.body, env, args),
+  };
+  if (expected.host === undefined) return expected;
+  // After the authority: path segments up to the first "?" of the contract's text, then the URL's own query.
+  let skip = authority[0].length;
+  const segments = [[]];
+  const urlQuery = [];
+  for (const p of pieces) {
+    if (urlQuery.length) urlQuery.push("arg" in p ? encodeURIComponent(argText(args[p.arg])) : p.text);
+    else if ("arg" in p) segments.at(-1).push(argText(args[p.arg]));
+    else {
+      const text = p.text.slice(skip);
+      skip = Math.max(0, skip - p.text.length);
+      const q = text.search(/[?#]/);
+      const pathText = q < 0 ? text : text.slice(0, q);
+      pathText.split("/").forEach((s, i) => {
+        if (i > 0) segments.push([]);
+        segments.at(-1).push(decodeURIComponent(s));
+      });
+      if (q >= 0) urlQuery.push(text.slice(q));
+    }
+  }
+  expected.path = segments.map((s) => s.join(""));
+  if (expected.path.length === 1) expected.path = ["", ""]; // no path: "/"
+  const ownQuery = urlQuery.join("").replace(/^\?/, "").replace(/#.*$/, "");
+  expected.query = [...new URLSearchParams(ownQuery), ...Object.entries(http.query ?? {}).map(([name, value]) => [name, fillText(tool, value, env, args)])].sort(comparePairs);
+  return expected;
+}
+
+function comparePairs(a, b) {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
+/** A request the fake server recorded (method, raw url, headers, raw body) in the form of {@link expectedRequest}. */
+function receivedRequest(entry, expected) {
+  const url = entry.url ?? "";
+  const q = url.indexOf("?");
+  const decode = (s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return `<bad encoding ${s}>`;
+    }
+  };
+  let body;
+  if (entry.body) {
+    try {
+      body = JSON.parse(entry.body);
+    } catch {
+      body = `<not JSON: ${entry.body}>`;
+    }
+  }
+  return {
+    method: entry.method,
+    host: entry.headers?.host,
+    path: (q < 0 ? url : url.slice(0, q)).split("/").map(decode),
+    query: [...new URLSearchParams(q < 0 ? "" : url.slice(q + 1))].sort(comparePairs),
+    headers: Object.fromEntries(Object.keys(expected.headers).map((name) => [name, entry.headers?.[name]])),
+    body,
+  };
+}
+
+/** The fields in which a received request differs from the expected one, as "field: want … / got …" lines. */
+function requestDiff(expected, received) {
+  const lines = [];
+  for (const key of ["method", "host", "path", "query", "headers", "body"]) {
+    const want = JSON.stringify(sortKeys(expected[key]));
+    const got = JSON.stringify(sortKeys(received[key]));
+    if (want !== got) lines.push(`${key}:\n  want ${want}\n  got  ${got}`);
+  }
+  return lines;
+}
+
 /**
  * One case: a brain folder, the env vars its `${env:…}` references need (besides the fake server's URL,
  * set as each name in `urlVars`), models the fake server fails, and the agents whose run is asserted.
@@ -116,6 +273,12 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
     return join(out, "n8n");
   });
   if (!built) return;
+  const contracts = await step("brainc compileBrain (the agents' tool contracts, for the exact-request checks)", async () => {
+    const result = await compileBrain(brain, { env: "default" });
+    assert(result.brain, `no brain: ${result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}: ${d.message}`).join("; ")}`);
+    return result.brain;
+  });
+  if (!contracts) return;
   return start({ failModels, logFile: join(dir, "fake-openai.jsonl") }).then(async (fake) => {
     try {
       const env = n8nEnv(join(dir, "n8n"), { ...Object.fromEntries(urlVars.map((v) => [v, fake.url])), ...extraEnv });
@@ -144,6 +307,47 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
           }
         }
       });
+      /**
+       * The exact-request check of one executed agent: for each HTTP tool node of the workflow (in the order
+       * the fake model called them), the contract's request for the arguments the model passed must be the
+       * one the fake server received. Tools whose URL leads elsewhere (another host, or one the model picks)
+       * are not checked. Returns one note per tool for the log.
+       */
+      function checkToolRequests(wf, agentFile, fake, before, env) {
+        const agentId = wf.meta?.brainc?.agent;
+        const agent = contracts.agents[agentId];
+        assert(agent, `${agentFile}: meta.brainc.agent ${JSON.stringify(agentId)} is not an agent of the brain`);
+        const nodes = new Set(wf.nodes.filter((n) => n.type === "n8n-nodes-base.httpRequestTool").map((n) => n.name));
+        const httpTools = agent.tools.filter((t) => t.implementation.http && nodes.has(t.id));
+        const since = fake.log.slice(before);
+        const toolCalls = since.filter((e) => e.kind === "chat.completions" && e.toolCall).map((e) => e.toolCall);
+        const norm = (name) => name.replace(/[^A-Za-z0-9]/g, "_").toLowerCase();
+        const wanted = [];
+        const notes = [];
+        for (const tool of httpTools) {
+          const at = toolCalls.findIndex((c) => c.name === tool.id || norm(c.name) === norm(tool.id));
+          assert(at >= 0, `the fake model did not call HTTP tool ${tool.id} (it called: ${toolCalls.map((c) => c.name).join(", ") || "none"})`);
+          const expected = expectedRequest(tool, toolCalls[at].arguments, env);
+          if (expected.host !== `127.0.0.1:${fake.port}`) notes.push(`${tool.id} not checked (sent to ${expected.host ?? "a host the model picks"})`);
+          else wanted.push({ at, tool, expected });
+        }
+        wanted.sort((a, b) => a.at - b.at);
+        // The fake model calls one tool per turn, so the tools' requests arrive in the order of the calls.
+        const requests = since.filter((e) => e.kind === "tool" || e.kind === "models" || e.kind === "unhandled");
+        assert(requests.length === wanted.length, `${wanted.length} HTTP tool request(s) expected at the fake server (${wanted.map((w) => w.tool.id).join(", ") || "none"}), ${requests.length} received: ${requests.map((r) => `${r.method} ${r.url}`).join(", ") || "none"}`);
+        const problems = [];
+        wanted.forEach(({ tool, expected }, i) => {
+          const received = receivedRequest(requests[i], expected);
+          const diff = requestDiff(expected, received);
+          // A JSON body goes as application/json unless the contract sets its own Content-Type (compared above).
+          const type = String(requests[i].headers?.["content-type"] ?? "");
+          if (expected.body !== undefined && !("content-type" in expected.headers) && !/^application\/json\s*(;|$)/i.test(type)) diff.push(`content-type:\n  want application/json\n  got  ${JSON.stringify(type)}`);
+          if (diff.length) problems.push(`HTTP tool ${tool.id} (arguments ${JSON.stringify(toolCalls[wanted[i].at].arguments)}) sent ${requests[i].method} ${requests[i].url}, not the request its contract defines:\n${diff.join("\n")}`);
+          else notes.push(`${tool.id} exact (${requests[i].method} ${requests[i].url})`);
+        });
+        assert(problems.length === 0, problems.join("\n"));
+        return notes;
+      }
       for (const agentFile of execute) {
         const wf = workflows.find((w) => w.file === agentFile)?.json;
         if (!wf) {
@@ -151,6 +355,7 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
           continue;
         }
         const before = fake.log.length;
+        const exact = [];
         await step(`n8n execute --id=${wf.id} (${agentFile})`, async () => {
           const r = await n8n(env, ["execute", `--id=${wf.id}`, "--rawOutput"]);
           assert(r.code === 0, `rc ${r.code}\n${(r.stdout + r.stderr).slice(-3000)}`);
@@ -184,10 +389,12 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
             assert(hit, `HTTP tool ${tool.name} did not reach the fake server`);
             if (extraEnv.FAKE_TOOL_TOKEN) assert(hit.authorization === extraEnv.FAKE_TOOL_TOKEN, `HTTP tool ${tool.name} sent Authorization ${hit.authorization}`);
           }
+          exact.push(...checkToolRequests(wf, agentFile, fake, before, env));
           return `${calls.length} calls: ${calls.map((c) => `${c.model}${c.failed ? "(500)" : ""}`).join(", ")}`;
         });
         const calls = fake.log.slice(before).filter((e) => e.kind === "chat.completions");
         console.log(`       ${calls.length} LLM calls: ${calls.map((c) => `${c.model}${c.failed ? " (500)" : ""}`).join(" → ")}; tools offered: ${[...new Set(calls.flatMap((c) => c.toolNames ?? []))].join(", ") || "none"}`);
+        if (exact.length) console.log(`       HTTP tool requests: ${exact.join("; ")}`);
       }
     } finally {
       await fake.close();

@@ -148,7 +148,14 @@ function bodyJs(tool: Tool, value: unknown): string {
   if (typeof value === "string") {
     const parts = pieces(tool, value);
     if (parts.length === 0) return '""';
-    return parts.map((p) => ("text" in p ? jsString(p.text) : pieceJs(tool, p))).join(" + ");
+    if (parts.length === 1 && !("text" in parts[0])) return pieceJs(tool, parts[0]);
+    // Inside a longer string every value is text (a number or boolean as String() gives it, a json argument
+    // as its JSON text): `+` between two numbers would add them.
+    const text = (p: { env: EnvRef } | { arg: string }) => {
+      const type = "arg" in p ? argumentOf(tool, p.arg).type : "string";
+      return type === "json" ? `JSON.stringify(${pieceJs(tool, p)})` : type === "string" ? pieceJs(tool, p) : `String(${pieceJs(tool, p)})`;
+    };
+    return parts.map((p) => ("text" in p ? jsString(p.text) : text(p))).join(" + ");
   }
   if (Array.isArray(value)) return `[${value.map((v) => bodyJs(tool, v)).join(", ")}]`;
   if (typeof value === "object" && value !== null) {

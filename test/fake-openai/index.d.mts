@@ -1,6 +1,6 @@
 /** One request the fake server received (see index.mjs). */
 export interface FakeOpenAiLogEntry {
-  kind: "chat.completions" | "responses" | "models" | "unhandled";
+  kind: "chat.completions" | "responses" | "models" | "tool" | "unhandled";
   model?: string;
   /** Whether the server answered 500 (a model in failModels, or named fail*). */
   failed?: boolean;
@@ -9,9 +9,20 @@ export interface FakeOpenAiLogEntry {
   roles?: string[];
   /** The system message (role system, or developer as LangChain sends it to reasoning models), in full. */
   system?: string;
-  /** GET /models: the query string, the Authorization header and the X-* headers (tools call it too). */
+  /** chat.completions: the tool the fake model called in its answer, with the arguments it passed ({@link argsFor}). */
+  toolCall?: { name: string; arguments: Record<string, unknown> };
+  /** GET /models: the query string and the Authorization header (tools call it too); unhandled: the path. */
   query?: string;
   authorization?: string | null;
+  path?: string;
+  /** tool (any method under /tool/ or /v1/tool/), GET /models and unhandled: the request as received. */
+  method?: string;
+  /** The raw request target: path and query exactly as sent (percent-encoding kept). */
+  url?: string;
+  /** Every request header, names lower-cased (Node's IncomingMessage.headers). */
+  headers?: Record<string, string | string[] | undefined>;
+  /** The raw request body text ("" when none). */
+  body?: string;
   /** The user messages. */
   user?: string[];
   [key: string]: unknown;
@@ -26,6 +37,17 @@ export interface FakeOpenAi {
   log: FakeOpenAiLogEntry[];
   close(): Promise<void>;
 }
+
+/** The text the fake model passes for every string argument; it needs percent-encoding in a URL path or query. */
+export const FAKE_STRING_ARG: string;
+
+/**
+ * The arguments the fake model passes when it calls a tool (an OpenAI `tools` entry, or its `function`): a
+ * calculator (name matching /calc/i) gets `{ input: "6*7" }`; otherwise every property of the parameters
+ * schema: numbers and integers 42 (n8n's $fromAI offers integers as numbers), booleans true, anything else
+ * {@link FAKE_STRING_ARG}.
+ */
+export function argsFor(tool: { function?: { name: string; parameters?: object }; name?: string; parameters?: object }): Record<string, unknown>;
 
 /**
  * Starts the fake server. `port` defaults to 0 (a free port); models in `failModels` (and any named fail*)

@@ -5,10 +5,33 @@
 // 2.41.1): same replies, made a reusable module with an in-memory log and configurable failing models.
 //
 // Routes: GET /v1/models; POST /v1/chat/completions (with offered tools it calls each tool once, in turn,
-// then answers; SSE when `stream: true`); POST /v1/responses (OpenAI Responses API, one text answer).
+// with the arguments of argsFor, then answers; SSE when `stream: true`); POST /v1/responses (OpenAI
+// Responses API, one text answer); any method under /tool/ or /v1/tool/ (an HTTP tool's request: recorded as
+// received, answered 200 with a small JSON object).
 // A model in `failModels` (or matching /^fail/) answers 500, as a provider outage would.
 import http from "node:http";
 import { appendFileSync } from "node:fs";
+
+/** The text the fake model passes for every string argument: it needs percent-encoding in a URL path or query. */
+export const FAKE_STRING_ARG = "brain ü/a?b&c#d%";
+
+/**
+ * The arguments the fake model passes when it calls a tool (an OpenAI `tools` entry, or its `function`):
+ * a calculator gets `{ input: "6*7" }`; otherwise every property of the parameters schema is passed:
+ * numbers and integers 42 (an integer: n8n's $fromAI offers an integer property as a number), booleans true,
+ * anything else {@link FAKE_STRING_ARG}.
+ * @param {{ function?: { name: string, parameters?: object }, name?: string, parameters?: object }} tool
+ * @returns {Record<string, unknown>}
+ */
+export function argsFor(tool) {
+  const fn = tool.function ?? tool;
+  if (/calc/i.test(fn.name)) return { input: "6*7" };
+  const out = {};
+  for (const [k, schema] of Object.entries(fn.parameters?.properties ?? {})) {
+    out[k] = schema?.type === "integer" || schema?.type === "number" ? 42 : schema?.type === "boolean" ? true : FAKE_STRING_ARG;
+  }
+  return out;
+}
 
 /**
  * Starts the server.
@@ -28,16 +51,6 @@ export async function start(options = {}) {
   };
   const fails = (model) => failModels.has(model) || /^fail/.test(String(model));
 
-  function argsFor(tool) {
-    const fn = tool.function ?? tool;
-    if (/calc/i.test(fn.name)) return { input: "6*7" };
-    const out = {};
-    for (const [k, schema] of Object.entries(fn.parameters?.properties ?? {})) {
-      out[k] = schema?.type === "number" || schema?.type === "integer" ? 1 : schema?.type === "boolean" ? true : "brain";
-    }
-    return out;
-  }
-
   function chatCompletion(body, res) {
     const model = body.model;
     const msgs = body.messages ?? [];
@@ -45,14 +58,15 @@ export async function start(options = {}) {
     const toolMsgs = msgs.filter((m) => m.role === "tool");
     // LangChain sends the system prompt as role "developer" to OpenAI reasoning models (gpt-5*, o*).
     const system = msgs.find((m) => m.role === "system" || m.role === "developer")?.content;
-    record({
+    const entry = {
       kind: "chat.completions", model, stream: !!body.stream, failed: fails(model),
       toolNames: tools.map((t) => t.function?.name), roles: msgs.map((m) => m.role),
       system: typeof system === "string" ? system : JSON.stringify(system),
       user: msgs.filter((m) => m.role === "user").map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content))),
       temperature: body.temperature, max_tokens: body.max_tokens ?? body.max_completion_tokens,
-    });
+    };
     if (fails(model)) {
+      record(entry);
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: `simulated outage for ${model}`, type: "server_error" } }));
       return;
@@ -63,13 +77,16 @@ export async function start(options = {}) {
     let finish = "stop";
     if (tools.length > 0 && toolMsgs.length < tools.length) {
       const tool = tools[toolMsgs.length];
-      message = { role: "assistant", content: null, tool_calls: [{ id: `call_${seq}`, type: "function", function: { name: tool.function.name, arguments: JSON.stringify(argsFor(tool)) } }] };
+      const args = argsFor(tool);
+      message = { role: "assistant", content: null, tool_calls: [{ id: `call_${seq}`, type: "function", function: { name: tool.function.name, arguments: JSON.stringify(args) } }] };
       finish = "tool_calls";
+      entry.toolCall = { name: tool.function.name, arguments: args };
     } else {
       const toolOut = toolMsgs.map((m) => String(m.content)).join(" | ");
       const lastUser = [...msgs].reverse().find((m) => m.role === "user")?.content;
       message = { role: "assistant", content: `FAKE(${model}) reply to "${typeof lastUser === "string" ? lastUser : JSON.stringify(lastUser)}"; tools said: ${toolOut || "none"}` };
     }
+    record(entry);
     const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
     if (body.stream) {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
@@ -114,15 +131,23 @@ export async function start(options = {}) {
         /* not JSON: treated as an empty body */
       }
       const path = (req.url ?? "").replace(/\?.*$/, "");
+      // What a tool sent, as received: method, raw URL (path and query as sent), all headers, raw body text.
+      const request = { method: req.method, url: req.url ?? "", headers: { ...req.headers }, body: raw };
+      if (/^(?:\/v1)?\/tool(?:\/|$)/.test(path)) {
+        record({ kind: "tool", ...request });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: true, method: req.method, path }));
+        return;
+      }
       if (req.method === "GET" && path.endsWith("/models")) {
-        record({ kind: "models", query: (req.url ?? "").includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "", authorization: req.headers.authorization ?? null, headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith("x-"))) });
+        record({ kind: "models", ...request, query: (req.url ?? "").includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "", authorization: req.headers.authorization ?? null });
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ object: "list", data: [{ id: "fake-model", object: "model", owned_by: "fake" }] }));
         return;
       }
       if (req.method === "POST" && path.endsWith("/chat/completions")) return chatCompletion(body, res);
       if (req.method === "POST" && path.endsWith("/responses")) return responsesApi(body, res);
-      record({ kind: "unhandled", method: req.method, path });
+      record({ kind: "unhandled", ...request, path });
       res.writeHead(404, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${path}` } }));
     });
