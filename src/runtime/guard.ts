@@ -648,11 +648,15 @@ function inside(p: string, dir: string): boolean {
   return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
 
-/** Lower case, no trailing dot, no brackets; an IPv4-mapped IPv6 address reads as its IPv4 address. */
+/**
+ * Lower case, no trailing dot, no brackets; an IPv6 address that embeds an IPv4 address reads as that
+ * address: IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`, RFC 4291 2.5.5.1) and NAT64's
+ * well-known prefix (`64:ff9b::a.b.c.d`, RFC 6052), as WHATWG URL parsing writes them (in hex).
+ */
 function normalHost(hostname: string): string {
   let h = hostname.toLowerCase().replace(/\.$/, "");
   if (h.startsWith("[") && h.endsWith("]")) h = h.slice(1, -1);
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  const mapped = /^(?:::ffff:|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
   if (mapped) {
     const hi = Number.parseInt(mapped[1], 16);
     const lo = Number.parseInt(mapped[2], 16);

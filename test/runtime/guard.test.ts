@@ -87,6 +87,8 @@ const cases: [string, string, unknown, string, string?][] = [
   ["metadata IP", "fetch-url", { url: "http://169.254.169.254/latest/meta-data" }, "deny", "tools.network.deny"],
   ["metadata IP in hex", "fetch-url", { url: "http://0xA9FEA9FE/latest" }, "deny", "tools.network.deny"],
   ["metadata IP as IPv4-mapped IPv6", "fetch-url", { url: "http://[::ffff:169.254.169.254]/" }, "deny", "tools.network.deny"],
+  ["metadata IP as IPv4-compatible IPv6", "fetch-url", { url: "http://[::169.254.169.254]/" }, "deny", "tools.network.deny"],
+  ["metadata IP behind NAT64's prefix", "fetch-url", { url: "http://[64:ff9b::a9fe:a9fe]/latest" }, "deny", "tools.network.deny"],
   ["denied internal host", "fetch-url", { url: "https://DB.internal.example.com./x" }, "deny", "tools.network.deny"],
   ["host outside the allow list", "fetch-url", { url: "https://evil.test/x" }, "deny", "tools.network.allow"],
   ["allowed host", "fetch-url", { url: "https://api.example.com/x" }, "allow"],
