@@ -13,12 +13,14 @@
 //                                              (for agents with fallbacks);
 //   - `openclaw skills list --agent --json`   each workspace skill discovered, eligible and model-visible;
 //   - `openclaw approvals set --file exec-approvals.json`, then `approvals get --json`: every allowlist entry
-//                                              stored as written (pattern and argPattern).
+//                                              stored as written (pattern and argPattern);
+//   - `openclaw gateway run` (brain/ only)      the gateway starts with the config and logs "ready".
 // Prints one line per output with timings; exits 1 on any failure.
 //
 // Installs (reused when present, not committed): Node 24 in .cache/node24 (scripts/ensure-node24.sh) and
 // openclaw in .cache/openclaw. Usage: node scripts/conformance-openclaw.mjs [brain-dir…]
-import { execFile as execFileCb, execFileSync } from "node:child_process";
+import { execFile as execFileCb, execFileSync, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -119,7 +121,58 @@ function skillsOf(dir, agent) {
 }
 
 /** Checks one generated openclaw/ folder; returns a list of failures and the timings. */
-async function conform(dir) {
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `openclaw gateway run` on a free loopback port with the config, in a temp HOME/state: resolves with
+ * undefined once it logs "[gateway] ready", or with the reason it did not (exit, or 90 s). Stops it.
+ */
+async function gatewayStarts(configPath, env) {
+  const tmp = mkdtempSync(join(tmpdir(), "brainc-openclaw-gateway-"));
+  mkdirSync(join(tmp, "home"));
+  mkdirSync(join(tmp, "state"));
+  const port = String(await freePort());
+  const child = spawn(node24, [openclawCli, "gateway", "run", "--port", port, "--bind", "loopback"], {
+    cwd: tmp,
+    detached: true,
+    env: { PATH: process.env.PATH, ...env, HOME: join(tmp, "home"), OPENCLAW_HOME: join(tmp, "home"), OPENCLAW_STATE_DIR: join(tmp, "state"), OPENCLAW_CONFIG_PATH: configPath, OPENCLAW_OFFLINE: "1", OPENCLAW_NO_AUTO_UPDATE: "1", OPENCLAW_GATEWAY_TOKEN: "conformance-token" },
+  });
+  let output = "";
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(`not ready after 90 s: ${output.slice(-300)}`), 90_000);
+      const read = (chunk) => {
+        output += chunk;
+        if (/\[gateway\] ready/.test(output)) {
+          clearTimeout(timer);
+          resolve(undefined);
+        }
+      };
+      child.stdout.on("data", read);
+      child.stderr.on("data", read);
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        resolve(`exit ${code}: ${output.slice(-400)}`);
+      });
+    });
+  } finally {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function conform(dir, { gateway = false } = {}) {
   const failures = [];
   const timings = {};
   const config = parseJson(readFileSync(join(dir, "openclaw.json"), "utf8"), "openclaw.json");
@@ -211,7 +264,15 @@ async function conform(dir) {
       const want = JSON.stringify(strip(parseJson(readFileSync(file, "utf8"), "exec-approvals.json").agents));
       return JSON.stringify(strip(stored)) === want ? [] : [`approvals get shows ${JSON.stringify(strip(stored)).slice(0, 300)}, want ${want.slice(0, 300)}`];
     };
-    for (const f of (await pool([agentsJob, approvalsJob, ...perAgent])).flat()) failures.push(f);
+    // The gateway starts with the config as it is (OpenClaw refuses one without gateway.mode, for example).
+    const gatewayJob = async () => {
+      if (!gateway) return [];
+      const t0 = Date.now();
+      const why = await gatewayStarts(configPath, env);
+      timings.gateway = Date.now() - t0;
+      return why ? [`gateway run: ${why}`] : [];
+    };
+    for (const f of (await pool([agentsJob, approvalsJob, gatewayJob, ...perAgent])).flat()) failures.push(f);
     return { failures, timings };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -272,7 +333,7 @@ for (const brain of brains) {
       const c0 = Date.now();
       let result;
       try {
-        result = await conform(dir);
+        result = await conform(dir, { gateway: name === "brain" && env === "default" });
       } catch (e) {
         result = { failures: [e.message], timings: {} };
       }

@@ -109,6 +109,9 @@ export function buildConfig(plan: Plan, bootstrap: Readonly<Record<string, Boots
     },
     mcp: servers.length ? { servers: Object.fromEntries(servers.map(([name, s]) => [name, mcpServer(s, env)])) } : undefined,
     bindings: bindings.length ? bindings : undefined,
+    // OpenClaw 2026.9.6's `gateway run` refuses a config without gateway.mode ("missing gateway.mode. Treat
+    // this as suspicious or clobbered config"); "local": this host runs the channels and agents.
+    gateway: { mode: "local" },
   };
   // env.vars last: every env reference above has been rendered by now.
   const vars = [...env.defaults].sort(([a], [b]) => (a < b ? -1 : 1));
