@@ -168,6 +168,23 @@ describe("emit", () => {
     expect(file(files, "README.md")).toContain("   openclaw approvals set --file exec-approvals.json\n");
   });
 
+  it("warns (BRN512) when a skill's URL takes its host from an env variable, which the model can set for exec", async () => {
+    const copy = tempCopy(fixtureBrain("openclaw-no-persona"));
+    try {
+      const tool = readFileSync(join(copy.dir, "tools/lookup.yaml"), "utf8");
+      const warnings = async (url: string) => {
+        writeFileSync(join(copy.dir, "tools/lookup.yaml"), tool.replace("https://glossary.example.com/terms/{{term}}", url));
+        const { diagnostics } = await emitTarget(openclaw, copy.dir);
+        return diagnostics.filter((d) => d.code === "BRN512").map((d) => d.message);
+      };
+      expect(await warnings("${env:GLOSSARY_URL:-https://glossary.example.com}/terms/{{term}}")).toEqual([expect.stringMatching(/^agent "glossary": its HTTP skill "lookup" takes the URL's host from \$\{GLOSSARY_URL\}, which curl reads from the environment/)]);
+      expect(await warnings("https://${env:GLOSSARY_HOST}:8443/terms/{{term}}")).toEqual([expect.stringContaining("from ${GLOSSARY_HOST}")]);
+      expect(await warnings("https://glossary.example.com/${env:GLOSSARY_PATH}/{{term}}")).toEqual([]);
+    } finally {
+      copy.cleanup();
+    }
+  });
+
   it("allows curl with any arguments where the policy lets the shell tool run curl (allowBins)", async () => {
     const copy = tempCopy(fixtureBrain("openclaw-exec-guards"));
     try {

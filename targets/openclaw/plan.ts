@@ -1,5 +1,6 @@
+import { contractPieces, urlPlaces } from "../../src/emit/placeholders.js";
 import { durationSeconds } from "../../src/link/durations.js";
-import type { Agent, Brain } from "../../src/link/model.js";
+import type { Agent, Brain, Tool } from "../../src/link/model.js";
 import { channelBindings, shadowedBindings } from "./bindings.js";
 import { EnvRenderer } from "./env.js";
 import { agentLimits, type AgentLimits } from "./limits.js";
@@ -57,6 +58,10 @@ export function plan(brain: Brain, options: OpenClawOptions): Plan {
     const differences: string[] = [];
     if (agent.policy.tools?.paths?.workspaceOnly && memory.some((m) => m.namespace.scope === "shared")) differences.push(`the shared memory files under ${workspaceRoot}/shared/ lie outside the workspace that tools.fs.workspaceOnly confines the agent to, so OpenClaw refuses the agent's reads and writes of them; enforce the path rules with the supervisor target instead, or keep the agent's shared memory in its workspace`);
     if (tools.skillExec?.beyondPolicy && !tools.curlForSkillsOnly) differences.push(skillExecDifference(tools));
+    for (const tool of agent.tools) {
+      const names = toolRoute(tool).kind === "skill" ? hostVariables(tool) : [];
+      if (names.length) differences.push(`its HTTP skill "${tool.id}" takes the URL's host from ${names.map((n) => `\${${n}}`).join(", ")}, which curl reads from the environment, and OpenClaw lets the model set environment variables for an exec command (the exec tool's \`env\`), so the model can send the request, headers included, to another host; write the host into the URL, or run the tool with the n8n or supervisor target`);
+    }
     if (tools.approvalWidened.length && tools.exec) {
       const ids = tools.approvalWidened.map((t) => `"${t.id}"`).join(", ");
       differences.push(`OpenClaw has one approval rule for all of an agent's exec commands (tools.exec ask "${tools.exec.ask}", which another of its exec tools needs), so ${ids} ${tools.approvalWidened.length === 1 ? "needs" : "need"} a human's approval ${tools.exec.ask === "always" ? "on every call" : "whenever a command misses the allowlist"} too, which the brain does not ask for; run ${tools.approvalWidened.length === 1 ? "it" : "them"} with the supervisor target, or give the agent its exec tools with the same approval`);
@@ -104,6 +109,13 @@ export function envDifferences(p: Plan): BrainDifference[] {
     out.push({ file: c.defaults[0].file, message: `the variable ${c.name} has different defaults (${where}); openclaw.json env.vars sets ${c.name} = ${JSON.stringify(c.applied)} for the whole gateway when it is unset, so every reference gets that one; give the references one default, or set ${c.name}` });
   }
   return out;
+}
+
+/** The env variables that give an http contract's URL its scheme or host (see urlPlaces). */
+function hostVariables(tool: Tool): string[] {
+  const pieces = contractPieces(tool, tool.implementation.http!.url);
+  const places = urlPlaces(pieces);
+  return [...new Set(pieces.flatMap((p, i) => ("env" in p && places[i] !== "rest" ? [p.env.env] : [])))];
 }
 
 /**

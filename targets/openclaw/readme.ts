@@ -44,11 +44,11 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     "   openclaw config validate",
     "   ```",
     "",
-    `3. Set the environment variables it reads, in the gateway's environment or \`~/.openclaw/.env\`: ${env.length ? env.map((n) => `\`${n}\``).join(", ") : "none"}.${curlVariables ? " The skills' curl commands read their variables themselves (`--variable`, so no secret is in a command line): they need curl 8.3 or newer on the gateway host." : ""}`,
+    `3. Set the environment variables it reads, in the gateway's environment or \`~/.openclaw/.env\`: ${env.length ? env.map((n) => `\`${n}\``).join(", ") : "none"}.${curlVariables ? " The skills' curl commands read their variables themselves (`--variable`, so no secret is in a command line): they need curl 8.3 or newer on the gateway host, first on the PATH that exec sees (OpenClaw puts the login shell's PATH in front of the gateway's): install it where the login shell finds it first, or name its folder in `tools.exec.pathPrepend`." : ""}`,
     ...(allow
       ? [
           "",
-          `4. Allow the commands that exec may run (exec approvals are runtime state, not config): \`exec-approvals.json\` holds each agent's exec allowlist${pinned ? "; curl is allowed only with the exact arguments of the agent's HTTP skills (each entry's `argPattern`), so it cannot fetch or send anything else" : ""}.`,
+          `4. Allow the commands that exec may run (exec approvals are runtime state, not config): \`exec-approvals.json\` holds each agent's exec allowlist${pinned ? "; curl is allowed only with the exact arguments of the agent's HTTP skills (each entry's `argPattern`)" : ""}.`,
           "",
           "   ```sh",
           "   openclaw approvals set --file exec-approvals.json",

@@ -80,6 +80,7 @@ function hostileVariants(command: string, booleans: Set<string>): [string, strin
   if (/ '\{\{\w+\}\}/.test(command)) variants.push(["a file: URL", filledIn(command, "file:///etc/passwd", booleans)]);
   else variants.push(["another host", filled.replace(/'https?:\/\/[^/']+/, "'https://evil.example")], ["curl's own variable sent elsewhere", filled.replace(/'https?:\/\/[^/']+/, "'https://evil.example/{{X}}")]);
   if (/(?:'https?:\/\/[^']*\/[^']*|--url-query '[^']*)\{\{\w+\}\}/.test(command)) variants.push(["an unencoded URL value", filled.replace(uriEncode(HOSTILE), "x/../admin?y=1&z")]);
+  if (/'https?:\/\/[^']*\/\{\{\w+\}\}/.test(command)) variants.push(["a path value that is a dot segment", filled.replace(uriEncode(HOSTILE), "%2E%2e")], ["a path value that is a dot segment", filled.replace(uriEncode(HOSTILE), "..")]);
   const variable = /--variable '%([A-Za-z0-9_]+)/.exec(command)?.[1];
   if (variable && /--expand-header '[^']*\{\{[a-z]\w*\}\}/.test(command)) variants.push(["a header value that names a secret curl would expand there", filled.replace(HOSTILE.replace(/[{}]/g, ""), `{{${variable}}}`)]);
   const body = /--data-raw ('[^']*')/.exec(command)?.[1] ?? "";

@@ -28,8 +28,13 @@ const HOLE = {
   start: String.raw`https?://[^\x00]*`,
   /** In the URL's authority: no path, query, fragment or user info, so it picks the host and port only. */
   authority: String.raw`[^\x00/?#@\\]*`,
-  /** The rest of the URL, and `--url-query` values: percent-encoded text (encodeURIComponent's characters, `%XX`), so no `/`, `?`, `&` or `#` is added. */
+  /** `--url-query` values: percent-encoded text (encodeURIComponent's characters, `%XX`), so no `&` or `#` is added. */
   encoded: String.raw`[A-Za-z0-9._~!*()%+-]*`,
+  /**
+   * The rest of the URL (path, its own query): percent-encoded text, so no `/`, `?` or `#` is added, and
+   * not a dot segment (`..`, `%2e%2e`, `.`), which curl would resolve to a parent path.
+   */
+  segment: String.raw`(?!(?:\.|%2[eE]){1,2}(?:[/?#]|\x00))[A-Za-z0-9._~!*()%+-]*`,
   /** A header value: one line. */
   header: String.raw`[^\x00\r\n]*`,
   /** Inside a JSON string of the `--data-raw` body: string characters and escapes, so the body keeps its structure. */
@@ -77,7 +82,7 @@ const VARIABLE: Record<CurlOption, (name: string) => string> = { url: (n) => `{{
 function curlOption(tool: Tool, option: CurlOption, value: string, vars: Map<string, string | undefined>, { prefix = "", literal = (text: string) => text } = {}): Part {
   const pieces = contractPieces(tool, value);
   const places = option === "url" ? urlPlaces(pieces) : [];
-  const hole = (i: number): Hole => (option === "header" ? "header" : places[i] === "start" ? "start" : places[i] === "authority" ? "authority" : "encoded");
+  const hole = (i: number): Hole => (option === "header" ? "header" : option === "url-query" ? "encoded" : places[i] === "start" ? "start" : places[i] === "authority" ? "authority" : "segment");
   const word = quoted(
     ...(prefix ? [{ text: prefix }] : []),
     ...pieces.map((p, i): WordPiece => {
