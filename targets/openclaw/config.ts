@@ -4,7 +4,7 @@ import type { EnvRenderer } from "./env.js";
 import { providers, routeModel } from "./models.js";
 import { channelBindings } from "./bindings.js";
 import type { AgentPlan, Plan } from "./plan.js";
-import type { ExecSettings } from "./tools.js";
+import type { AgentTools, ExecSettings } from "./tools.js";
 
 /** A brain duration in OpenClaw's duration syntax (units ms, s, m, h; no days). */
 export function openclawDuration(duration: string): string {
@@ -48,6 +48,8 @@ function entry(brain: Brain, p: AgentPlan, sizes: BootstrapSizes | undefined) {
   const { agent, tools } = p;
   const id = agent.identity;
   const identity = id && { name: id.name, emoji: id.emoji, theme: id.theme, avatar: id.avatar && /^https:\/\//.test(id.avatar) ? id.avatar : undefined };
+  const fs = agent.policy.tools?.paths?.workspaceOnly === true || tools.readOnlyForSkills;
+  const deny = [...new Set([...tools.deny, ...sectionGrantsLeftOut(tools, fs)])].sort();
   return {
     name: agent.name,
     description: agent.description,
@@ -69,11 +71,22 @@ function entry(brain: Brain, p: AgentPlan, sizes: BootstrapSizes | undefined) {
     tools: {
       profile: "minimal",
       alsoAllow: tools.alsoAllow.length ? tools.alsoAllow : undefined,
-      deny: tools.deny.length ? tools.deny : undefined,
+      deny: deny.length ? deny : undefined,
       exec: tools.exec && execConfig(tools.exec),
-      fs: agent.policy.tools?.paths?.workspaceOnly || tools.readOnlyForSkills ? { workspaceOnly: true } : undefined,
+      fs: fs ? { workspaceOnly: true } : undefined,
     },
   };
+}
+
+/**
+ * The tools that a `tools.exec` or `tools.fs` section of an agent used to grant beside the "minimal"
+ * profile (OpenClaw 2026.9.6, detectImplicitProfileGrants), which the agent does not get (not in
+ * `alsoAllow`): OpenClaw warns on every run about each one that is neither allowed nor denied, so they
+ * are denied, which changes nothing but says that brainc meant it.
+ */
+function sectionGrantsLeftOut(tools: AgentTools, fs: boolean): string[] {
+  const grants = [...(tools.exec ? ["exec", "process"] : []), ...(fs ? ["read", "write", "edit"] : [])];
+  return grants.filter((t) => !tools.alsoAllow.includes(t));
 }
 
 /**
