@@ -93,3 +93,63 @@ export function inJsonString(text: string, at: number): boolean {
   }
   return inside;
 }
+
+/** encodeURIComponent that also encodes `!'()*`, as an OpenClaw skill tells the model to encode URL values (`'` is `%27`). */
+export const strictUriEncode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * Where a placeholder of an OpenClaw skill command sits, which says how the model writes its value: the
+ * URL it starts (the whole URL), the rest of the URL, a `--url-query` value, a header (one that curl
+ * expands: `--expand-header`), a JSON string of the body, or a JSON value of the body (out of quotes).
+ */
+export type SkillPlace = "url-start" | "url" | "query" | "header" | "expanded-header" | "body-string" | "body-value";
+
+/** The curl options of skill commands that take an argument, and where a placeholder in that argument is. */
+const SKILL_OPTION_PLACE: Record<string, SkillPlace | "none"> = {
+  "-X": "none",
+  "--max-time": "none",
+  "--variable": "none",
+  "--expand-url": "url",
+  "--url-query": "query",
+  "--expand-url-query": "query",
+  "-H": "header",
+  "--expand-header": "expanded-header",
+  "--data-raw": "body-string",
+};
+
+/**
+ * An OpenClaw skill command (the sh block of a SKILL.md) filled in as the skill tells the model: each
+ * `{{name}}` that is not one of curl's own variables (imported with `--variable %NAME`) becomes
+ * `value(name, place)` written as the skill says: strictly URL-encoded in the URL and in `--url-query`
+ * values (as it is where the placeholder is the whole URL), JSON-escaped with `'` as `\u0027` in a body
+ * string, as it is for a body JSON value, and without `'` in a header (and without `{`, `}` in one that
+ * curl expands). Throws for a placeholder where none belongs and for words not separated by one space.
+ */
+export function fillSkillCommand(command: string, value: (name: string, place: SkillPlace) => string): string {
+  const variables = new Set([...command.matchAll(/--variable '%([A-Za-z0-9_]+)/g)].map((m) => m[1]));
+  const list = command.match(/(?:'[^']*'|\\'|[^\s'\\]+)+/g) ?? [];
+  if (list.join(" ") !== command) throw new Error(`not words separated by single spaces: ${command}`);
+  const write: Record<SkillPlace, (v: string) => string> = {
+    "url-start": (v) => v,
+    url: strictUriEncode,
+    query: strictUriEncode,
+    header: (v) => v.replace(/'/g, ""),
+    "expanded-header": (v) => v.replace(/['{}]/g, ""),
+    "body-string": (v) => JSON.stringify(v).slice(1, -1).replace(/'/g, "\\u0027"),
+    "body-value": (v) => v,
+  };
+  return list
+    .map((word, i) => {
+      const option = SKILL_OPTION_PLACE[list[i - 1]];
+      const positional = i > 0 && option === undefined && !word.startsWith("-");
+      return word.replace(/\{\{(\w+)\}\}/g, (m, name: string, at: number) => {
+        if (variables.has(name)) return m;
+        let place: SkillPlace | "none" | undefined = positional ? "url" : option;
+        if (place === "url" && at === 1) place = "url-start";
+        if (place === "body-string" && !inJsonString(word, at)) place = "body-value";
+        if (place === undefined || place === "none") throw new Error(`a placeholder where none belongs: ${word}`);
+        return write[place](value(name, place));
+      });
+    })
+    .join(" ");
+}

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { envSegments } from "../../src/emit/env-refs.js";
 import type { Tool } from "../../src/link/model.js";
-import { compileOk, emitTarget, inJsonString, openclawBrains, repoRoot, skillCommand } from "../../test/helpers.js";
+import { compileOk, emitTarget, fillSkillCommand, openclawBrains, repoRoot, skillCommand, strictUriEncode } from "../../test/helpers.js";
 import openclaw from "./index.js";
 
 const curl = join(repoRoot, ".cache/curl8/curl");
@@ -40,71 +40,21 @@ function envValue(name: string, url: string, base: string): string {
   return url.includes(`\${env:${name}`) ? `env-${name}` : `${name} "tøken" & 50% + it's /?#=`;
 }
 
-/** encodeURIComponent that also encodes `!'()*`, as the skill asks (`'` is `%27`). */
-const strictEncode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
 /** The test value of a number, integer or boolean argument (which a body placeholder out of quotes takes as JSON), else undefined. */
 function jsonValue(tool: Tool, name: string): number | boolean | undefined {
   const type = ((tool.input.properties ?? {}) as Record<string, { type?: string }>)[name]?.type;
   return type === "integer" ? 3 : type === "number" ? 2.5 : type === "boolean" ? true : undefined;
 }
 
-/** Where a command word puts its placeholders: the URL, a query value, a header, the JSON body, or nowhere placeholders belong. */
-type Context = "url" | "query" | "header" | "body" | "other";
-
-/** The curl options of skill commands that take an argument, and what that argument is. */
-const ARGUMENT_OF: Record<string, Context> = {
-  "-X": "other",
-  "--max-time": "other",
-  "--variable": "other",
-  "--expand-url": "url",
-  "--url-query": "query",
-  "--expand-url-query": "query",
-  "-H": "header",
-  "--expand-header": "header",
-  "--data-raw": "body",
-};
-
-/** The shell words of a command line of plain and single-quoted words (`'…'\''…'`), each with its {@link Context}. */
-function words(command: string): { word: string; context: Context }[] {
-  const list = command.match(/(?:'[^']*'|\\'|[^\s'\\]+)+/g) ?? [];
-  expect(list.join(" "), "the command is words separated by single spaces").toBe(command);
-  const out: { word: string; context: Context }[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const option = ARGUMENT_OF[list[i]];
-    out.push({ word: list[i], context: "other" });
-    if (option) out.push({ word: list[++i], context: option });
-    else if (i > 0 && !list[i].startsWith("-")) out[out.length - 1].context = "url";
-  }
-  return out;
-}
-
 /**
- * The command as the model runs it (each argument placeholder filled with {@link argument}, encoded as the
- * skill says, except that a placeholder the URL starts with is `base`), pointed at the local server at
- * `base`: curl 8 in place of `curl`, `--connect-to` the server, and https turned into http (in the URL
- * and in `--variable` defaults).
+ * The command as the model runs it ({@link fillSkillCommand}: each argument placeholder filled with
+ * {@link argument}, the argument's JSON value where the body takes one, and `base` where the URL starts
+ * with the placeholder), pointed at the local server at `base`: curl 8 in place of `curl`, `--connect-to`
+ * the server, and https turned into http (in the URL and in `--variable` defaults).
  */
-function filledIn(command: string, variables: Set<string>, base: string, tool: Tool): string {
-  const encode: Record<Context, (value: string) => string> = {
-    url: strictEncode,
-    query: strictEncode,
-    body: (v) => JSON.stringify(v).slice(1, -1).replace(/'/g, "\\u0027"),
-    // The skill says to leave `'` out of a header value (OpenClaw's allowlist analysis refuses `'\''` in a word with `{`, `*`, `?` or `[`).
-    header: (v) => v.replace(/'/g, ""),
-    other: () => {
-      throw new Error(`a placeholder where none belongs: ${command}`);
-    },
-  };
-  const filled = words(command).map(({ word, context }) =>
-    word.replace(PLACEHOLDER, (m, name: string, at: number) => {
-      if (variables.has(name)) return m;
-      if (context === "url" && at === 1) return base;
-      // A body placeholder out of quotes takes the argument's JSON value.
-      return context === "body" && !inJsonString(word, at) ? JSON.stringify(jsonValue(tool, name)) : encode[context](argument(name));
-    }),
-  );
-  return filled.join(" ").replace(/^curl /, `'${curl}' --connect-to '::${new URL(base).host}' `).replace(/(['=])https:\/\//g, "$1http://");
+function filledIn(command: string, base: string, tool: Tool): string {
+  const filled = fillSkillCommand(command, (name, place) => (place === "url-start" ? base : place === "body-value" ? JSON.stringify(jsonValue(tool, name)) : argument(name)));
+  return filled.replace(/^curl /, `'${curl}' --connect-to '::${new URL(base).host}' `).replace(/(['=])https:\/\//g, "$1http://");
 }
 
 /** A request as the server received it, or as the contract defines it: path and query decoded. */
@@ -130,7 +80,7 @@ function contractRequest(tool: Tool, env: Record<string, string>, base: string):
       .join("");
   const whole = (v: string) => /^\{\{(\w+)\}\}$/.exec(v)?.[1];
   const deep = (v: unknown): unknown => (typeof v === "string" ? (whole(v) && jsonValue(tool, whole(v)!) !== undefined ? jsonValue(tool, whole(v)!) : fill(v)) : Array.isArray(v) ? v.map(deep) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v);
-  const url = new URL(fill(http.url, (name) => (name === urlStart ? base : strictEncode(argument(name)))));
+  const url = new URL(fill(http.url, (name) => (name === urlStart ? base : strictUriEncode(argument(name)))));
   const headers = Object.fromEntries(Object.entries(http.headers ?? {}).map(([k, v]) => [k.toLowerCase(), fill(v, (name) => argument(name).replace(/'/g, ""))]));
   if (http.body && !headers["content-type"]) headers["content-type"] = "application/json";
   return {
@@ -222,7 +172,6 @@ describe.skipIf(!installed)(`skills' curl commands make the contract's request w
 
   it.concurrent.each(cases)("%s", async (_label, command, tool) => {
     expect(command, "the command is one curl line").toMatch(/^curl [^\n]+$/);
-    const variables = new Set([...command.matchAll(/--variable '%(\w+)/g)].map((m) => m[1]));
     const http = tool.implementation.http!;
     const refs = [http.url, ...Object.values(http.headers ?? {}), ...Object.values(http.query ?? {})].flatMap(envSegments).flatMap((s) => ("env" in s ? [s] : []));
     const withDefault = [...new Set(refs.filter((r) => r.default !== undefined).map((r) => r.env))];
@@ -230,7 +179,7 @@ describe.skipIf(!installed)(`skills' curl commands make the contract's request w
     for (const unset of [[], ...(withDefault.length ? [withDefault] : [])]) {
       const { result, received } = await receive(async (base) => {
         const env = Object.fromEntries(refs.filter((r) => !unset.includes(r.env)).map((r) => [r.env, envValue(r.env, http.url, base)]));
-        return { expected: contractRequest(tool, env, base), run: await sh(filledIn(command, variables, base, tool), env) };
+        return { expected: contractRequest(tool, env, base), run: await sh(filledIn(command, base, tool), env) };
       });
       const { expected, run } = result;
       expect({ unset, exit: run.code, stderr: run.stderr, requests: received.length }).toEqual({ unset, exit: 0, stderr: "", requests: 1 });

