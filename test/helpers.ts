@@ -100,9 +100,10 @@ export const strictUriEncode = (text: string) => encodeURIComponent(text).replac
 /**
  * Where a placeholder of an OpenClaw skill command sits, which says how the model writes its value: the
  * URL it starts (the whole URL), the rest of the URL, a `--url-query` value, a header (one that curl
- * expands: `--expand-header`), a JSON string of the body, or a JSON value of the body (out of quotes).
+ * expands: `--expand-header`), a JSON string of the body (of one that curl expands: `--expand-data-raw`),
+ * or a JSON value of the body (out of quotes).
  */
-export type SkillPlace = "url-start" | "url" | "query" | "header" | "expanded-header" | "body-string" | "body-value";
+export type SkillPlace = "url-start" | "url" | "query" | "header" | "expanded-header" | "body-string" | "expanded-body-string" | "body-value";
 
 /** The curl options of skill commands that take an argument, and where a placeholder in that argument is. */
 const SKILL_OPTION_PLACE: Record<string, SkillPlace | "none"> = {
@@ -115,29 +116,36 @@ const SKILL_OPTION_PLACE: Record<string, SkillPlace | "none"> = {
   "-H": "header",
   "--expand-header": "expanded-header",
   "--data-raw": "body-string",
+  "--expand-data-raw": "expanded-body-string",
+};
+
+/**
+ * A value written where a placeholder sits, as an OpenClaw skill tells the model: strictly URL-encoded in
+ * the URL and in `--url-query` values (as it is where the placeholder is the whole URL), JSON-escaped with
+ * `'` as `\u0027` in a body string (and `{` as `\u007b` in one that curl expands), as it is for a body
+ * JSON value, and without `'` in a header (and without `{`, `}` in one that curl expands).
+ */
+export const writeSkillValue: Record<SkillPlace, (v: string) => string> = {
+  "url-start": (v) => v,
+  url: strictUriEncode,
+  query: strictUriEncode,
+  header: (v) => v.replace(/'/g, ""),
+  "expanded-header": (v) => v.replace(/['{}]/g, ""),
+  "body-string": (v) => JSON.stringify(v).slice(1, -1).replace(/'/g, "\\u0027"),
+  "expanded-body-string": (v) => JSON.stringify(v).slice(1, -1).replace(/'/g, "\\u0027").replace(/\{/g, "\\u007b"),
+  "body-value": (v) => v,
 };
 
 /**
  * An OpenClaw skill command (the sh block of a SKILL.md) filled in as the skill tells the model: each
  * `{{name}}` that is not one of curl's own variables (imported with `--variable %NAME`) becomes
- * `value(name, place)` written as the skill says: strictly URL-encoded in the URL and in `--url-query`
- * values (as it is where the placeholder is the whole URL), JSON-escaped with `'` as `\u0027` in a body
- * string, as it is for a body JSON value, and without `'` in a header (and without `{`, `}` in one that
- * curl expands). Throws for a placeholder where none belongs and for words not separated by one space.
+ * `value(name, place)` written as the skill says ({@link writeSkillValue}). Throws for a placeholder
+ * where none belongs and for words not separated by one space.
  */
 export function fillSkillCommand(command: string, value: (name: string, place: SkillPlace) => string): string {
   const variables = new Set([...command.matchAll(/--variable '%([A-Za-z0-9_]+)/g)].map((m) => m[1]));
   const list = command.match(/(?:'[^']*'|\\'|[^\s'\\]+)+/g) ?? [];
   if (list.join(" ") !== command) throw new Error(`not words separated by single spaces: ${command}`);
-  const write: Record<SkillPlace, (v: string) => string> = {
-    "url-start": (v) => v,
-    url: strictUriEncode,
-    query: strictUriEncode,
-    header: (v) => v.replace(/'/g, ""),
-    "expanded-header": (v) => v.replace(/['{}]/g, ""),
-    "body-string": (v) => JSON.stringify(v).slice(1, -1).replace(/'/g, "\\u0027"),
-    "body-value": (v) => v,
-  };
   return list
     .map((word, i) => {
       const option = SKILL_OPTION_PLACE[list[i - 1]];
@@ -146,9 +154,9 @@ export function fillSkillCommand(command: string, value: (name: string, place: S
         if (variables.has(name)) return m;
         let place: SkillPlace | "none" | undefined = positional ? "url" : option;
         if (place === "url" && at === 1) place = "url-start";
-        if (place === "body-string" && !inJsonString(word, at)) place = "body-value";
+        if ((place === "body-string" || place === "expanded-body-string") && !inJsonString(word, at)) place = "body-value";
         if (place === undefined || place === "none") throw new Error(`a placeholder where none belongs: ${word}`);
-        return write[place](value(name, place));
+        return writeSkillValue[place](value(name, place));
       });
     })
     .join(" ");

@@ -26,14 +26,14 @@ export function singleEnvRef(value: string): { env: string; default?: string } |
   return segments.length === 1 && "env" in segments[0] ? segments[0] : undefined;
 }
 
+/** Every env reference in a value (deeply: the strings in its arrays and objects), in order, repeats included. */
+export function envRefs(value: unknown): Extract<EnvSegment, { env: string }>[] {
+  if (typeof value === "string") return envSegments(value).flatMap((s) => ("env" in s ? [s] : []));
+  if (Array.isArray(value)) return value.flatMap(envRefs);
+  return typeof value === "object" && value !== null ? Object.values(value).flatMap(envRefs) : [];
+}
+
 /** Every environment variable a value (deeply) references, sorted and unique. */
 export function envNames(value: unknown): string[] {
-  const names = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (typeof v === "string") for (const m of v.matchAll(ENV_REF)) names.add(m[1]);
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (typeof v === "object" && v !== null) Object.values(v).forEach(visit);
-  };
-  visit(value);
-  return [...names].sort();
+  return [...new Set(envRefs(value).map((r) => r.env))].sort();
 }

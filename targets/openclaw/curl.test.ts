@@ -18,7 +18,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { envSegments } from "../../src/emit/env-refs.js";
+import { envRefs, envSegments } from "../../src/emit/env-refs.js";
 import type { Tool } from "../../src/link/model.js";
 import { compileOk, emitTarget, fillSkillCommand, openclawBrains, repoRoot, skillCommand, strictUriEncode } from "../../test/helpers.js";
 import openclaw from "./index.js";
@@ -173,7 +173,7 @@ describe.skipIf(!installed)(`skills' curl commands make the contract's request w
   it.concurrent.each(cases)("%s", async (_label, command, tool) => {
     expect(command, "the command is one curl line").toMatch(/^curl [^\n]+$/);
     const http = tool.implementation.http!;
-    const refs = [http.url, ...Object.values(http.headers ?? {}), ...Object.values(http.query ?? {})].flatMap(envSegments).flatMap((s) => ("env" in s ? [s] : []));
+    const refs = envRefs([http.url, http.query, http.headers, http.body]);
     const withDefault = [...new Set(refs.filter((r) => r.default !== undefined).map((r) => r.env))];
     // Every variable the contract references set; then, when some have a default, those left unset (curl must use the default).
     for (const unset of [[], ...(withDefault.length ? [withDefault] : [])]) {

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { emitTarget, fillSkillCommand, inJsonString, openclawBrains, repoRoot, skillCommand, strictUriEncode } from "../../test/helpers.js";
+import { emitTarget, fillSkillCommand, inJsonString, openclawBrains, repoRoot, skillCommand, strictUriEncode, writeSkillValue } from "../../test/helpers.js";
 import openclaw from "./index.js";
 import { mcpToolName } from "./mcp-names.js";
 
@@ -63,10 +63,13 @@ function hostileVariants(command: string, booleans: Set<string>): [string, strin
   if (/(?:'https?:\/\/[^']*\/[^']*|--url-query '[^']*)\{\{\w+\}\}/.test(command)) variants.push(["an unencoded URL value", filled.replace(strictUriEncode(HOSTILE), "x/../admin?y=1&z")]);
   if (/'https?:\/\/[^']*\/\{\{\w+\}\}/.test(command)) variants.push(["a path value that is a dot segment", filled.replace(strictUriEncode(HOSTILE), "%2E%2e")], ["a path value that is a dot segment", filled.replace(strictUriEncode(HOSTILE), "..")]);
   const variable = /--variable '%([A-Za-z0-9_]+)/.exec(command)?.[1];
-  if (variable && /--expand-header '[^']*\{\{[a-z]\w*\}\}/.test(command)) variants.push(["a header value that names a secret curl would expand there", filled.replace(HOSTILE.replace(/[{}]/g, ""), `{{${variable}}}`)]);
-  const body = /--data-raw ('[^']*')/.exec(command)?.[1] ?? "";
+  if (variable && /--expand-header '[^']*\{\{[a-z]\w*\}\}/.test(command)) variants.push(["a header value that names a secret curl would expand there", filled.replace(writeSkillValue["expanded-header"](HOSTILE), `{{${variable}}}`)]);
+  const expandedBody = command.includes(" --expand-data-raw ");
+  const bodyValue = writeSkillValue[expandedBody ? "expanded-body-string" : "body-string"](HOSTILE);
+  if (variable && expandedBody) variants.push(["a body value that names a secret curl would expand there", filled.replace(bodyValue, `{{${variable}}}`)]);
+  const body = /--(?:expand-)?data-raw ('[^']*')/.exec(command)?.[1] ?? "";
   if ([...body.matchAll(/\{\{\w+\}\}/g)].some((m) => !inJsonString(body, m.index))) variants.push(["a body value out of quotes that adds a member", filled.replace(/([:,[])3([,}\]])/, '$1 3, "to": "x"$2')]);
-  if (/--data-raw '[^']*\{\{\w+\}\}/.test(command)) variants.push(["a body value that ends its JSON string", filled.replace(JSON.stringify(HOSTILE).slice(1, -1), 'x","channel":"other')]);
+  if (/--(?:expand-)?data-raw '[^']*\{\{\w+\}\}/.test(command)) variants.push(["a body value that ends its JSON string", filled.replace(bodyValue, 'x","channel":"other')]);
   return variants;
 }
 

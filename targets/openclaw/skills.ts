@@ -1,5 +1,5 @@
-import { envSegments } from "../../src/emit/env-refs.js";
-import { contractPieces, urlPlaces } from "../../src/emit/placeholders.js";
+import { envRefs } from "../../src/emit/env-refs.js";
+import { contractPieces, type EnvRef, urlPlaces } from "../../src/emit/placeholders.js";
 import { durationSeconds } from "../../src/link/durations.js";
 import type { Tool } from "../../src/link/model.js";
 import type { EnvDefault } from "./env.js";
@@ -61,13 +61,31 @@ const bare = (...words: string[]): Part => ({ words: words.map((w) => ({ pieces:
 const quoted = (...pieces: WordPiece[]): Word => ({ pieces, quoted: true });
 
 /** The curl options (long names, curl 8.3+ `--expand-<option>`) that brainc writes with env references in them. */
-type CurlOption = "url" | "header" | "url-query";
+type CurlOption = "url" | "header" | "url-query" | "data-raw";
 
 /** The option name of each {@link CurlOption} without env references (the URL is curl's positional argument). */
-const FLAG: Record<CurlOption, string | undefined> = { url: undefined, header: "-H", "url-query": "--url-query" };
+const FLAG: Record<CurlOption, string | undefined> = { url: undefined, header: "-H", "url-query": "--url-query", "data-raw": "--data-raw" };
 
-/** How an env variable's value is put into each option: `:url` URL-encodes it (curl's variable function) in a query value. */
-const VARIABLE: Record<CurlOption, (name: string) => string> = { url: (n) => `{{${n}}}`, header: (n) => `{{${n}}}`, "url-query": (n) => `{{${n}:url}}` };
+/**
+ * How an env variable's value is put into each option, with curl's variable functions: `:url` URL-encodes
+ * it in a query value, `:json` JSON-escapes it in a string of the JSON body.
+ */
+const VARIABLE: Record<CurlOption, (name: string) => string> = { url: (n) => `{{${n}}}`, header: (n) => `{{${n}}}`, "url-query": (n) => `{{${n}:url}}`, "data-raw": (n) => `{{${n}:json}}` };
+
+/** An env reference's variable in an option, imported from the environment by a `--variable` that `vars` collects (name → default; the first default of a name wins). */
+function variable(option: CurlOption, ref: EnvRef, vars: Map<string, string | undefined>): WordPiece {
+  if (!vars.has(ref.env)) vars.set(ref.env, ref.default);
+  return { text: VARIABLE[option](ref.env) };
+}
+
+/** Literal text of a word that curl expands: a `{{` of its own (not one of the command's variables) is written `\{{`, as curl reads it literally. */
+const expandable = (text: string) => text.replaceAll("{{", "\\{{");
+
+/** A curl option with its value `word`: `--expand-<option>` when curl expands variables in the value, else the plain option. */
+function optionPart(option: CurlOption, word: Word): Part {
+  const flag = word.expanded ? `--expand-${option}` : FLAG[option];
+  return { words: flag ? [...bare(flag).words, word] : [word] };
+}
 
 /**
  * One curl option for a contract string (`prefix` and `value`), with no shell expansion in it (OpenClaw
@@ -79,22 +97,17 @@ const VARIABLE: Record<CurlOption, (name: string) => string> = { url: (n) => `{{
  * it never is in the command. `literal` rewrites the value's literal text (for example URL-encodes it);
  * placeholders become holes ({@link HOLE}) by where they are.
  */
-function curlOption(tool: Tool, option: CurlOption, value: string, vars: Map<string, string | undefined>, { prefix = "", literal = (text: string) => text } = {}): Part {
+function curlOption(tool: Tool, option: Exclude<CurlOption, "data-raw">, value: string, vars: Map<string, string | undefined>, { prefix = "", literal = (text: string) => text } = {}): Part {
   const pieces = contractPieces(tool, value);
   const places = option === "url" ? urlPlaces(pieces) : [];
   const hole = (i: number): Hole => (option === "header" ? "header" : option === "url-query" ? "encoded" : places[i] === "start" ? "start" : places[i] === "authority" ? "authority" : "segment");
-  const word = quoted(
-    ...(prefix ? [{ text: prefix }] : []),
-    ...pieces.map((p, i): WordPiece => {
-      if ("text" in p) return { text: literal(p.text) };
-      if ("arg" in p) return { arg: p.arg, hole: [hole(i)] };
-      if (!vars.has(p.env.env)) vars.set(p.env.env, p.env.default);
-      return { text: VARIABLE[option](p.env.env) };
-    }),
-  );
   const expanded = pieces.some((p) => "env" in p);
-  const flag = expanded ? `--expand-${option}` : FLAG[option];
-  return { words: flag ? [...bare(flag).words, { ...word, expanded }] : [{ ...word, expanded }] };
+  const text = (t: string) => (expanded ? expandable(t) : t);
+  const word = quoted(
+    ...(prefix ? [{ text: text(prefix) }] : []),
+    ...pieces.map((p, i): WordPiece => ("text" in p ? { text: text(literal(p.text)) } : "arg" in p ? { arg: p.arg, hole: [hole(i)] } : variable(option, p.env, vars))),
+  );
+  return optionPart(option, { ...word, expanded });
 }
 
 /** encodeURIComponent that also encodes `!'()*` (RFC 3986 reserved), so no `'` is left to quote. */
@@ -119,15 +132,15 @@ function variableOptions(vars: Map<string, string | undefined>): Part[] {
   return [...vars].map(([name, fallback]) => ({ words: [...bare("--variable").words, quoted({ text: fallback === undefined ? `%${name}` : `%${name}=${fallback}` })] }));
 }
 
-/** The strings of an http contract that may hold env references: url, header values and query values. */
-function envBearing(tool: Tool): string[] {
+/** The env references of an http contract's request (url, query and header values, strings of the body), in request order. */
+function requestEnvRefs(tool: Tool): EnvRef[] {
   const http = tool.implementation.http!;
-  return [http.url, ...Object.values(http.headers ?? {}), ...Object.values(http.query ?? {})];
+  return envRefs([http.url, http.query, http.headers, http.body]);
 }
 
 /** Every `${env:NAME:-default}` default of an http contract's request, in request order (for the env default check). */
 export function skillEnvDefaults(tool: Tool): EnvDefault[] {
-  return envBearing(tool).flatMap((v) => envSegments(v).flatMap((s) => ("env" in s && s.default !== undefined ? [{ name: s.env, value: s.default, file: tool.source }] : [])));
+  return requestEnvRefs(tool).flatMap((r) => (r.default !== undefined ? [{ name: r.env, value: r.default, file: tool.source }] : []));
 }
 
 /** The JSON types of an input property when it is a number, integer or boolean (or one of those or null), else undefined. */
@@ -139,31 +152,44 @@ function scalarTypes(tool: Tool, name: string): Hole[] | undefined {
 }
 
 /**
- * The `--data-raw` word of a JSON body (tool.schema.json: a string that is exactly one placeholder takes
+ * The `--data-raw` option of a JSON body (tool.schema.json: a string that is exactly one placeholder takes
  * the argument's JSON value). Placeholders of string (and array, object, untyped) arguments stay in their
  * JSON strings, for the model to fill in JSON-escaped; one that is a whole string and whose argument is a
  * number, integer or boolean is written out of quotes (`"limit":{{limit}}`), for the model to write the
  * JSON value (or `null` for an optional argument). `'` is the JSON escape \u0027, so the body stays one
- * plain single-quoted word (see queryOption).
+ * plain single-quoted word (see queryOption). A `${env:NAME}` reference in a string becomes curl's
+ * JSON-escaped variable, `{{NAME:json}}`, in `--expand-data-raw` (see {@link curlOption}).
  */
-function bodyWord(tool: Tool, body: object): Word {
-  const MARK = "\u0001";
+function bodyOption(tool: Tool, body: object, vars: Map<string, string | undefined>): Part {
+  const SCALAR = "\u0001";
+  const ENV = "\u0002";
   const required = new Set((tool.input.required as string[] | undefined) ?? []);
+  const refs: EnvRef[] = [];
   const mark = (v: unknown): unknown => {
     if (typeof v === "string") {
-      const only = contractPieces(tool, v, { env: false });
-      return only.length === 1 && "arg" in only[0] && scalarTypes(tool, only[0].arg) ? `${MARK}${only[0].arg}${MARK}` : v;
+      const pieces = contractPieces(tool, v);
+      if (pieces.length === 1 && "arg" in pieces[0] && scalarTypes(tool, pieces[0].arg)) return `${SCALAR}${pieces[0].arg}${SCALAR}`;
+      return pieces.map((p) => ("env" in p ? `${ENV}${refs.push(p.env) - 1}${ENV}` : "text" in p ? p.text : `{{${p.arg}}}`)).join("");
     }
     if (Array.isArray(v)) return v.map(mark);
     return v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mark(x)])) : v;
   };
-  // JSON.stringify writes the mark as the escape \u0001; the quoted marks become the unquoted placeholders.
+  // JSON.stringify writes the marks as the escapes \u0001 and \u0002: quoted scalar marks become unquoted
+  // placeholders, env marks (the index of their reference) curl's variables.
   const json = JSON.stringify(mark(body)).replace(/'/g, "\\u0027");
-  const pieces = json.split(/"\\u0001([^\\"]+)\\u0001"/).flatMap((part, i): WordPiece[] => {
-    if (i % 2) return [{ arg: part, hole: [...new Set([...scalarTypes(tool, part)!, ...(required.has(part) ? [] : (["null"] as const))])] }];
-    return contractPieces(tool, part, { env: false }).map((p) => ("arg" in p ? { arg: p.arg, hole: ["json"] } : { text: (p as { text: string }).text }));
-  });
-  return quoted(...pieces);
+  const expanded = refs.length > 0;
+  const text = (t: string) => (expanded ? expandable(t) : t);
+  const literal = (part: string) => contractPieces(tool, part, { env: false }).map((p): WordPiece => ("text" in p ? { text: text(p.text) } : { arg: (p as { arg: string }).arg, hole: ["json"] }));
+  const pieces: WordPiece[] = [];
+  let last = 0;
+  for (const m of json.matchAll(/"\\u0001([^\\"]+)\\u0001"|\\u0002(\d+)\\u0002/g)) {
+    pieces.push(...literal(json.slice(last, m.index)));
+    const arg = m[1];
+    pieces.push(arg ? { arg, hole: [...new Set([...scalarTypes(tool, arg)!, ...(required.has(arg) ? [] : (["null"] as const))])] } : variable("data-raw", refs[Number(m[2])], vars));
+    last = m.index + m[0].length;
+  }
+  pieces.push(...literal(json.slice(last)));
+  return optionPart("data-raw", { ...quoted(...pieces), expanded });
 }
 
 /**
@@ -180,7 +206,7 @@ function curlParts(tool: Tool): { parts: Part[]; variables: string[] } {
   ];
   if (http.body) {
     if (!Object.keys(http.headers ?? {}).some((k) => k.toLowerCase() === "content-type")) rest.push({ words: [...bare("-H").words, quoted({ text: "Content-Type: application/json" })] });
-    rest.push({ words: [...bare("--data-raw").words, bodyWord(tool, http.body)] });
+    rest.push(bodyOption(tool, http.body, vars));
   }
   const timeout = tool.timeout === undefined ? [] : [bare("--max-time", String(durationSeconds(tool.timeout)))];
   const parts = [bare("-sS", "--fail-with-body"), ...timeout, ...variableOptions(vars), bare("-X", http.method ?? "GET"), url, ...rest];
@@ -192,16 +218,18 @@ function curlParts(tool: Tool): { parts: Part[]; variables: string[] } {
  * `curl -sS --fail-with-body [--max-time s] [--variable …] -X METHOD <url> [--url-query …] [-H …]
  * [--data-raw '<json>']`. One line, single-quoted words and no shell expansion, so OpenClaw's exec
  * allowlist (OpenClaw 2026.9.6) can analyse it and match `curl`. Also returns the imported variables, and
- * whether a placeholder is in an option that curl expands (`--expand-<option>`: its value may not hold `{`)
- * and whether the body has placeholders out of quotes (JSON values, see {@link bodyWord}).
+ * whether a placeholder is in an option that curl expands (`--expand-<option>`: its value may not hold `{`),
+ * whether the body has placeholders out of quotes (JSON values, see {@link bodyOption}) and whether curl
+ * expands the body (`--expand-data-raw`).
  */
-export function curlCommand(tool: Tool): { command: string; variables: string[]; expandedArguments: boolean; jsonValues: boolean } {
+export function curlCommand(tool: Tool): { command: string; variables: string[]; expandedArguments: boolean; jsonValues: boolean; expandedBody: boolean } {
   const { parts, variables } = curlParts(tool);
   const text = (w: Word) => w.pieces.map((p) => ("text" in p ? p.text : `{{${p.arg}}}`)).join("");
   const words = parts.flatMap((p) => p.words.map((w) => (w.quoted ? quote(text(w)) : text(w))));
   const expandedArguments = parts.some((p) => p.words.some((w) => w.expanded && w.pieces.some((x) => "arg" in x)));
   const jsonValues = parts.some((p) => p.words.some((w) => w.pieces.some((x) => "arg" in x && x.hole.some((h) => h === "number" || h === "integer" || h === "boolean"))));
-  return { command: ["curl", ...words].join(" "), variables, expandedArguments, jsonValues };
+  const expandedBody = words.includes("--expand-data-raw");
+  return { command: ["curl", ...words].join(" "), variables, expandedArguments, jsonValues, expandedBody };
 }
 
 /**
@@ -209,7 +237,7 @@ export function curlCommand(tool: Tool): { command: string; variables: string[];
  * command's `{{NAME}}` variables (secrets) and have curl put it there.
  */
 function holePattern(holes: Hole[], expanded = false): string {
-  const one = (hole: Hole) => (expanded ? HOLE[hole].replaceAll(String.raw`[^\x00`, String.raw`[^\x00{`) : HOLE[hole]);
+  const one = (hole: Hole) => (expanded ? HOLE[hole].replaceAll("[^", "[^{") : HOLE[hole]);
   return holes.length === 1 && holes[0] !== "boolean" ? one(holes[0]) : `(?:${holes.map(one).join("|")})`;
 }
 
@@ -264,18 +292,20 @@ function propertyLines(schema: Schema, showRequired = true): string[] {
 /** Env variables the request needs set (references without a default), sorted. */
 function requiredEnv(tool: Tool): string[] {
   const names = new Set<string>();
-  for (const v of envBearing(tool)) for (const s of envSegments(v)) if ("env" in s && s.default === undefined) names.add(s.env);
+  for (const r of requestEnvRefs(tool)) if (r.default === undefined) names.add(r.env);
   return [...names].sort();
 }
 
-/** The "How to call it" instructions for a command that imports `variables` from the environment. */
-function callInstructions(variables: string[], expandedArguments: boolean, jsonValues: boolean): string[] {
+/** The "How to call it" instructions for a skill's curl command (see {@link curlCommand}). */
+function callInstructions({ variables, expandedArguments, jsonValues, expandedBody }: ReturnType<typeof curlCommand>): string[] {
+  const flag = expandedBody ? "--expand-data-raw" : "--data-raw";
+  const body = `JSON-escaped in the \`${flag}\` body (write \`'\` as \`\\u0027\`${expandedBody ? " and `{` as `\\u007b`" : ""})`;
   const lines = [
-    "Run this command with the `exec` tool, on one line and exactly as written apart from the placeholders. Replace each `{{name}}` of an argument above with its value: URL-encoded in the URL and in `--url-query` values (`'` is `%27`), JSON-escaped in the `--data-raw` body (write `'` as `\\u0027`), as is in a header but without `'` (OpenClaw refuses a quote there). Leave out the `--url-query` options of optional arguments you do not pass.",
+    `Run this command with the \`exec\` tool, on one line and exactly as written apart from the placeholders. Replace each \`{{name}}\` of an argument above with its value: URL-encoded in the URL and in \`--url-query\` values (\`'\` is \`%27\`), ${body}, as is in a header but without \`'\` (OpenClaw refuses a quote there). Leave out the \`--url-query\` options of optional arguments you do not pass.`,
     "",
     "Add no `$` variables, pipes, redirections, heredocs or line breaks: OpenClaw runs only plain commands that it can check against the exec allowlist.",
   ];
-  if (jsonValues) lines.push("", "A placeholder of the `--data-raw` body that is not in quotes takes a JSON value: a number, `true` or `false` as its argument's type says (`null` for an optional argument you do not pass).");
+  if (jsonValues) lines.push("", `A placeholder of the \`${flag}\` body that is not in quotes takes a JSON value: a number, \`true\` or \`false\` as its argument's type says (\`null\` for an optional argument you do not pass).`);
   if (expandedArguments) lines.push("", "Values in the `--expand-…` options may not hold `{`: curl reads `{{…}}` there as its own variables.");
   if (variables.length) {
     const one = variables.length === 1;
@@ -295,7 +325,7 @@ export function buildSkill(tool: Tool): string {
   const env = requiredEnv(tool);
   const requires: Record<string, string[]> = { bins: ["curl"] };
   if (env.length) requires.env = env;
-  const { command, variables, expandedArguments, jsonValues } = curlCommand(tool);
+  const curl = curlCommand(tool);
   const output = tool.output && typeof tool.output === "object" && (tool.output as Schema).properties ? propertyLines(tool.output as Schema, false) : [];
   const approval = tool.approval === "always" ? ["", "Ask a human and wait for approval before every call."] : [];
   return [
@@ -318,10 +348,10 @@ export function buildSkill(tool: Tool): string {
     "",
     "## How to call it",
     "",
-    ...callInstructions(variables, expandedArguments, jsonValues),
+    ...callInstructions(curl),
     "",
     "```sh",
-    command,
+    curl.command,
     "```",
     ...(output.length ? ["", "## Result", "", "The response body is JSON with:", "", ...output] : []),
     "",
