@@ -16,7 +16,10 @@
 //      (tools/<id>.yaml implementation.http, read with brainc's compileBrain) defines for the arguments the
 //      fake model passed (recorded in its log; strings that need percent-encoding): method, host, decoded
 //      path segments, decoded query parameters (no others), the contract's headers with `${env:…}` resolved
-//      from the environment given to n8n, and the parsed JSON body (see expectedRequest).
+//      from the environment given to n8n, and the parsed JSON body (see expectedRequest). A tool whose
+//      path gets a dot segment (`.`, `..`: the "dot-segment" case's fake model passes ".." for every string)
+//      must send nothing, and the model must get brainc's refusal as the tool's answer.
+// Options: --keep (keep each case's folder), --case NAME (run only that case).
 // Needs: Node 24 (scripts/ensure-node24.sh) and n8n 2.41.1 (scripts/ensure-n8n.sh), both installed from the
 // npm registry into .cache/ on first use (about 7 minutes); nothing else leaves 127.0.0.1.
 // Exit code 0 when every assertion holds. Prints each step with its wall time.
@@ -30,6 +33,9 @@ import { start } from "../test/fake-openai/index.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { compileBrain } = await import(pathToFileURL(join(root, "dist/src/index.js")).href);
 const keep = process.argv.includes("--keep");
+const onlyCase = process.argv.includes("--case") ? process.argv[process.argv.indexOf("--case") + 1] : undefined;
+/** What the model gets from an HTTP tool whose URL path value is a dot segment (targets/n8n/tools.ts). */
+const DOT_SEGMENT_REFUSAL = "cannot be '.' or '..' in the URL";
 const failures = [];
 const t0 = Date.now();
 
@@ -262,9 +268,11 @@ function requestDiff(expected, received) {
 
 /**
  * One case: a brain folder, the env vars its `${env:…}` references need (besides the fake server's URL,
- * set as each name in `urlVars`), models the fake server fails, and the agents whose run is asserted.
+ * set as each name in `urlVars`), models the fake server fails, the agents whose run is asserted, and the
+ * fake model's value for string arguments (`stringArg`, default the fake server's).
  */
-async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execute }) {
+async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execute, stringArg }) {
+  if (onlyCase && name !== onlyCase) return;
   console.log(`\ncase ${name} (${brain})`);
   const dir = mkdtempSync(join(tmpdir(), `brainc-n8n-${name}-`));
   const out = join(dir, "out");
@@ -279,7 +287,7 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
     return result.brain;
   });
   if (!contracts) return;
-  return start({ failModels, logFile: join(dir, "fake-openai.jsonl") }).then(async (fake) => {
+  return start({ failModels, logFile: join(dir, "fake-openai.jsonl"), stringArg }).then(async (fake) => {
     try {
       const env = n8nEnv(join(dir, "n8n"), { ...Object.fromEntries(urlVars.map((v) => [v, fake.url])), ...extraEnv });
       const files = readdirSync(built).filter((f) => f.endsWith(".json")).sort();
@@ -311,9 +319,11 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
        * The exact-request check of one executed agent: for each HTTP tool node of the workflow (in the order
        * the fake model called them), the contract's request for the arguments the model passed must be the
        * one the fake server received. Tools whose URL leads elsewhere (another host, or one the model picks)
-       * are not checked. Returns one note per tool for the log.
+       * are not checked. A tool whose path would get a dot segment sends nothing, and the agent's `output`
+       * (the fake model's answer, which quotes the tools' answers) holds brainc's refusal. Returns one note
+       * per tool for the log.
        */
-      function checkToolRequests(wf, agentFile, fake, before, env) {
+      function checkToolRequests(wf, agentFile, fake, before, env, output) {
         const agentId = wf.meta?.brainc?.agent;
         const agent = contracts.agents[agentId];
         assert(agent, `${agentFile}: meta.brainc.agent ${JSON.stringify(agentId)} is not an agent of the brain`);
@@ -328,6 +338,11 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
           const at = toolCalls.findIndex((c) => c.name === tool.id || norm(c.name) === norm(tool.id));
           assert(at >= 0, `the fake model did not call HTTP tool ${tool.id} (it called: ${toolCalls.map((c) => c.name).join(", ") || "none"})`);
           const expected = expectedRequest(tool, toolCalls[at].arguments, env);
+          if (expected.path?.some((segment) => segment === "." || segment === "..")) {
+            assert(output.includes(DOT_SEGMENT_REFUSAL), `HTTP tool ${tool.id} got a dot segment in its path (arguments ${JSON.stringify(toolCalls[at].arguments)}), and the model did not get brainc's refusal: ${output.slice(0, 400)}`);
+            notes.push(`${tool.id} refused (a dot segment in its path; nothing sent)`);
+            continue;
+          }
           if (expected.host !== `127.0.0.1:${fake.port}`) notes.push(`${tool.id} not checked (sent to ${expected.host ?? "a host the model picks"})`);
           else wanted.push({ at, tool, expected });
         }
@@ -389,7 +404,7 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
             assert(hit, `HTTP tool ${tool.name} did not reach the fake server`);
             if (extraEnv.FAKE_TOOL_TOKEN) assert(hit.authorization === extraEnv.FAKE_TOOL_TOKEN, `HTTP tool ${tool.name} sent Authorization ${hit.authorization}`);
           }
-          exact.push(...checkToolRequests(wf, agentFile, fake, before, env));
+          exact.push(...checkToolRequests(wf, agentFile, fake, before, env, output));
           return `${calls.length} calls: ${calls.map((c) => `${c.model}${c.failed ? "(500)" : ""}`).join(", ")}`;
         });
         const calls = fake.log.slice(before).filter((e) => e.kind === "chat.completions");
@@ -420,7 +435,19 @@ await runCase({
   execute: ["assistant.json", "watcher.json", "digest.json"],
 });
 
-// Case 2: the example brain, with the in-process buffer memory instead of Postgres (no database here).
+// Case 2: the same brain with a model that passes ".." for every string argument: a tool whose URL path
+// holds one refuses it (its URL would lead to the parent path); the other tools send it as a value.
+await runCase({
+  name: "dot-segment",
+  brain: join(root, "test/fixtures/brains/n8n-conformance"),
+  urlVars: ["FAKE_OPENAI_URL"],
+  env: { FAKE_OPENAI_KEY: "sk-fake-not-secret", FAKE_TOOL_TOKEN: "Bearer fake-tool-token" },
+  failModels: [],
+  execute: ["assistant.json"],
+  stringArg: "..",
+});
+
+// Case 3: the example brain, with the in-process buffer memory instead of Postgres (no database here).
 // email-triage is imported but not run: its Gmail MCP server is not reachable offline.
 const example = mkdtempSync(join(tmpdir(), "brainc-n8n-example-brain-"));
 cpSync(join(root, "brain"), example, { recursive: true });

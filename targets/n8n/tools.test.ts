@@ -158,6 +158,18 @@ describe("n8n URL placeholders (item 3)", () => {
     expect(evaluate(pair(nodes.get, "queryParameters", "q"), { id: hostile })).toBe(hostile);
   });
 
+  it("fails the tool call when a value in the path or the URL's own query is a dot segment, which the URL parser would resolve to the parent path", async () => {
+    const { nodes } = await emitTools({ get: http(input, { url: "https://api.example/items/{{id}}/sub?x={{id}}" }) });
+    for (const dots of [".", ".."]) {
+      // The HTTP Request node (n8n 2.41 HttpRequestV3) refuses a URL that does not start with http:// or https://, naming it.
+      expect(evaluate(nodes.get.url, { id: dots }), dots).toBe(`argument 'id' cannot be '.' or '..' in the URL (it would change the URL's path), so nothing was sent: https://api.example/items/${dots}/sub?x=${dots}`);
+      // What the request would be without the refusal: the parent path (WHATWG URL, as Node's fetch and http use it).
+      expect(new URL(`https://api.example/items/${encodeURIComponent(dots)}/sub`).pathname).not.toMatch(/^\/items\/[^/]+\/sub$/);
+    }
+    // Values that only hold dots in other ways stay one segment: more dots, or encoded dots (encoded once more).
+    for (const value of ["...", "%2e%2e", "a..", "../x"]) expect(new URL(evaluate(nodes.get.url, { id: value }) as string).pathname, value).toBe(`/items/${encodeURIComponent(value)}/sub`);
+  });
+
   it("keeps a placeholder that picks the host (allowed: tool.schema.json, link.ts) as the model gives it, and never encodes an env reference", async () => {
     const { nodes } = await emitTools({
       fetch: http(input, { url: "{{base}}/items/{{id}}" }),

@@ -137,10 +137,21 @@ function templateValue(tool: Tool, value: string, encoded: boolean[] = []): stri
  * the host: brain-format.md allows it (`url: "{{url}}"`; link.ts only checks that placeholders name input
  * properties), so it is written as the model gives it, and the policy's network fence, which n8n cannot
  * enforce, is reported by the workflow (BRN509). An env reference is never encoded (it may hold a base URL).
+ *
+ * An encoded value that is `.` or `..` would still be a dot segment, which URL parsers (WHATWG, as n8n's
+ * HTTP Request node sends through Node's URL) resolve to the parent path, encoded (`%2E%2E`) or not. So
+ * the URL starts with a guard per such argument that puts a refusal in front of the URL when the value is
+ * one: the node then fails the tool call with `Invalid URL: <refusal> https://…` and sends nothing. (A
+ * guard that throws would not do: n8n 2.41 renders an expression that throws anything but its own
+ * ExpressionError as empty text, which sent the request to the URL without the segment.)
  */
 function urlValue(tool: Tool, url: string): string {
-  const places = urlPlaces(pieces(tool, url));
-  return templateValue(tool, url, places.map((place) => place === "rest"));
+  const parts = pieces(tool, url);
+  const encoded = urlPlaces(parts).map((place) => place === "rest");
+  const value = templateValue(tool, url, encoded);
+  const guarded = new Set(parts.flatMap((p, i) => ("arg" in p && encoded[i] && argumentOf(tool, p.arg).type !== "json" ? [p.arg] : []))); // JSON text is never a dot segment
+  const guard = (arg: string) => `{{ /^\\.\\.?$/.test(${argJs(tool, arg)}) ? ${jsString(`argument '${arg}' cannot be '.' or '..' in the URL (it would change the URL's path), so nothing was sent: `)} : "" }}`;
+  return guarded.size ? `=${[...guarded].map(guard).join("")}${value.slice(1)}` : value;
 }
 
 /** A JSON body value as a JavaScript expression: a string that is exactly one placeholder keeps the argument's JSON value. */

@@ -22,11 +22,12 @@ describe("fake OpenAI server", () => {
     }
   });
 
-  it("passes every property typed, with a string that needs percent-encoding; a calculator gets an expression", () => {
+  it("passes every property typed, with a string that needs percent-encoding (or the string it is given); a calculator gets an expression", () => {
     expect(FAKE_STRING_ARG).toBe("brain ü/a?b&c#d%");
     const parameters = { properties: { s: { type: "string" }, i: { type: "integer" }, n: { type: "number" }, b: { type: "boolean" }, e: { enum: ["x"] } } };
     expect(argsFor({ function: { name: "item-update", parameters } })).toEqual({ s: FAKE_STRING_ARG, i: 42, n: 42, b: true, e: FAKE_STRING_ARG });
     expect(argsFor({ name: "calculator", parameters })).toEqual({ input: "6*7" });
+    expect(argsFor({ name: "item-update", parameters }, "..")).toEqual({ s: "..", i: 42, n: 42, b: true, e: ".." });
   });
 
   it("records an HTTP tool's request under /tool/ as received (any method, raw URL, headers, body) and answers 200 JSON", async () => {

@@ -45,12 +45,13 @@ export const FAKE_STRING_ARG: string;
  * The arguments the fake model passes when it calls a tool (an OpenAI `tools` entry, or its `function`): a
  * calculator (name matching /calc/i) gets `{ input: "6*7" }`; otherwise every property of the parameters
  * schema: numbers and integers 42 (n8n's $fromAI offers integers as numbers), booleans true, anything else
- * {@link FAKE_STRING_ARG}.
+ * `stringArg` (default {@link FAKE_STRING_ARG}).
  */
-export function argsFor(tool: { function?: { name: string; parameters?: object }; name?: string; parameters?: object }): Record<string, unknown>;
+export function argsFor(tool: { function?: { name: string; parameters?: object }; name?: string; parameters?: object }, stringArg?: string): Record<string, unknown>;
 
 /**
  * Starts the fake server. `port` defaults to 0 (a free port); models in `failModels` (and any named fail*)
- * answer HTTP 500; `logFile` also appends each log entry as a JSON line.
+ * answer HTTP 500; `logFile` also appends each log entry as a JSON line; `stringArg` is what the fake
+ * model passes for string arguments (default {@link FAKE_STRING_ARG}).
  */
-export function start(options?: { port?: number; failModels?: string[]; logFile?: string }): Promise<FakeOpenAi>;
+export function start(options?: { port?: number; failModels?: string[]; logFile?: string; stringArg?: string }): Promise<FakeOpenAi>;

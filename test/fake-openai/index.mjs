@@ -19,25 +19,27 @@ export const FAKE_STRING_ARG = "brain ü/a?b&c#d%";
  * The arguments the fake model passes when it calls a tool (an OpenAI `tools` entry, or its `function`):
  * a calculator gets `{ input: "6*7" }`; otherwise every property of the parameters schema is passed:
  * numbers and integers 42 (an integer: n8n's $fromAI offers an integer property as a number), booleans true,
- * anything else {@link FAKE_STRING_ARG}.
+ * anything else `stringArg`.
  * @param {{ function?: { name: string, parameters?: object }, name?: string, parameters?: object }} tool
+ * @param {string} [stringArg] the value of string (and untyped) arguments; default {@link FAKE_STRING_ARG}
  * @returns {Record<string, unknown>}
  */
-export function argsFor(tool) {
+export function argsFor(tool, stringArg = FAKE_STRING_ARG) {
   const fn = tool.function ?? tool;
   if (/calc/i.test(fn.name)) return { input: "6*7" };
   const out = {};
   for (const [k, schema] of Object.entries(fn.parameters?.properties ?? {})) {
-    out[k] = schema?.type === "integer" || schema?.type === "number" ? 42 : schema?.type === "boolean" ? true : FAKE_STRING_ARG;
+    out[k] = schema?.type === "integer" || schema?.type === "number" ? 42 : schema?.type === "boolean" ? true : stringArg;
   }
   return out;
 }
 
 /**
  * Starts the server.
- * @param {{ port?: number, failModels?: string[], logFile?: string }} [options]
+ * @param {{ port?: number, failModels?: string[], logFile?: string, stringArg?: string }} [options]
  *   port: TCP port on 127.0.0.1 (default 0: a free one); failModels: model names that answer HTTP 500;
- *   logFile: also append each log entry there as one JSON line.
+ *   logFile: also append each log entry there as one JSON line; stringArg: what the fake model passes for
+ *   string arguments (default {@link FAKE_STRING_ARG}).
  * @returns {Promise<{ url: string, port: number, log: object[], close: () => Promise<void> }>}
  *   url: the base URL including /v1; log: one entry per request, in arrival order.
  */
@@ -77,7 +79,7 @@ export async function start(options = {}) {
     let finish = "stop";
     if (tools.length > 0 && toolMsgs.length < tools.length) {
       const tool = tools[toolMsgs.length];
-      const args = argsFor(tool);
+      const args = argsFor(tool, options.stringArg);
       message = { role: "assistant", content: null, tool_calls: [{ id: `call_${seq}`, type: "function", function: { name: tool.function.name, arguments: JSON.stringify(args) } }] };
       finish = "tool_calls";
       entry.toolCall = { name: tool.function.name, arguments: args };
