@@ -104,6 +104,25 @@ describe("a prompt that names a tool the agent does not have (BRN221, when rende
   });
 });
 
+describe("programs in allowBins that run code of their own (BRN327)", () => {
+  it("warns once per policy and program, at the policy's list item, for agents that can run commands; a program given by path counts by its name", async () => {
+    const ds = await diagnosticsAfterEdit(minimal, (dir) => {
+      writeFileSync(join(dir, "tools/shell.yaml"), "description: Run a shell command.\ninput: { type: object, required: [command], properties: { command: { type: string } } }\nrisk: [exec]\nimplementation: { builtin: { supervisor: exec } }\n");
+      patch(dir, "agents/watcher.yaml", "tools: [http-check, search]", "tools: [http-check, search, shell]");
+      patch(dir, "policies/tight.yaml", "  requireApproval: [search]\n", "  requireApproval: [search]\n  exec: { allowBins: [grep, /usr/bin/python3, wc, bash] }\n");
+      // A second agent with the same policy, and one that runs no commands under a policy that allows perl.
+      writeFileSync(join(dir, "agents/sweeper.yaml"), "name: Sweeper\ndescription: Sweeps.\nprompt: watcher\ntask: status_polling\ntools: [shell]\npolicies: [tight]\n");
+      writeFileSync(join(dir, "policies/loose.yaml"), "description: Loose.\ntools:\n  exec: { allowBins: [perl] }\n");
+      writeFileSync(join(dir, "agents/reader.yaml"), "name: Reader\ndescription: Reads.\nprompt: watcher\ntask: status_polling\ntools: [http-check]\npolicies: [loose]\n");
+    });
+    expect(ds.filter((d) => d.severity === "error")).toEqual([]);
+    expect(ds.filter((d) => d.code === "BRN327").map((d) => `${where(d)} ${d.message.replace(/ \(.*\)/, "")}`)).toEqual([
+      'policies/tight.yaml:6:29 tools.exec.allowBins lets agent "sweeper" run "/usr/bin/python3", which runs code of its own, so the allow list does not confine what the agent runs',
+      'policies/tight.yaml:6:51 tools.exec.allowBins lets agent "sweeper" run "bash", which runs code of its own, so the allow list does not confine what the agent runs',
+    ]);
+  });
+});
+
 describe("overlay locations", () => {
   it("a value the overlay introduced: the overlay file, at the value", async () => {
     const errs = await errors(invalid("BRN310-overlay-agent-budget"), "prod");

@@ -7,6 +7,7 @@ import { plural } from "../diagnostics/format.js";
 import type { Policy } from "../types/index.js";
 import type { Agent, Brain, Budget, Model, Namespace, Provider, Route, Template, Tool } from "./model.js";
 import { durationMs } from "./durations.js";
+import { runsCode } from "./exec-bins.js";
 import { forAgent, matchTools, mergePolicies, resolveToolNames } from "./policy.js";
 import { escapePointer } from "../load/yaml.js";
 
@@ -151,6 +152,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
 
   // Agents.
   const used = { prompts: new Set<string>(), tools: new Set<string>(), policies: new Set<string>(defaultPolicies), memory: new Set<string>() };
+  const reportedBins = new Set<string>();
   const agents: Record<string, Agent> = {};
   for (const [id, doc] of Object.entries(docs.agents)) {
     const a = doc.value;
@@ -175,9 +177,11 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
       }
       agentTools.push(tools[t]);
     });
-    if (agentTools.some((t) => t.risk?.includes("exec")) && !policy.tools?.exec?.allowBins && !policy.tools?.exec?.denyPatterns) {
+    const runsCommands = agentTools.some((t) => t.risk?.includes("exec"));
+    if (runsCommands && !policy.tools?.exec?.allowBins && !policy.tools?.exec?.denyPatterns) {
       report("BRN324", doc, "/tools", `agent ${JSON.stringify(id)} can run commands but its effective policy sets no exec guards`, "add tools.exec.allowBins or tools.exec.denyPatterns to one of its policies", "key");
     }
+    if (runsCommands) reportCodeRunningBins(id, policy.tools?.exec?.allowBins ?? [], policyIds.map((p) => docs.policies[p]), reportedBins, report);
     const agentMemory = (a.memory ?? []).flatMap((m, i) => (check("BRN206", "memory namespace", memory, m, doc, `/memory/${i}`) ? [memory[m]] : []));
     agentMemory.forEach((m) => used.memory.add(m.id));
     const schedules = (a.schedules ?? []).map((s, i) => {
@@ -373,6 +377,22 @@ function isTimeZone(tz: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * BRN327 for each program of an agent's effective `tools.exec.allowBins` that runs code of its own
+ * ({@link runsCode}), at the first of the agent's policies (`policyDocs`, in merge order) that lists it;
+ * once per policy and program (`reported` keeps `policy file + program` across agents).
+ */
+function reportCodeRunningBins(agent: string, allowBins: readonly string[], policyDocs: Document<Policy>[], reported: Set<string>, report: Report): void {
+  for (const bin of allowBins) {
+    const why = runsCode(bin);
+    const doc = policyDocs.find((d) => d.value.tools?.exec?.allowBins?.includes(bin));
+    if (!why || !doc || reported.has(`${doc.file}\0${bin}`)) continue;
+    reported.add(`${doc.file}\0${bin}`);
+    const at = doc.value.tools!.exec!.allowBins!.indexOf(bin);
+    report("BRN327", doc, `/tools/exec/allowBins/${at}`, `tools.exec.allowBins lets agent ${JSON.stringify(agent)} run ${JSON.stringify(bin)}, which runs code of its own (${why}), so the allow list does not confine what the agent runs`, "leave it out of allowBins (cut, sort, uniq -c, wc and grep cover most log work), or keep every call behind tools.requireApproval");
   }
 }
 
