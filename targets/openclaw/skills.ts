@@ -297,7 +297,7 @@ function requiredEnv(tool: Tool): string[] {
 }
 
 /** The "How to call it" instructions for a skill's curl command (see {@link curlCommand}). */
-function callInstructions({ variables, expandedArguments, jsonValues, expandedBody }: ReturnType<typeof curlCommand>): string[] {
+function callInstructions({ command, variables, expandedArguments, jsonValues, expandedBody }: ReturnType<typeof curlCommand>): string[] {
   const flag = expandedBody ? "--expand-data-raw" : "--data-raw";
   const body = `JSON-escaped in the \`${flag}\` body (write \`'\` as \`\\u0027\`${expandedBody ? " and `{` as `\\u007b`" : ""})`;
   const lines = [
@@ -308,8 +308,10 @@ function callInstructions({ variables, expandedArguments, jsonValues, expandedBo
   if (jsonValues) lines.push("", `A placeholder of the \`${flag}\` body that is not in quotes takes a JSON value: a number, \`true\` or \`false\` as its argument's type says (\`null\` for an optional argument you do not pass).`);
   if (expandedArguments) lines.push("", "Values in the `--expand-…` options may not hold `{`: curl reads `{{…}}` there as its own variables.");
   if (variables.length) {
-    const one = variables.length === 1;
-    const names = variables.map((v) => `\`{{${v}}}\``).join(", ");
+    // Each variable as the command writes it (`{{NAME}}`, `{{NAME:url}}`, `{{NAME:json}}`), in order.
+    const written = [...new Set(command.match(/\{\{[A-Za-z_][A-Za-z0-9_]*(?::[a-z]+)?\}\}/g) ?? [])].filter((t) => variables.includes(/\{\{(\w+)/.exec(t)![1]));
+    const one = written.length === 1;
+    const names = written.map((t) => `\`${t}\``).join(", ");
     lines.push("", `Leave ${names} as ${one ? "it is" : "they are"}: curl fills ${one ? "it" : "them"} in from the environment itself (\`--variable\`, curl 8.3 or newer), so no secret appears in the command. Never print ${one ? "that variable" : "those variables"}.`);
   }
   return lines;
