@@ -164,11 +164,19 @@ async function gatewayStarts(configPath, env) {
       });
     });
   } finally {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-    rmSync(tmp, { recursive: true, force: true });
+    // Stop the whole process group and wait for it: a gateway that is still shutting down writes into its
+    // state folder (control UI assets), which made removing the folder fail with ENOTEMPTY.
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", r));
+    const signal = (name) => {
+      try {
+        process.kill(-child.pid, name);
+      } catch {} // the group is gone
+    };
+    signal("SIGTERM");
+    const stopped = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+    signal("SIGKILL"); // what is left of the group (or all of it, when it ignored SIGTERM)
+    if (!stopped) await exited;
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 
