@@ -151,7 +151,7 @@ function urlValue(tool: Tool, url: string): string {
   const value = templateValue(tool, url, encoded);
   const guarded = new Set(parts.flatMap((p, i) => ("arg" in p && encoded[i] && argumentOf(tool, p.arg).type !== "json" ? [p.arg] : []))); // JSON text is never a dot segment
   const guard = (arg: string) => `{{ /^\\.\\.?$/.test(${argJs(tool, arg)}) ? ${jsString(`argument '${arg}' cannot be '.' or '..' in the URL (it would change the URL's path), so nothing was sent: `)} : "" }}`;
-  return guarded.size ? `=${[...guarded].map(guard).join("")}${value.slice(1)}` : value;
+  return guarded.size ? `=${[...guarded].map(guard).join("")}${value.slice(1)}` : value; // value is an "=" template: it holds placeholders
 }
 
 /** A JSON body value as a JavaScript expression: a string that is exactly one placeholder keeps the argument's JSON value. */
