@@ -10,7 +10,8 @@
  * (`--connect-to`, https turned into http) and compares the request the server received with the one
  * the tool contract defines: method, host, path and query (decoded), headers and JSON body, with the
  * env variables that curl imports itself (`--variable`) set, and once more with the ones that have a
- * default unset.
+ * default unset. Then 60 seeded contracts whose body strings mix braces, backslashes and quotes with env
+ * references and a placeholder check that curl's `--expand-data-raw` keeps every literal character.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -22,6 +23,7 @@ import { envRefs, envSegments } from "../../src/emit/env-refs.js";
 import type { Tool } from "../../src/link/model.js";
 import { compileOk, emitTarget, fillSkillCommand, openclawBrains, repoRoot, skillCommand, strictUriEncode } from "../../test/helpers.js";
 import openclaw from "./index.js";
+import { curlCommand } from "./skills.js";
 
 const curl = join(repoRoot, ".cache/curl8/curl");
 const installed = existsSync(curl);
@@ -185,5 +187,32 @@ describe.skipIf(!installed)(`skills' curl commands make the contract's request w
       expect({ unset, exit: run.code, stderr: run.stderr, requests: received.length }).toEqual({ unset, exit: 0, stderr: "", requests: 1 });
       expect(asRequest(received[0], expected), `unset: ${unset.join(", ") || "none"}; received ${received[0].method} ${received[0].url}`).toEqual(expected);
     }
+  });
+});
+
+/**
+ * Pieces of the body strings of {@link seededBodyTool}: what curl's `--expand-data-raw` must keep literal
+ * (braces, a `{{`, a merge tag, backslashes, quotes) beside env references (one with a default holding
+ * quotes) and an argument placeholder, in every order.
+ */
+const BODY_PIECES = ["a", "{", "}", "{{", "}}", "\\", "'", '"', "ü", "\n", "{{ list.id }}", "${env:BODY_A}", "${env:BODY_B:-d'e\"f}", "{{s}}"];
+
+/** An http contract whose JSON body strings are made of {@link BODY_PIECES}, drawn from `seed` (a linear congruential generator, so a failure reproduces). */
+function seededBodyTool(seed: number): Tool {
+  let x = seed;
+  const next = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n); // the high bits: the low ones of this generator repeat quickly
+  const text = () => Array.from({ length: 1 + next(6) }, () => BODY_PIECES[next(BODY_PIECES.length)]).join("");
+  const body = { [text()]: text(), n: { m: [text(), text()] } };
+  return { id: "seeded", description: "A seeded body.", input: { type: "object", required: ["s"], properties: { s: { type: "string" } } }, implementation: { http: { method: "POST", url: "https://api.example.com/x", body } } } as unknown as Tool;
+}
+
+describe.skipIf(!installed)(`bodies with braces, backslashes and quotes beside env references keep them, with curl 8${installed ? "" : skipped}`, () => {
+  it.concurrent.each(Array.from({ length: 60 }, (_, i) => i + 1))("seed %i", async (seed) => {
+    const tool = seededBodyTool(seed);
+    const { command } = curlCommand(tool);
+    const env = { BODY_A: 'a{{l}} "q" \\ {x}' }; // BODY_B unset: its default
+    const { result, received } = await receive(async (base) => ({ expected: contractRequest(tool, env, base), run: await sh(filledIn(command, base, tool), env) }));
+    expect({ exit: result.run.code, stderr: result.run.stderr, requests: received.length }).toEqual({ exit: 0, stderr: "", requests: 1 });
+    expect(asRequest(received[0], result.expected).body, command).toEqual(result.expected.body);
   });
 });

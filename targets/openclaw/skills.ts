@@ -163,23 +163,31 @@ function scalarTypes(tool: Tool, name: string): Hole[] | undefined {
 function bodyOption(tool: Tool, body: object, vars: Map<string, string | undefined>): Part {
   const SCALAR = "\u0001";
   const ENV = "\u0002";
+  // In a body that curl expands, literal `\` and `{` are written as the JSON escapes \u005c and \u007b
+  // (marked with private-use characters until the JSON is written): curl would read `{` before a variable
+  // (`{{{NAME}}`) or `\` before one (`\{{NAME}}`, its escape) differently, and a literal `{{` as a variable.
+  // Keys are literal text (placeholders are in values, as the other targets read the contract), so their
+  // `{` is always written \u007b: a `{{name}}` in a key is no placeholder for the model to fill in.
+  const BACKSLASH = "\ue000";
+  const BRACE = "\ue001";
+  const expanded = envRefs(body).length > 0;
+  const braces = (t: string) => t.replace(/\{/g, BRACE);
+  const literalText = (t: string) => (expanded ? braces(t.replace(/\\/g, BACKSLASH)) : t);
   const required = new Set((tool.input.required as string[] | undefined) ?? []);
   const refs: EnvRef[] = [];
   const mark = (v: unknown): unknown => {
     if (typeof v === "string") {
       const pieces = contractPieces(tool, v);
       if (pieces.length === 1 && "arg" in pieces[0] && scalarTypes(tool, pieces[0].arg)) return `${SCALAR}${pieces[0].arg}${SCALAR}`;
-      return pieces.map((p) => ("env" in p ? `${ENV}${refs.push(p.env) - 1}${ENV}` : "text" in p ? p.text : `{{${p.arg}}}`)).join("");
+      return pieces.map((p) => ("env" in p ? `${ENV}${refs.push(p.env) - 1}${ENV}` : "text" in p ? literalText(p.text) : `{{${p.arg}}}`)).join("");
     }
     if (Array.isArray(v)) return v.map(mark);
-    return v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mark(x)])) : v;
+    return v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [expanded ? literalText(k) : braces(k), mark(x)])) : v;
   };
   // JSON.stringify writes the marks as the escapes \u0001 and \u0002: quoted scalar marks become unquoted
   // placeholders, env marks (the index of their reference) curl's variables.
-  const json = JSON.stringify(mark(body)).replace(/'/g, "\\u0027");
-  const expanded = refs.length > 0;
-  const text = (t: string) => (expanded ? expandable(t) : t);
-  const literal = (part: string) => contractPieces(tool, part, { env: false }).map((p): WordPiece => ("text" in p ? { text: text(p.text) } : { arg: (p as { arg: string }).arg, hole: ["json"] }));
+  const json = JSON.stringify(mark(body)).replace(/'/g, "\\u0027").replaceAll(BACKSLASH, "\\u005c").replaceAll(BRACE, "\\u007b");
+  const literal = (part: string) => contractPieces(tool, part, { env: false }).map((p): WordPiece => ("text" in p ? { text: p.text } : { arg: (p as { arg: string }).arg, hole: ["json"] }));
   const pieces: WordPiece[] = [];
   let last = 0;
   for (const m of json.matchAll(/"\\u0001([^\\"]+)\\u0001"|\\u0002(\d+)\\u0002/g)) {
