@@ -59,11 +59,12 @@ export function n8nLiteral(text: string): string {
 }
 
 /**
- * Literal text inside an "=" template (n8n 2.41, @n8n/tournament splitExpression): a `{{` would open an
- * expression, a backslash would escape a following `{{` or be halved (`\\` becomes `\` in text before an
- * expression part), and a `$fromAI(` would be read as a tool argument. Each of these becomes an expression
- * part holding the same characters.
+ * Literal text inside an "=" template (n8n 2.41, @n8n/tournament splitExpression): a `{` would open an
+ * expression with the next one, or with the `{{` of an expression part right after it (`{{{ … }}`), a
+ * backslash would escape a following `{{` or be halved (`\\` becomes `\` in text before an expression
+ * part), and a `$fromAI(` would be read as a tool argument. Each of these becomes an expression part
+ * holding the same characters.
  */
 export function escapeTemplateText(text: string): string {
-  return text.replace(/\{\{|\\|\$(?=fromai\s*\()/gi, (c) => `{{ ${jsString(c)} }}`);
+  return text.replace(/\{|\\|\$(?=fromai\s*\()/gi, (c) => `{{ ${jsString(c)} }}`);
 }

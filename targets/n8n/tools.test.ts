@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emitTarget, fixtureBrain, formatForTest, tempCopy } from "../../test/helpers.js";
+import { singleEnvRef } from "../../src/emit/env-refs.js";
 import { descriptionsDir } from "./descriptions.js";
 import n8n from "./index.js";
 import { fetchDescriptions } from "./test-setup.js";
@@ -235,5 +236,44 @@ describe("n8n builtin HTTP Request tool (item 6)", () => {
     expect(infos.filter((m) => m.includes('tool "web-fetch"'))).toEqual([
       'n8n: tool "web-fetch" (agent "helper"): n8n offers the model only the arguments its request uses ($fromAI), so "maxChars" is not offered; its HTTP Request tool offers only the URL; run the tool through the openclaw or supervisor target to honour the others',
     ]);
+  });
+});
+
+/**
+ * Pieces of the strings of {@link seededTools}: what n8n must keep literal (braces, `{{`, backslashes,
+ * quotes, a leading `=`, a `$fromAI(`, a merge tag) beside env references (one with a default holding
+ * quotes) and an argument placeholder, in every order.
+ */
+const STRING_PIECES = ["a", "{", "}", "{{", "}}", "\\", "'", '"', "ü", "\n", "=", "$fromAI(", "{{ list.id }}", "${env:N_A}", "${env:N_B:-d'e\"f}", "{{s}}"];
+
+/** `count` http contracts whose header, query and body strings are made of {@link STRING_PIECES}, drawn from `seed` (a linear congruential generator, so a failure reproduces). */
+function seededTools(seed: number, count: number): Record<string, ReturnType<typeof http>> {
+  let x = seed;
+  const next = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+  const text = () => Array.from({ length: 1 + next(6) }, () => STRING_PIECES[next(STRING_PIECES.length)]).join("");
+  return Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [`seeded-${i}`, http({ required: ["s"], properties: { s: { type: "string" } } }, { method: "POST", url: "https://api.example/x", headers: { "X-T": text() }, query: { q: text() }, body: { [text()]: text(), n: { m: [text(), text()] } } })]),
+  );
+}
+
+describe("n8n keeps literal text beside env references and placeholders (seeded)", () => {
+  it("headers, query values and JSON bodies evaluate to the contract's strings; n8n offers the argument `s` where a string uses it, and no other", async () => {
+    const tools = seededTools(7, 40);
+    const { nodes } = await emitTools(tools);
+    const env = { N_A: 'a{{l}} }} "q" \\ {x} $fromAI(' }; // N_B unset: its default
+    const args = { s: 'S {{v}} }} "d" \\ $fromAI(' };
+    const fill = (t: string) => t.replace(/\$\{env:(\w+)(?::-([^}]*))?\}/g, (_, n: string, d?: string) => (env as Record<string, string>)[n] ?? d ?? "").replace(/\{\{s\}\}/g, args.s);
+    const deep = (v: unknown): unknown => (typeof v === "string" ? fill(v) : Array.isArray(v) ? v.map(deep) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v);
+    const strings = (v: unknown): string[] => (typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(strings) : []); // values: keys are literal
+    for (const [id, tool] of Object.entries(tools)) {
+      const node = nodes[id];
+      const request = tool.implementation.http as { headers: Record<string, string>; query: Record<string, string>; body: object };
+      expect(Object.keys(fromAiArguments(node)), id).toEqual(strings(request).some((t) => t.includes("{{s}}")) ? ["s"] : []);
+      // A header that is exactly one env reference is the tool's Header Auth credential, not a parameter.
+      if (singleEnvRef(request.headers["X-T"])) expect(node.genericAuthType, id).toBe("httpHeaderAuth");
+      else expect(evaluate(pair(node, "headerParameters", "X-T"), args, env), `${id} header ${JSON.stringify(request.headers["X-T"])}`).toBe(fill(request.headers["X-T"]));
+      expect(evaluate(pair(node, "queryParameters", "q"), args, env), `${id} query ${JSON.stringify(request.query.q)}`).toBe(fill(request.query.q));
+      expect(JSON.parse(evaluate(node.jsonBody, args, env) as string), `${id} body ${JSON.stringify(request.body)}`).toEqual(deep(request.body));
+    }
   });
 });
