@@ -161,3 +161,13 @@ export function fillSkillCommand(command: string, value: (name: string, place: S
     })
     .join(" ");
 }
+
+/**
+ * Strings of one to six `pieces` drawn in sequence from `seed` by a linear congruential generator (its high
+ * bits: the low ones repeat quickly), so that a seeded test that fails reproduces.
+ */
+export function seededStrings(seed: number, pieces: readonly string[]): () => string {
+  let x = seed;
+  const next = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+  return () => Array.from({ length: 1 + next(6) }, () => pieces[next(pieces.length)]).join("");
+}

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { emitTarget, fixtureBrain, formatForTest, tempCopy } from "../../test/helpers.js";
+import { emitTarget, fixtureBrain, formatForTest, seededStrings, tempCopy } from "../../test/helpers.js";
 import { singleEnvRef } from "../../src/emit/env-refs.js";
 import { descriptionsDir } from "./descriptions.js";
 import n8n from "./index.js";
@@ -246,11 +246,9 @@ describe("n8n builtin HTTP Request tool (item 6)", () => {
  */
 const STRING_PIECES = ["a", "{", "}", "{{", "}}", "\\", "'", '"', "ü", "\n", "=", "$fromAI(", "{{ list.id }}", "${env:N_A}", "${env:N_B:-d'e\"f}", "{{s}}"];
 
-/** `count` http contracts whose header, query and body strings are made of {@link STRING_PIECES}, drawn from `seed` (a linear congruential generator, so a failure reproduces). */
+/** `count` http contracts whose header, query and body strings are made of {@link STRING_PIECES}, drawn from `seed` ({@link seededStrings}). */
 function seededTools(seed: number, count: number): Record<string, ReturnType<typeof http>> {
-  let x = seed;
-  const next = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
-  const text = () => Array.from({ length: 1 + next(6) }, () => STRING_PIECES[next(STRING_PIECES.length)]).join("");
+  const text = seededStrings(seed, STRING_PIECES);
   return Object.fromEntries(
     Array.from({ length: count }, (_, i) => [`seeded-${i}`, http({ required: ["s"], properties: { s: { type: "string" } } }, { method: "POST", url: "https://api.example/x", headers: { "X-T": text() }, query: { q: text() }, body: { [text()]: text(), n: { m: [text(), text()] } } })]),
   );

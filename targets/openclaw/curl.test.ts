@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { envRefs, envSegments } from "../../src/emit/env-refs.js";
 import type { Tool } from "../../src/link/model.js";
-import { compileOk, emitTarget, fillSkillCommand, openclawBrains, repoRoot, skillCommand, strictUriEncode } from "../../test/helpers.js";
+import { compileOk, emitTarget, fillSkillCommand, openclawBrains, repoRoot, seededStrings, skillCommand, strictUriEncode } from "../../test/helpers.js";
 import openclaw from "./index.js";
 import { curlCommand } from "./skills.js";
 
@@ -197,11 +197,9 @@ describe.skipIf(!installed)(`skills' curl commands make the contract's request w
  */
 const BODY_PIECES = ["a", "{", "}", "{{", "}}", "\\", "'", '"', "ü", "\n", "{{ list.id }}", "${env:BODY_A}", "${env:BODY_B:-d'e\"f}", "{{s}}"];
 
-/** An http contract whose JSON body strings are made of {@link BODY_PIECES}, drawn from `seed` (a linear congruential generator, so a failure reproduces). */
+/** An http contract whose JSON body strings are made of {@link BODY_PIECES}, drawn from `seed` ({@link seededStrings}). */
 function seededBodyTool(seed: number): Tool {
-  let x = seed;
-  const next = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n); // the high bits: the low ones of this generator repeat quickly
-  const text = () => Array.from({ length: 1 + next(6) }, () => BODY_PIECES[next(BODY_PIECES.length)]).join("");
+  const text = seededStrings(seed, BODY_PIECES);
   const body = { [text()]: text(), n: { m: [text(), text()] } };
   return { id: "seeded", description: "A seeded body.", input: { type: "object", required: ["s"], properties: { s: { type: "string" } } }, implementation: { http: { method: "POST", url: "https://api.example.com/x", body } } } as unknown as Tool;
 }

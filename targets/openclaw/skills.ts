@@ -182,7 +182,7 @@ function bodyOption(tool: Tool, body: object, vars: Map<string, string | undefin
       return pieces.map((p) => ("env" in p ? `${ENV}${refs.push(p.env) - 1}${ENV}` : "text" in p ? literalText(p.text) : `{{${p.arg}}}`)).join("");
     }
     if (Array.isArray(v)) return v.map(mark);
-    return v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [expanded ? literalText(k) : braces(k), mark(x)])) : v;
+    return v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [braces(literalText(k)), mark(x)])) : v;
   };
   // JSON.stringify writes the marks as the escapes \u0001 and \u0002: quoted scalar marks become unquoted
   // placeholders, env marks (the index of their reference) curl's variables.
