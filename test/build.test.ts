@@ -311,6 +311,42 @@ describe("failed builds", () => {
     expect(plan.added).toEqual(["a/.brainc-manifest.json"]);
   });
 
+  it("never deletes through manifest entries that leave the output folder, even with the right hash", async () => {
+    expect((await build()).code).toBe(0);
+    // A manifest is a file anyone can edit or commit: these entries name files outside .out, with their real hashes.
+    mkdirSync(join(brain, ".victims"));
+    const victims = { "supervisor/../../.victims/a.txt": join(brain, ".victims/a.txt"), [join(brain, ".victims/b.txt")]: join(brain, ".victims/b.txt") };
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8"));
+    for (const [entry, file] of Object.entries(victims)) {
+      writeFileSync(file, "keep me\n");
+      manifest.files[entry] = createHash("sha256").update("keep me\n").digest("hex");
+    }
+    writeFileSync(join(out, MANIFEST), JSON.stringify(manifest));
+    const { code, stderr } = await build();
+    expect(code, stderr).toBe(0);
+    for (const file of Object.values(victims)) expect(readFileSync(file, "utf8")).toBe("keep me\n");
+    expect(Object.keys(JSON.parse(readFileSync(join(out, MANIFEST), "utf8")).files)).toEqual(["prod/supervisor/brain.ts", "prod/supervisor/bundle.json", "supervisor/brain.ts", "supervisor/bundle.json"]);
+  });
+  it("refuses a journal that names paths outside the output folder, and changes nothing", async () => {
+    expect((await build()).code).toBe(0);
+    mkdirSync(join(brain, ".victims"));
+    writeFileSync(join(brain, ".victims/a.txt"), "keep me\n");
+    const journals = [
+      { renames: [[".brainc-staging/0", "../.victims/a.txt"]], deletes: [] },
+      { renames: [], deletes: ["supervisor/../../.victims/a.txt"] },
+      { renames: [["../.victims/a.txt", "supervisor/stolen.txt"]], deletes: [] },
+      "not json",
+    ];
+    for (const journal of journals) {
+      writeFileSync(join(out, ".brainc-journal.json"), typeof journal === "string" ? journal : JSON.stringify(journal));
+      const before = snapshot(brain);
+      const { code, stdout, stderr } = await build();
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/BRN506.*\.brainc-journal\.json is not one that brainc wrote/);
+      expect(stdout + stderr).not.toMatch(/^\s+at /m);
+      expect(snapshot(brain)).toEqual(before);
+    }
+  });
   it("an output folder that cannot be written is BRN506, not a stack trace", async () => {
     writeFileSync(join(brain, ".blocker"), "a file where the output folder should be\n");
     const { code, stdout, stderr } = await runCli(["build", "--brain", ".", "--out", ".blocker/out", "--target", "supervisor"], brain);

@@ -5,7 +5,7 @@ import type { Location } from "../validate/documents.js";
 import { mapErrors } from "../validate/schema.js";
 import { checkTargetNames } from "./registry.js";
 import type { OutputFile, Target } from "./target.js";
-import type { PreviousOutput } from "./write.js";
+import { isSafeRelativePath, type PreviousOutput } from "./write.js";
 
 /** Files one target produced, with paths relative to the output root (`<target>/…` or `<env>/<target>/…`). */
 export interface TargetOutput {
@@ -14,8 +14,6 @@ export interface TargetOutput {
   scope: string;
   files: OutputFile[];
 }
-
-const SAFE_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\\0]+$/;
 
 /** Each target's compiled optionsSchema, so that `build --watch` does not compile it again on every rebuild. */
 const optionValidators = new WeakMap<Target, import("ajv").ValidateFunction>();
@@ -70,7 +68,7 @@ export async function runTargets(brain: Brain, targets: readonly Target[], locat
     }
     const seen = new Set<string>();
     for (const f of files) {
-      if (!SAFE_PATH.test(f.path) || seen.has(f.path)) diagnostics.push(diagnostic("BRN504", `target ${JSON.stringify(target.name)} emitted ${seen.has(f.path) ? "twice" : "an unsafe path"}: ${JSON.stringify(f.path)}`));
+      if (!isSafeRelativePath(f.path) || seen.has(f.path)) diagnostics.push(diagnostic("BRN504", `target ${JSON.stringify(target.name)} emitted ${seen.has(f.path) ? "twice" : "an unsafe path"}: ${JSON.stringify(f.path)}`));
       seen.add(f.path);
     }
     if (target.check) {

@@ -11,6 +11,21 @@ export { MANIFEST };
 const STAGING = ".brainc-staging";
 
 /**
+ * Whether `path` stays inside the folder it is relative to: relative, "/"-separated, without "." or ".."
+ * segments, backslashes or NUL bytes. Checked for the paths targets emit and for every path read back
+ * from a manifest or journal (files in the output folder that anyone can edit or commit).
+ */
+export function isSafeRelativePath(path: string): boolean {
+  return /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\\0]+$/.test(path);
+}
+
+/** brainc's own files in an output folder, which no build output may land on. */
+const OWN_FILES = [MANIFEST, JOURNAL, `${JOURNAL}.tmp`, STAGING];
+const isOwnFile = (path: string) => OWN_FILES.includes(path.split("/")[0]);
+/** An output-relative path that a build may write or delete: safe, and not one of brainc's own files. */
+const isOutputFile = (path: string) => isSafeRelativePath(path) && !isOwnFile(path);
+
+/**
  * `<out>/.brainc-manifest.json`: output-relative path → sha256 of the contents brainc wrote, and the cache
  * keys targets gave some of them ({@link OutputFile.key}).
  */
@@ -49,16 +64,26 @@ export interface Plan {
   keptEdited: string[];
 }
 
-
+/**
+ * The output folder's manifest. Entries whose path leaves the folder (`../x`, `/etc/x`) or lies on one
+ * of brainc's own files, or whose value is not a string, were not written by brainc: they are left out,
+ * so that brainc never deletes or adopts anything through them. No manifest, or one that is not JSON, is
+ * an empty one.
+ */
 function readManifest(out: string): Manifest {
+  let m: Partial<Manifest> | undefined;
   try {
-    const m = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as Manifest;
-    if (m && typeof m.files === "object") return m;
+    m = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as Partial<Manifest>;
   } catch {
     // no manifest yet
   }
-  return { brainc: 1, files: {} };
+  const own = (record: unknown): Record<string, string> =>
+    Object.fromEntries(Object.entries(isRecord(record) ? record : {}).filter((e): e is [string, string] => isOutputFile(e[0]) && typeof e[1] === "string"));
+  const keys = own(m?.keys);
+  return { brainc: 1, files: own(m?.files), ...(Object.keys(keys).length > 0 && { keys }) };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A file's bytes, or undefined when it cannot be read. */
 export function readIfExists(path: string): Buffer | undefined {
@@ -83,7 +108,7 @@ export function planOutput(out: string, files: readonly OutputFile[], scopes: re
   const diagnostics: Diagnostic[] = [];
   const desired = new Set(files.map((f) => f.path));
   for (const file of files) {
-    if ([MANIFEST, JOURNAL, `${JOURNAL}.tmp`, STAGING].includes(file.path.split("/")[0])) {
+    if (isOwnFile(file.path)) {
       diagnostics.push(diagnostic("BRN504", `${file.path} would overwrite one of brainc's own files in ${out}; the build writes nothing`));
       continue;
     }
@@ -185,6 +210,34 @@ export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[],
   rollForward(out, journal);
 }
 
+/**
+ * Parses a journal left by an interrupted build. Throws when it is not one that {@link applyPlan} wrote:
+ * not JSON, or moving anything but staged files (`.brainc-staging/<n>`) to output files inside the
+ * folder and to the manifest, or deleting anything but such output files. A journal is a file in the
+ * output folder that anyone can edit or commit, and rolling it forward renames and deletes unchecked.
+ */
+function readJournal(text: string): Journal {
+  let journal: Partial<Journal> | undefined;
+  try {
+    journal = JSON.parse(text) as Partial<Journal>;
+  } catch {
+    // reported below
+  }
+  const staged = (from: unknown, to: unknown) => {
+    if (typeof from !== "string" || typeof to !== "string" || !from.startsWith(`${STAGING}/`)) return false;
+    const name = from.slice(STAGING.length + 1);
+    return name === "manifest" ? to === MANIFEST : /^\d+$/.test(name) && isOutputFile(to);
+  };
+  const valid =
+    isRecord(journal) &&
+    Array.isArray(journal.renames) &&
+    journal.renames.every((r) => Array.isArray(r) && r.length === 2 && staged(r[0], r[1])) &&
+    Array.isArray(journal.deletes) &&
+    journal.deletes.every((d) => typeof d === "string" && isOutputFile(d));
+  if (!valid) throw new Error(`${JOURNAL} is not one that brainc wrote (it is not JSON, or it names paths outside the output folder), so nothing was changed: delete it, then build again`);
+  return journal as Journal;
+}
+
 function rollForward(out: string, journal: Journal): void {
   for (const [from, to] of journal.renames) {
     if (!existsSync(join(out, from))) continue; // moved before an interruption
@@ -230,10 +283,14 @@ export function isInterrupted(out: string): boolean {
   return existsSync(join(out, JOURNAL));
 }
 
-/** Finishes a build that was killed after its commit point, and removes staging left before it. Returns whether there was one to finish. */
+/**
+ * Finishes a build that was killed after its commit point, and removes staging left before it. Returns
+ * whether there was one to finish. Throws, having changed nothing, when the journal is not one brainc
+ * wrote ({@link readJournal}).
+ */
 export function recoverInterrupted(out: string): boolean {
   const journal = readIfExists(join(out, JOURNAL));
-  if (journal) rollForward(out, JSON.parse(journal.toString("utf8")) as Journal);
+  if (journal) rollForward(out, readJournal(journal.toString("utf8")));
   rmSync(join(out, STAGING), { recursive: true, force: true });
   rmSync(join(out, `${JOURNAL}.tmp`), { force: true });
   return journal !== undefined;
