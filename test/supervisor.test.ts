@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { canonicalJson, sha256Hex } from "../src/emit/canonical.js";
 import supervisor from "../targets/supervisor/index.js";
 import { emitTarget, exampleBrain, repoRoot, tempCopy } from "./helpers.js";
@@ -129,4 +129,34 @@ describe("brain.ts", () => {
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   }, 60_000);
+});
+
+describe("brain.ts's cache key (reusing brain.ts from the output folder)", () => {
+  afterEach(() => {
+    vi.doUnmock("node:fs");
+    vi.resetModules();
+  });
+
+  // A key blind to a package that shapes the text would let `build` keep a brain.ts that `build --check`
+  // (which always regenerates it) calls out of date, and no build would ever fix it.
+  it("changes with the version of every package the generator depends on, TypeScript's printer (@ts-morph/common) included", async () => {
+    const input = { name: "b", env: "default", agentIds: ["a"], taskClasses: ["t"], tools: [{ id: "x", input: { type: "object" } }] };
+    /** The key computed afresh, with `bumped`'s installed package.json reading version 99.x. */
+    const key = async (bumped?: string) => {
+      vi.resetModules();
+      vi.doMock("node:fs", async (importOriginal) => {
+        const fs = await importOriginal<typeof import("node:fs")>();
+        const readFileSync = ((path: string, ...rest: unknown[]) => {
+          const contents = (fs.readFileSync as (...a: unknown[]) => string | Buffer)(path, ...rest);
+          return bumped && String(path).endsWith(`/node_modules/${bumped}/package.json`) ? String(contents).replace(/"version":\s*"/, '"version": "99.') : contents;
+        }) as typeof fs.readFileSync;
+        return { ...fs, readFileSync, default: { ...fs, readFileSync } };
+      });
+      const { typeScriptKey } = await import("../targets/supervisor/typescript.js");
+      return typeScriptKey(input);
+    };
+    const base = await key();
+    expect(await key()).toBe(base);
+    for (const name of ["json-schema-to-typescript", "ts-morph", "@ts-morph/common", "lodash", "@apidevtools/json-schema-ref-parser"]) expect(await key(name), name).not.toBe(base);
+  });
 });

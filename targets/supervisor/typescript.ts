@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Brain } from "../../src/link/model.js";
 import { sha256Hex } from "../../src/emit/canonical.js";
@@ -34,18 +35,34 @@ export function typeScriptInput(brain: Brain): TypeScriptInput {
   };
 }
 
+/**
+ * `name@version` of each installed package that `names` are or depend on (their `dependencies`, as Node
+ * resolves them from each dependent's folder), sorted. A package that is not installed is left out.
+ */
+function installedVersions(names: readonly string[]): string[] {
+  const found = new Map<string, string>(); // package.json path → name@version
+  const visit = (name: string, from: string) => {
+    const path = createRequire(from).resolve.paths(name)?.map((dir) => join(dir, name, "package.json")).find((p) => existsSync(p));
+    if (!path || found.has(path)) return;
+    const { version, dependencies = {} } = JSON.parse(readFileSync(path, "utf8")) as { version: string; dependencies?: Record<string, string> };
+    found.set(path, `${name}@${version}`);
+    for (const dependency of Object.keys(dependencies)) visit(dependency, path);
+  };
+  for (const name of names) visit(name, fileURLToPath(import.meta.url));
+  return [...found.values()].sort();
+}
+
 let generator: string | undefined;
 /**
  * The cache key of `brain.ts` (hex sha256): its input and the generator that turns it into TypeScript
- * (this module's and strip-titles' code, json-schema-to-typescript's and ts-morph's versions), so that a
- * `brain.ts` from an earlier build is reused only when regenerating it would give the same text.
+ * (this module's and strip-titles' code, and the versions of json-schema-to-typescript, ts-morph and
+ * every package they depend on, TypeScript's printer among them), so that a `brain.ts` from an earlier
+ * build is reused only when regenerating it would give the same text.
  */
 export function typeScriptKey(input: TypeScriptInput): string {
   if (!generator) {
-    const require = createRequire(import.meta.url);
     const code = [import.meta.url, STRIP_TITLES_MODULE].map((url) => sha256Hex(readFileSync(fileURLToPath(url))));
-    const versions = ["json-schema-to-typescript", "ts-morph"].map((name) => `${name}@${(require(`${name}/package.json`) as { version: string }).version}`);
-    generator = [...code, ...versions].join("\n");
+    generator = [...code, ...installedVersions(["json-schema-to-typescript", "ts-morph"])].join("\n");
   }
   return sha256Hex(`${generator}\n${JSON.stringify(input)}`);
 }
