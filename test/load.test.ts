@@ -1,6 +1,6 @@
 /**
  * The loader (src/load/): a file's kind comes from its place and its id from its name; dotfiles,
- * README.md and brainc's own output folders are skipped; files are read as UTF-8 (BOM dropped, CRLF read
+ * README.md and brainc's own output folders are skipped; files are read as UTF-8 (BOM dropped, CRLF and CR read
  * as LF), parsed as YAML 1.2 with positions, and prompts split into frontmatter and body. The rejections themselves (BRN001–BRN012) are pinned by the
  * invalid corpus (test/invalid.test.ts); here are the rules around them.
  */
@@ -165,20 +165,24 @@ describe("loadBrain", () => {
   });
 });
 
-/** Rewrites every text file under `dir` with CRLF line endings (a Windows checkout with git's autocrlf). */
-function toCrlf(dir: string): void {
+/**
+ * Rewrites every text file under `dir` with `eol` line endings: CRLF (a Windows checkout with git's
+ * autocrlf) or CR alone (classic Mac OS; YAML and CommonMark read it as a line break too).
+ */
+function withLineEndings(dir: string, eol: "\r\n" | "\r"): void {
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!e.isFile() || !/\.(md|ya?ml)$/.test(e.name)) continue;
     const path = join(e.parentPath, e.name);
-    writeFileSync(path, readFileSync(path, "utf8").replace(/\r?\n/g, "\r\n"));
+    writeFileSync(path, readFileSync(path, "utf8").replace(/\r?\n/g, eol));
   }
 }
 
-describe("CRLF line endings", () => {
+describe.each([["CRLF", "\r\n"], ["CR", "\r"]] as const)("%s line endings", (_, eol) => {
+  const toEol = (dir: string) => withLineEndings(dir, eol);
   it("are read as LF: prompt bodies, partials and YAML values hold no CR", () => {
     const { dir, cleanup } = tempCopy(minimal);
     try {
-      toCrlf(dir);
+      toEol(dir);
       const { sources, diagnostics } = loadBrain(dir);
       expect(diagnostics).toEqual([]);
       const watcher = sources!.files.find((f) => f.path === "prompts/watcher.md")!;
@@ -191,11 +195,11 @@ describe("CRLF line endings", () => {
     }
   });
 
-  it("a CRLF copy of the example brain builds byte-identical output (every target, every overlay)", async () => {
+  it("a copy of the example brain with them builds byte-identical output (every target, every overlay)", async () => {
     const { dir, cleanup } = tempCopy(exampleBrain);
     try {
-      toCrlf(dir);
-      expect(readFileSync(join(dir, "brain.yaml"), "utf8")).toContain("\r\n");
+      toEol(dir);
+      expect(readFileSync(join(dir, "brain.yaml"), "utf8")).toContain(eol);
       const files = async (root: string) => {
         const { outputs, diagnostics } = await buildInMemory(root, { target: [] }, root);
         expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
@@ -209,12 +213,12 @@ describe("CRLF line endings", () => {
     }
   });
 
-  it("diagnostics on CRLF files keep their line:column (the invalid corpus, converted)", async () => {
+  it("diagnostics keep their line:column (the invalid corpus, converted)", async () => {
     for (const [name, brain, expected] of invalidCases()) {
       if (!expected.some((d) => d.line !== undefined)) continue;
       const { dir, cleanup } = tempCopy(brain);
       try {
-        toCrlf(dir);
+        toEol(dir);
         const at = async (root: string) => (await compileBrain(root)).diagnostics.map((d) => `${d.code} ${d.file}:${d.range?.start.line}:${d.range?.start.column}`);
         expect(await at(dir), name).toEqual(await at(brain));
       } finally {

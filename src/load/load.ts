@@ -180,8 +180,9 @@ function readSource(root: string, path: string, kind: FileKind, id: string, diag
     return undefined;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  // CRLF files (a Windows checkout) build the same bytes as LF ones; a CR only ever ends a line, so line:column positions stay.
-  if (text.includes("\r\n")) text = text.replace(/\r\n/g, "\n");
+  // CRLF files (a Windows checkout) and CR ones (classic Mac OS) build the same bytes as LF ones: YAML and
+  // CommonMark read a CR as a line break too, so line:column positions stay.
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
   const file: SourceFile = { path, kind, id, text };
   // Partials have no frontmatter (a leading `---` is a Markdown rule): their whole text is the body.
   if (kind === "partial") return { ...file, body: { text, line: 1 } };
