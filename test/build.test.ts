@@ -321,10 +321,13 @@ describe("failed builds", () => {
       writeFileSync(file, "keep me\n");
       manifest.files[entry] = createHash("sha256").update("keep me\n").digest("hex");
     }
+    // The same file spelt another way, which the build does not produce under that name: not a stale file of brainc's.
+    manifest.files["supervisor//bundle.json"] = manifest.files["supervisor/bundle.json"];
     writeFileSync(join(out, MANIFEST), JSON.stringify(manifest));
     const { code, stderr } = await build();
     expect(code, stderr).toBe(0);
     for (const file of Object.values(victims)) expect(readFileSync(file, "utf8")).toBe("keep me\n");
+    expect(existsSync(join(out, "supervisor/bundle.json"))).toBe(true);
     expect(Object.keys(JSON.parse(readFileSync(join(out, MANIFEST), "utf8")).files)).toEqual(["prod/supervisor/brain.ts", "prod/supervisor/bundle.json", "supervisor/brain.ts", "supervisor/bundle.json"]);
   });
   it("refuses a journal that names paths outside the output folder, and changes nothing", async () => {
@@ -333,7 +336,7 @@ describe("failed builds", () => {
     writeFileSync(join(brain, ".victims/a.txt"), "keep me\n");
     const journals = [
       { renames: [[".brainc-staging/0", "../.victims/a.txt"]], deletes: [] },
-      { renames: [], deletes: ["supervisor/../../.victims/a.txt"] },
+      { renames: [], deletes: [["supervisor/../../.victims/a.txt", createHash("sha256").update("keep me\n").digest("hex")]], manifest: { brainc: 1, files: {} } },
       { renames: [["../.victims/a.txt", "supervisor/stolen.txt"]], deletes: [] },
       "not json",
     ];
@@ -378,6 +381,29 @@ describe("interrupted builds", () => {
     const texts = (snap: ReturnType<typeof snapshot>) => Object.fromEntries(Object.entries(snap).map(([p, f]) => [p, f.text]));
     expect(texts(snapshot(out))).toEqual(texts(old));
     expect((await build("--check")).code).toBe(0);
+  });
+});
+
+describe("interrupted builds, finished by a later build of another brain", () => {
+  const agent = (name: string) => `name: ${name}\nprompt: watcher\npersona: personas/calm\n`;
+  it("never deletes a file edited since the interruption, and owns the files the interrupted build wrote (no BRN508)", async () => {
+    writeFileSync(join(brain, "agents/helper.yaml"), agent("Helper"));
+    expect((await build("--target", echoTarget)).code).toBe(0);
+    // Next version: helper goes, "second" comes; killed after the commit point (the journal and echo/agents/second.md moved).
+    rmSync(join(brain, "agents/helper.yaml"));
+    writeFileSync(join(brain, "agents/second.yaml"), agent("Second"));
+    renameBudget = 2;
+    expect((await build("--target", echoTarget)).code).toBe(1);
+    renameBudget = undefined;
+    expect(existsSync(join(out, "echo/agents/second.md"))).toBe(true);
+    // Meanwhile the user edits the file the interrupted build was removing, and the brain changes again.
+    writeFileSync(join(out, "echo/agents/helper.md"), "my notes\n");
+    writeFileSync(join(brain, "agents/second.yaml"), agent("Second, renamed"));
+    const { code, stdout, stderr } = await build("--target", echoTarget);
+    expect(code, stdout + stderr).toBe(0);
+    expect(readFileSync(join(out, "echo/agents/helper.md"), "utf8")).toBe("my notes\n");
+    expect(readFileSync(join(out, "echo/agents/second.md"), "utf8")).toContain("Second, renamed");
+    expect(existsSync(join(out, ".brainc-journal.json"))).toBe(false);
   });
 });
 

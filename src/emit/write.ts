@@ -11,12 +11,12 @@ export { MANIFEST };
 const STAGING = ".brainc-staging";
 
 /**
- * Whether `path` stays inside the folder it is relative to: relative, "/"-separated, without "." or ".."
- * segments, backslashes or NUL bytes. Checked for the paths targets emit and for every path read back
+ * Whether `path` is a file path inside the folder it is relative to, written one way only: relative,
+ * "/"-separated, without empty, "." or ".." segments, backslashes or NUL bytes. Checked for the paths targets emit and for every path read back
  * from a manifest or journal (files in the output folder that anyone can edit or commit).
  */
 export function isSafeRelativePath(path: string): boolean {
-  return /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\\0]+$/.test(path);
+  return /^(?!\/)(?!.*\/(\/|$))(?!.*(^|\/)\.\.?(\/|$))[^\\\0]+$/.test(path);
 }
 
 /** brainc's own files in an output folder, which no build output may land on. */
@@ -68,7 +68,7 @@ export interface Plan {
  * The output folder's manifest. Entries whose path leaves the folder (`../x`, `/etc/x`) or lies on one
  * of brainc's own files, or whose value is not a string, were not written by brainc: they are left out,
  * so that brainc never deletes or adopts anything through them. No manifest, or one that is not JSON, is
- * an empty one.
+ * an empty one. After a build interrupted past its commit point, it is that build's (from its journal).
  */
 function readManifest(out: string): Manifest {
   let m: Partial<Manifest> | undefined;
@@ -76,6 +76,15 @@ function readManifest(out: string): Manifest {
     m = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as Partial<Manifest>;
   } catch {
     // no manifest yet
+  }
+  // A build interrupted after its commit point owns what its journal's manifest says, moved into place or not.
+  const journal = readIfExists(join(out, JOURNAL));
+  if (journal) {
+    try {
+      m = readJournal(journal.toString("utf8")).manifest;
+    } catch {
+      // not a journal brainc wrote: applyPlan refuses it
+    }
   }
   const own = (record: unknown): Record<string, string> =>
     Object.fromEntries(Object.entries(isRecord(record) ? record : {}).filter((e): e is [string, string] => isOutputFile(e[0]) && typeof e[1] === "string"));
@@ -163,7 +172,8 @@ export const hasChanges = (plan: Plan) => plan.added.length + plan.changed.lengt
 
 interface Journal {
   renames: [string, string][];
-  deletes: string[];
+  /** Output-relative path and the sha256 of the contents brainc wrote there: deleted only while it still has them. */
+  deletes: [string, string][];
   manifest: Manifest;
 }
 
@@ -204,7 +214,7 @@ export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[],
   });
   writeFileSync(join(staging, "manifest"), manifestText);
   renames.push([`${STAGING}/manifest`, MANIFEST]);
-  const journal: Journal = { renames, deletes: plan.removed, manifest: next };
+  const journal: Journal = { renames, deletes: plan.removed.map((path) => [path, manifest.files[path]]), manifest: next };
   writeFileSync(join(out, `${JOURNAL}.tmp`), JSON.stringify(journal));
   renameSync(join(out, `${JOURNAL}.tmp`), join(out, JOURNAL)); // the commit point
   rollForward(out, journal);
@@ -233,7 +243,8 @@ function readJournal(text: string): Journal {
     Array.isArray(journal.renames) &&
     journal.renames.every((r) => Array.isArray(r) && r.length === 2 && staged(r[0], r[1])) &&
     Array.isArray(journal.deletes) &&
-    journal.deletes.every((d) => typeof d === "string" && isOutputFile(d));
+    journal.deletes.every((d) => Array.isArray(d) && d.length === 2 && typeof d[0] === "string" && isOutputFile(d[0]) && typeof d[1] === "string") &&
+    isRecord(journal.manifest);
   if (!valid) throw new Error(`${JOURNAL} is not one that brainc wrote (it is not JSON, or it names paths outside the output folder), so nothing was changed: delete it, then build again`);
   return journal as Journal;
 }
@@ -244,7 +255,10 @@ function rollForward(out: string, journal: Journal): void {
     mkdirSync(dirname(join(out, to)), { recursive: true });
     renameSync(join(out, from), join(out, to));
   }
-  for (const path of journal.deletes) {
+  for (const [path, hash] of journal.deletes) {
+    // Someone may have edited the file between the interruption and this build: then it is theirs now.
+    const onDisk = readIfExists(join(out, path));
+    if (onDisk && sha256Hex(onDisk) !== hash) continue;
     rmSync(join(out, path), { force: true });
     removeEmptyParents(out, dirname(path));
   }
