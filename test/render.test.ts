@@ -117,10 +117,11 @@ describe("the environment", () => {
     }
   });
 
-  it("only the documented helpers exist (BRN216 for others, e.g. Handlebars' own `log` is fine)", async () => {
+  it("only the documented helpers exist (BRN216 for others, Handlebars' own `log` included: it writes to the console, into --format json output)", async () => {
     expect(Object.keys(HELPERS).sort()).toEqual(["default", "eq", "join", "json"]);
     expect(codes(await withPrompt("{{upper agent.name}}\n"))).toEqual(["BRN216"]);
-    expect(codes(await withPrompt('{{#each agent.tools}}{{this.id}}{{/each}}{{log "x" level="debug"}}\n'))).toEqual([]);
+    expect(codes(await withPrompt("{{#each agent.tools}}{{this.id}}{{/each}}{{lookup agent \"name\"}}\n"))).toEqual([]);
+    expect(codes(await withPrompt('{{log "x" level="debug"}}\n'))).toEqual(["BRN216"]);
   });
 
   it("renders once per agent, with that agent's context", async () => {

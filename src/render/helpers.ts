@@ -1,6 +1,7 @@
 /**
  * The helpers a brain's templates may call, besides Handlebars' built-ins (if, unless, each, with,
- * lookup, log). Documented in the README ("Prompt templates").
+ * lookup; not `log`, which writes to the console: into `--format json` output, say). Documented in the
+ * README ("Prompt templates").
  */
 export const HELPERS: Record<string, (...args: any[]) => unknown> = {
   /** `{{json value}}` or `{{json value 2}}`: JSON text of a value (keys in their order), optional indent. */
@@ -13,8 +14,8 @@ export const HELPERS: Record<string, (...args: any[]) => unknown> = {
   default: (value: unknown, fallback: unknown) => (value === undefined || value === null || value === "" ? fallback : value),
 };
 
-/** Handlebars' own block and inline helpers. */
-export const BUILTIN_HELPERS = ["if", "unless", "each", "with", "lookup", "log", "blockHelperMissing", "helperMissing"];
+/** Handlebars' own block and inline helpers that templates may call. */
+export const BUILTIN_HELPERS = ["if", "unless", "each", "with", "lookup", "blockHelperMissing", "helperMissing"];
 
 /** Every helper name a template may call: brainc's and Handlebars' own. */
 export const HELPER_NAMES: ReadonlySet<string> = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);

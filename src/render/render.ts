@@ -135,6 +135,7 @@ export class TemplateCache {
     if (!this.hbs) {
       this.hbs = handlebars().create();
       withSafeLookups(this.hbs);
+      this.hbs.unregisterHelper("log"); // it writes to the console (see BUILTIN_HELPERS)
       for (const [name, fn] of Object.entries(HELPERS)) this.hbs.registerHelper(name, fn);
     }
     return this.hbs;
