@@ -83,6 +83,24 @@ describe("exit codes", () => {
     expect(stdout).toMatch(/brainc - error BRN901: --check and --dry-run cannot be combined/);
   });
 
+  it("2 for an empty --out, --brain, --env or --target (an unset shell variable would mean the current folder, or all)", async () => {
+    for (const argv of [["build", "--out", ""], ["schema", "--out", " "], ["validate", "--brain", ""], ["build", "--env", ""], ["build", "--target", ","]]) {
+      const { code, stderr } = await cli(...argv);
+      expect(code, argv.join(" ")).toBe(2);
+      expect(stderr, argv.join(" ")).toMatch(/argument .* is invalid\. It is empty\./);
+    }
+  });
+
+  it("2 for an output folder among the brain's files (BRN901): the brain folder, or one of its places", async () => {
+    for (const out of [minimal, join(minimal, "prompts/out")]) {
+      for (const watch of [[], ["--watch"]]) {
+        const { code, stdout } = await cli("build", "--brain", minimal, "--out", out, ...watch);
+        expect(code).toBe(2);
+        expect(stdout).toMatch(/BRN901: --out .* is (the brain folder|a folder of the brain's files): brainc's output would land among the brain's files/);
+      }
+    }
+  });
+
   it("--help and --version exit 0", async () => {
     const help = await cli("--help");
     expect(help.code).toBe(0);
@@ -199,10 +217,14 @@ describe("the real binary", () => {
   });
 
   it("BRN900: an unexpected exception is an internal error with exit 2, a 'please report' hint and no stack trace", () => {
-    const failing = spawnCli(["validate", "--brain", minimal], ["--import", join(repoRoot, "test/fixtures/fail-readdir.mjs")]);
+    const failing = spawnCli(["validate", "--brain", minimal], ["--import", join(repoRoot, "test/fixtures/fail-schema-read.mjs")]);
     expect(failing.status).toBe(2);
-    expect(failing.stdout).toMatch(/^brainc - error BRN900: internal error: EIO: i\/o error, scandir/);
+    expect(failing.stdout).toMatch(/^brainc - error BRN900: internal error: EIO: i\/o error, read/);
     expect(failing.stdout).toMatch(/hint: this is a bug in brainc; please report it/);
     expect(failing.stdout + failing.stderr).not.toMatch(STACK_LINE);
+    // In the format asked for, so that tools reading --format json still get JSON.
+    const json = spawnCli(["validate", "--brain", minimal, "--format", "json"], ["--import", join(repoRoot, "test/fixtures/fail-schema-read.mjs")]);
+    expect(json.status).toBe(2);
+    expect((JSON.parse(json.stdout) as { code: string }[]).map((d) => d.code)).toEqual(["BRN900"]);
   });
 });

@@ -4,7 +4,8 @@
  * as LF), parsed as YAML 1.2 with positions, and prompts split into frontmatter and body. The rejections themselves (BRN001–BRN012) are pinned by the
  * invalid corpus (test/invalid.test.ts); here are the rules around them.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileBrain } from "../src/compile.js";
@@ -12,7 +13,7 @@ import { buildInMemory } from "../src/emit/build.js";
 import { JOURNAL, MANIFEST } from "../src/load/places.js";
 import { listFiles, loadBrain } from "../src/load/load.js";
 import { classify, isSkipped } from "../src/load/places.js";
-import { parseYaml, rangeAt } from "../src/load/yaml.js";
+import { MAX_DEPTH, parseYaml, rangeAt } from "../src/load/yaml.js";
 import { invalidCases } from "./corpus.js";
 import { exampleBrain, repoRoot, runCli, tempCopy } from "./helpers.js";
 
@@ -159,6 +160,25 @@ describe("loadBrain", () => {
     }
   });
 
+  it.skipIf(process.platform === "win32")("a FIFO, or a link to one, is BRN013 at once (opening it does not wait for a writer)", () => {
+    const { dir, cleanup } = tempCopy(minimal);
+    try {
+      execFileSync("mkfifo", [join(dir, "pipe"), join(dir, "tools/fifo.yaml")]);
+      symlinkSync("../pipe", join(dir, "agents/linked.yaml"));
+      const found = loadBrain(dir).diagnostics.map((d) => `${d.code} ${d.file}: ${d.message}`);
+      expect(found).toContain("BRN013 agents/linked.yaml: cannot read the file: not a regular file");
+      expect(found).toContain("BRN013 tools/fifo.yaml: cannot read the file: not a regular file");
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("a folder that cannot be listed is BRN013, not an internal error", () => {
+    const unreadable: string[] = [];
+    expect(listFiles(join(repoRoot, "test/fixtures/valid/minimal"), "no-such-folder", unreadable)).toEqual([]);
+    expect(unreadable).toEqual(["no-such-folder: ENOENT"]);
+  });
+
   it("a missing brain.yaml is BRN007 and nothing else", () => {
     expect(loadBrain(join(repoRoot, "test/fixtures")).diagnostics.map((d) => d.code)).toEqual(["BRN007"]);
     expect(loadBrain("/nonexistent/brain").diagnostics.map((d) => d.code)).toEqual(["BRN007"]);
@@ -232,6 +252,20 @@ describe("YAML", () => {
   it("is YAML 1.2: yes/no/on/off are strings, not booleans; 0o17 is octal, 017 is a number", () => {
     const { parsed } = parseYaml("x.yaml", "a: yes\nb: off\nc: 0o17\nd: 017\ne: true\n");
     expect(parsed!.value).toEqual({ a: "yes", b: "off", c: 15, d: 17, e: true });
+  });
+
+  it("a merge of something other than a mapping, or an alias before its anchor, is BRN002 at its place (not an internal error)", () => {
+    const at = (text: string) => parseYaml("x.yaml", text).diagnostics.map((d) => `${d.code} ${d.range?.start.line}:${d.range?.start.column} ${d.message}`);
+    expect(at("a: 1\n<<: 5\n")).toEqual(["BRN002 2:1 YAML error: Merge sources must be maps or map aliases"]);
+    expect(at("a: &a [1]\nb:\n  <<: *a\n")).toEqual(["BRN002 3:3 YAML error: Merge sources must be maps or map aliases"]);
+    expect(at("a: 1\nx: *nope\n")).toEqual(["BRN002 2:4 YAML error: Unresolved alias (the anchor must be set before the alias): nope"]);
+  });
+
+  it("a value nested more than MAX_DEPTH levels is BRN002 (deep enough to parse, too deep for the passes after)", () => {
+    const nested = (depth: number) => `a: ${"[".repeat(depth)}1${"]".repeat(depth)}\n`;
+    expect(parseYaml("x.yaml", nested(MAX_DEPTH - 1)).diagnostics).toEqual([]);
+    const deep = parseYaml("x.yaml", nested(720), 1).diagnostics;
+    expect(deep.map((d) => `${d.code} ${d.range?.start.line} ${d.message}`)).toEqual([`BRN002 2 YAML error: the value is nested more than ${MAX_DEPTH} levels deep`]);
   });
 
   it("expands anchors, aliases and merge keys", () => {

@@ -1,10 +1,11 @@
-import { join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import { plural, type Format } from "../diagnostics/format.js";
 import { buildInMemory } from "../emit/build.js";
 import { commitPlan, isInterrupted, MANIFEST, planOutput, previousOutputs, readIfExists, type Plan } from "../emit/write.js";
+import { isBrainPlace } from "../load/places.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 /** The options of `brainc build` (see `brainc build --help`). */
@@ -33,6 +34,16 @@ function listPlan(io: Io, plan: Plan, out: string): void {
 }
 
 /**
+ * BRN901 when the output folder `out` is the brain folder `root` or lies in one of its places (agents/,
+ * prompts/ …): the output would land among the brain's files. Both paths absolute.
+ */
+export function outputAmongBrainFiles(root: string, out: string, shownOut: string): Diagnostic | undefined {
+  const inBrain = relative(root, out);
+  if (inBrain.startsWith("..") || isAbsolute(inBrain) || !isBrainPlace(inBrain.split(sep).join("/"))) return undefined;
+  return diagnostic("BRN901", `--out ${shownOut} is ${inBrain ? "a folder of the brain's files" : "the brain folder"}: brainc's output would land among the brain's files`, { hint: "write the output beside the brain (the default is ./generated)" });
+}
+
+/**
  * `brainc build`: compiles the brain and writes only the files that changed, each atomically, removing
  * stale files brainc wrote before (see emit/write.ts). `--check` writes nothing and exits 1 on any drift;
  * `--dry-run` lists what would change. A failed build leaves the output folder untouched. Files a target
@@ -46,6 +57,8 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   const started = performance.now();
   const root = resolve(io.cwd, options.brain);
   const out = resolve(io.cwd, options.out);
+  const misplaced = outputAmongBrainFiles(root, out, options.out);
+  if (misplaced) return printDiagnostics(io, [misplaced], { format: options.format });
   // --check regenerates every file: it is the gate that proves generated/ comes from brain/, so it must not
   // take files from generated/ on the strength of a manifest that anyone can edit.
   const result = await buildInMemory(root, options, io.cwd, { previous: options.check ? undefined : previousOutputs(out) });

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { FORMATS, type Format } from "../diagnostics/format.js";
 import { VERSION } from "../version.js";
 import type { DiffOptions } from "./diff.js";
@@ -12,12 +12,25 @@ import { registerRuns } from "./runs.js";
 // Each command's module (and what it needs: targets, chokidar, git, the runtime) is loaded only when that
 // command runs, so that `brainc validate` starts fast.
 
-const brainOption = () => new Option("--brain <dir>", "brain directory (holds brain.yaml)").default("brain");
-const envOption = (description: string) => new Option("--env <name>", description);
+/** Refuses an empty value (`--out "$UNSET"`, say), which would otherwise mean the current folder, or all. */
+const nonEmpty = (value: string): string => {
+  if (!value.trim()) throw new InvalidArgumentError("It is empty.");
+  return value;
+};
+const brainOption = () => new Option("--brain <dir>", "brain directory (holds brain.yaml)").default("brain").argParser(nonEmpty);
+const envOption = (description: string) => new Option("--env <name>", description).argParser(nonEmpty);
+const outOption = (fallback: string) => new Option("--out <dir>", "output directory").default(fallback).argParser(nonEmpty);
 /** `-t a -t b` and `-t a,b` both give ["a", "b"]. */
 const targetOption = (description: string) =>
-  new Option("-t, --target <name...>", description).default([], "all").argParser((value: string, previous: string[] = []) => [...previous, ...value.split(",").filter(Boolean)]);
+  new Option("-t, --target <name...>", description).default([], "all").argParser((value: string, previous: string[] = []) => [...previous, ...nonEmpty(value.split(",").filter(Boolean).join(",")).split(",")]);
 const formatOption = () => new Option("--format <format>", "diagnostics format").choices(FORMATS).default("text");
+
+/** The diagnostics format `argv` asks for (`--format x` or `--format=x`), when it is one; else text. */
+function formatIn(argv: readonly string[]): Format {
+  const i = argv.indexOf("--format");
+  const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith("--format="))?.slice("--format=".length);
+  return (FORMATS as readonly string[]).includes(value ?? "") ? (value as Format) : "text";
+}
 
 /** The commander program; each action stores its exit code in `result`. */
 function program(io: Io, result: { code: number }): Command {
@@ -45,7 +58,7 @@ function program(io: Io, result: { code: number }): Command {
     .description("compile the brain into generated/<target>/ (and generated/<env>/<target>/ per overlay)")
     .addOption(brainOption())
     .addOption(targetOption("built-in target name, module path (./my-target.js), or 'all'"))
-    .option("--out <dir>", "output directory", "generated")
+    .addOption(outOption("generated"))
     .addOption(envOption("build only this overlay; 'default' for the base brain only"))
     .option("--check", "write nothing; exit 1 when the output on disk differs from the build")
     .option("--dry-run", "write nothing; list what would be added, changed and removed")
@@ -109,7 +122,7 @@ function program(io: Io, result: { code: number }): Command {
   cmd
     .command("schema")
     .description("write brainc's JSON Schemas for editors")
-    .option("--out <dir>", "output directory", ".brainc/schemas")
+    .addOption(outOption(".brainc/schemas"))
     .action(async (o: { out: string }) => {
       result.code = await (await import("./schema.js")).schemaCommand(o, io);
     });
@@ -128,7 +141,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     await program(io, result).parseAsync(argv, { from: "user" });
     return result.code;
   } catch (e) {
-    const code = e instanceof CommanderError ? (e.exitCode === 0 ? EXIT.ok : EXIT.usage) : printDiagnostics(io, [internalError(e)], { format: "text" });
+    const code = e instanceof CommanderError ? (e.exitCode === 0 ? EXIT.ok : EXIT.usage) : printDiagnostics(io, [internalError(e)], { format: formatIn(argv) });
     return code === EXIT.usage && argv[0] === "diff" && argv.includes("--detailed-exitcode") ? EXIT.failed : code;
   }
 }

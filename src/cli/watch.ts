@@ -1,7 +1,7 @@
 import { relative, resolve } from "node:path";
 import { countBySeverity, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import type { BuildOptions } from "./build.js";
+import { outputAmongBrainFiles, type BuildOptions } from "./build.js";
 import { watchBrain, type Rebuild } from "../watch/watch.js";
 import { plural } from "../diagnostics/format.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
@@ -43,6 +43,8 @@ export async function watchCommand(options: WatchCommandOptions, io: Io, signal?
   }
   const root = resolve(io.cwd, options.brain);
   const out = resolve(io.cwd, options.out);
+  const misplaced = outputAmongBrainFiles(root, out, options.out);
+  if (misplaced) return printDiagnostics(io, [misplaced], { format: options.format });
   let shown = key([]);
   const watching = watchBrain({ root, out, cwd: io.cwd, target: options.target, env: options.env, strict: options.strict }, (rebuild) => {
     const failed = !rebuild.plan;

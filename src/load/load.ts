@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
@@ -34,18 +34,26 @@ export interface SourceSet {
 export type SourceLookup = (path: string) => string | undefined;
 
 /**
- * Lists every file under `root`, brain-relative, sorted (so enumeration order never matters). Skipped
- * files ({@link isSkipped}) are left out, and so are brainc's own output folders ({@link isOutputFolder}).
+ * Lists every file under `root`, brain-relative (links, FIFOs and the like included: reading them reports
+ * them). Skipped files ({@link isSkipped}) are left out, and so are brainc's own output folders
+ * ({@link isOutputFolder}). A folder that cannot be read is added to `unreadable` as "path: error code".
  */
-export function listFiles(root: string, dir = ""): string[] {
-  const entries = readdirSync(join(root, dir), { withFileTypes: true });
+export function listFiles(root: string, dir = "", unreadable: string[] = []): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(root, dir), { withFileTypes: true });
+  } catch (e) {
+    unreadable.push(`${dir || "."}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return [];
+  }
   if (dir && isOutputFolder(entries.map((entry) => entry.name))) return [];
   const out: string[] = [];
   for (const entry of entries) {
     if (isSkipped(entry.name)) continue;
     const rel = dir ? `${dir}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(root, rel));
-    else if (entry.isFile() || entry.isSymbolicLink()) out.push(rel);
+    // Anything else (a link, a FIFO, a socket) is listed too: reading it says what it is (BRN013).
+    if (entry.isDirectory()) out.push(...listFiles(root, rel, unreadable));
+    else out.push(rel);
   }
   return out;
 }
@@ -68,7 +76,11 @@ export function loadBrain(root: string): { sources?: SourceSet; diagnostics: Dia
   if (!hasManifest) {
     return { diagnostics: [diagnostic("BRN007", `no brain.yaml in ${JSON.stringify(root)}`, { hint: "point --brain at the folder that holds brain.yaml, or run `brainc init`" })] };
   }
-  return assembleSources(root, listFiles(root).sort().map((path) => loadFile(root, path)));
+  const unreadable: string[] = [];
+  const loaded = listFiles(root, "", unreadable).sort().map((path) => loadFile(root, path));
+  const assembled = assembleSources(root, loaded);
+  const folderErrors = unreadable.map((why) => diagnostic("BRN013", `cannot read the folder ${why}`, { file: why.slice(0, why.indexOf(":")) }));
+  return { ...assembled, diagnostics: [...folderErrors, ...assembled.diagnostics] };
 }
 
 /** One brain file as read by {@link loadFile}: its place (kind and id), the parsed file, its diagnostics. */
@@ -143,7 +155,8 @@ function placeHint(path: string): string {
 function readLimited(abs: string): { bytes: Buffer } | { size: number } | { error: string } {
   let fd: number | undefined;
   try {
-    fd = openSync(abs, "r");
+    // Non-blocking: opening a FIFO (or a link to one) would otherwise wait for a writer forever.
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { error: "not a regular file" };
     if (stat.size > MAX_FILE_BYTES) return { size: stat.size };

@@ -24,6 +24,16 @@ const TOP_FILES: Record<string, FileKind> = { brain: "manifest", models: "models
 const FOLDERS: Record<string, FileKind> = { agents: "agent", tools: "tool", policies: "policy", overlays: "overlay" };
 const YAML_EXT = /\.ya?ml$/;
 
+/**
+ * Whether a folder at brain-relative `path` ("" for the brain folder itself) is one where brain files
+ * live: an output folder there would mix brainc's output with the brain (and, once it holds a manifest,
+ * hide the brain files in it, as brainc skips its own output folders).
+ */
+export function isBrainPlace(path: string): boolean {
+  const top = path.split("/")[0];
+  return path === "" || top in FOLDERS || top === "prompts";
+}
+
 /** What a brain-relative path ("agents/x.yaml") is, or undefined when no kind lives there. */
 export function classify(path: string): { kind: FileKind; id: string } | undefined {
   const parts = path.split("/");

@@ -19,6 +19,21 @@ export interface ParsedYaml {
 /** Alias expansions allowed per document before it is treated as an alias bomb (yaml's own guard). */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * How deep a document's value may nest (mappings and lists in each other). Far beyond what a brain file
+ * needs, and far below what the recursive passes after loading (schema validation, secrets, targets)
+ * can take before the stack overflows.
+ */
+export const MAX_DEPTH = 100;
+
+/** Whether `value` nests mappings and lists more than `limit` levels deep (stops as soon as it does). */
+function deeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (limit === 0) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) if (deeperThan(child, limit - 1)) return true;
+  return false;
+}
+
 const YAML_OPTIONS = { uniqueKeys: true, merge: true, prettyErrors: false, version: "1.2" } as const;
 
 let yamlModule: typeof import("yaml") | undefined;
@@ -53,11 +68,19 @@ class LazyYaml implements ParsedYaml {
 
 /**
  * Parses YAML 1.2 text. `lineOffset` blank lines are assumed before `text` (prompt frontmatter starts on
- * line 2 of its file). Returns the parsed document, or diagnostics for syntax errors (BRN002), duplicate
- * keys (BRN003) and alias bombs (BRN004). Plain files take a fast path (js-yaml); files with anchors,
+ * line 2 of its file). Returns the parsed document, or diagnostics for syntax errors and values nested
+ * more than {@link MAX_DEPTH} levels deep (BRN002), duplicate keys (BRN003) and alias bombs (BRN004). Plain files take a fast path (js-yaml); files with anchors,
  * tags or errors are parsed by the `yaml` package, whose diagnostics carry positions.
  */
 export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  const result = parseYamlValue(file, text, lineOffset);
+  if (result.parsed && deeperThan(result.parsed.value, MAX_DEPTH)) {
+    return { diagnostics: [diagnostic("BRN002", `YAML error: the value is nested more than ${MAX_DEPTH} levels deep`, { file, range: { start: { line: lineOffset + 1, column: 1 }, end: { line: lineOffset + 1, column: 1 } } })] };
+  }
+  return result;
+}
+
+function parseYamlValue(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const source = "\n".repeat(lineOffset) + text;
   if (!NEEDS_FULL_PARSER.test(text)) {
     try {
@@ -85,10 +108,17 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
     const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     return { parsed: new LazyYaml(value, source, { doc, lineCounter }), diagnostics };
   } catch (e) {
-    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+    // What yaml finds only while building the value: an alias bomb, an alias before its anchor, a `<<`
+    // merge of something that is not a mapping. Each is reported at the first place it can be.
+    const message = (e as Error).message;
+    if (/Excessive alias count/.test(message)) {
       return { diagnostics: [diagnostic("BRN004", `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes`, { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } })] };
     }
-    throw e;
+    const alias = /^Unresolved alias.*: (.*)$/.exec(message)?.[1];
+    const at = alias !== undefined ? source.indexOf(`*${alias}`) : /^Merge sources/.test(message) ? source.search(/(?<=^|[\s{,])<<\s*:/m) : -1;
+    const range = offsetRange(lineCounter, Math.max(at, 0), Math.max(at, 0) + (alias !== undefined ? alias.length + 1 : 2));
+    const hint = alias !== undefined ? "define the anchor (&name) before the alias (*name) that repeats it" : /^Merge sources/.test(message) ? "`<<:` merges a mapping (or a list of mappings) into this one" : undefined;
+    return { diagnostics: [diagnostic("BRN002", `YAML error: ${message.split("\n")[0]}`, { file, range, hint })] };
   }
 }
 
