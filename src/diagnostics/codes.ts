@@ -18,7 +18,7 @@ export interface CodeInfo {
  */
 export const CODES = {
   BRN001: { name: "unknown-place", severity: "error", summary: "A file sits where no brain file kind lives (for example `agent/x.yaml` instead of `agents/x.yaml`), so it would be silently ignored.", fix: "Move the file to its kind's place (see the format's path table), or delete it. Dotfiles, README.md and brainc's output folders (with .brainc-manifest.json) are skipped." },
-  BRN002: { name: "yaml-syntax", severity: "error", summary: "The file is not valid YAML 1.2.", fix: "Fix the syntax at the position shown." },
+  BRN002: { name: "yaml-syntax", severity: "error", summary: "The file is not valid YAML 1.2, or its value cannot be built: a `<<` merge of something other than a mapping, an alias before its anchor, a value nested more than 100 levels deep.", fix: "Fix the syntax at the position shown." },
   BRN003: { name: "duplicate-key", severity: "error", summary: "A mapping has the same key twice; YAML parsers disagree on which one wins.", fix: "Remove or rename one of the keys." },
   BRN004: { name: "alias-bomb", severity: "error", summary: "YAML aliases expand to too many nodes (an alias bomb, or a very repetitive file).", fix: "Use fewer nested aliases; write the values out." },
   BRN005: { name: "file-too-large", severity: "error", summary: "The file is larger than 1 MiB; brain files are hand-written and never that large.", fix: "Split the file or move data out of the brain." },
@@ -29,7 +29,7 @@ export const CODES = {
   BRN010: { name: "bad-file-id", severity: "error", summary: "A file name does not make a valid id (ids match `^[a-z][a-z0-9-]{0,62}$`).", fix: "Rename the file in lower-case kebab-case." },
   BRN011: { name: "duplicate-id", severity: "error", summary: "Two files define the same id (for example `x.yaml` and `x.yml`, or two partials with one name).", fix: "Keep one file per id." },
   BRN012: { name: "missing-file", severity: "error", summary: "A brain file that every brain needs is missing (models.yaml or routing.yaml).", fix: "Create the file; `brainc init` writes a small valid brain to start from." },
-  BRN013: { name: "unreadable-file", severity: "error", summary: "A file of the brain cannot be read (no permission, or a link to a folder).", fix: "Fix the file's permissions, or remove the link." },
+  BRN013: { name: "unreadable-file", severity: "error", summary: "A file or folder of the brain cannot be read (no permission; a link to a folder; a FIFO, socket or device, which is not a regular file).", fix: "Fix the permissions, or remove what is not a regular file." },
 
   BRN101: { name: "unknown-key", severity: "error", summary: "A key that the format does not define; unknown keys are errors so that typos never pass silently.", fix: "Remove the key or fix its spelling (see the hint)." },
   BRN102: { name: "missing-key", severity: "error", summary: "A required key is missing.", fix: "Add the key." },
@@ -97,7 +97,7 @@ export const CODES = {
   BRN700: { name: "n8n-nodes-not-cached", severity: "info", summary: "The n8n target's check() found no cached n8n node descriptions, so it checked only the workflows' structure, not their node types, parameters and connections.", fix: "Run `npm run n8n:nodes` (it fetches n8n 2.41.1's node descriptions and n8n-workflow from the npm registry into .cache/n8n-nodes/) and build again." },
 
   BRN900: { name: "internal-error", severity: "error", summary: "brainc failed unexpectedly. This is a bug.", fix: "Please report it to the brainc maintainers with `brainc --version`, the command line, the message and, if you can, a reduced brain that shows it." },
-  BRN901: { name: "usage", severity: "error", summary: "The command line is wrong (an unknown flag, a missing argument, incompatible flags).", fix: "See `brainc --help`." },
+  BRN901: { name: "usage", severity: "error", summary: "The command line is wrong (an unknown flag, a missing or empty argument, incompatible flags, an --out that is the brain folder or one of its places).", fix: "See `brainc --help`." },
 } as const satisfies Record<string, CodeInfo>;
 
 /** A diagnostic code of brainc ("BRN101"). */
