@@ -4,12 +4,14 @@
  * wrote are removed and nothing else ever is; a failed build leaves the output untouched; the output is
  * byte-identical across runs and across directory enumeration order.
  */
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as realFs from "node:fs";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildInMemory } from "../src/emit/build.js";
+import { LOCK_WAIT_MS } from "../src/emit/lock.js";
 import { MANIFEST, planOutput } from "../src/emit/write.js";
 import { repoRoot, runCli, tempCopy } from "./helpers.js";
 
@@ -381,6 +383,36 @@ describe("interrupted builds", () => {
     const texts = (snap: ReturnType<typeof snapshot>) => Object.fromEntries(Object.entries(snap).map(([p, f]) => [p, f.text]));
     expect(texts(snapshot(out))).toEqual(texts(old));
     expect((await build("--check")).code).toBe(0);
+  });
+});
+
+describe("two builds into one output folder", () => {
+  it("a build waits for the one holding the folder's lock, and then fails (BRN506) naming it, writing nothing", async () => {
+    expect((await build()).code).toBe(0);
+    writeFileSync(join(brain, "prompts/watcher.md"), readFileSync(join(brain, "prompts/watcher.md"), "utf8") + "\nOne more line.\n");
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    try {
+      writeFileSync(join(out, ".brainc-lock"), String(holder.pid));
+      const before = snapshot(out);
+      const started = Date.now();
+      const { code, stdout } = await build();
+      expect(code).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(LOCK_WAIT_MS);
+      expect(stdout).toMatch(new RegExp(`BRN506.*another brainc build \\(pid ${holder.pid}\\) is writing this output folder`));
+      expect(snapshot(out)).toEqual(before);
+    } finally {
+      holder.kill();
+    }
+  }, 20_000);
+  it("takes over the lock of a build that is gone (killed), and releases its own", async () => {
+    expect((await build()).code).toBe(0);
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(join(out, ".brainc-lock"), gone);
+    writeFileSync(join(brain, "prompts/watcher.md"), readFileSync(join(brain, "prompts/watcher.md"), "utf8") + "\nOne more line.\n");
+    const { code, stdout } = await build();
+    expect(code, stdout).toBe(0);
+    expect(existsSync(join(out, ".brainc-lock"))).toBe(false);
+    expect(readFileSync(join(out, "supervisor/bundle.json"), "utf8")).toContain("One more line.");
   });
 });
 

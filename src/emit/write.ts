@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import { JOURNAL, MANIFEST } from "../load/places.js";
+import { JOURNAL, LOCK, MANIFEST } from "../load/places.js";
+import { withOutputLock } from "./lock.js";
 import type { OutputFile } from "./target.js";
 
 /** The list of files brainc wrote into an output folder, so that it only ever deletes its own files. */
@@ -20,7 +21,7 @@ export function isSafeRelativePath(path: string): boolean {
 }
 
 /** brainc's own files in an output folder, which no build output may land on. */
-const OWN_FILES = [MANIFEST, JOURNAL, `${JOURNAL}.tmp`, STAGING];
+const OWN_FILES = [MANIFEST, JOURNAL, `${JOURNAL}.tmp`, STAGING, LOCK];
 const isOwnFile = (path: string) => OWN_FILES.includes(path.split("/")[0]);
 /** An output-relative path that a build may write or delete: safe, and not one of brainc's own files. */
 const isOutputFile = (path: string) => isSafeRelativePath(path) && !isOwnFile(path);
@@ -181,12 +182,26 @@ interface Journal {
  * Applies a plan so that a build killed at any moment never leaves the output half-written: new contents
  * are staged in `<out>/.brainc-staging`, then one atomic rename of a journal commits the build, then the
  * journal is carried out (each file moved into place with an atomic rename). An interrupted commit is
- * finished by the next build ({@link recoverInterrupted}). Throws on I/O errors (the caller reports BRN506).
+ * finished by the next build ({@link recoverInterrupted}). Writes nothing when nothing changes; else works
+ * under the output folder's lock ({@link withOutputLock}) and plans again under it, since another build
+ * may have written the folder since `plan` was made. Throws on I/O errors, a lock that stays held, or a
+ * file in the way found by the new plan (the caller reports BRN506).
  */
 export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[], scopes: readonly string[]): void {
-  // The plan was made against the folder as an interrupted build left it; finishing that build changes
-  // the folder (it may put back contents the plan counted as unchanged), so plan again after it.
-  if (recoverInterrupted(out)) plan = planOutput(out, files, scopes).plan;
+  const leftOver = isInterrupted(out) || existsSync(join(out, STAGING));
+  if (!hasChanges(plan) && !leftOver && nextManifest(out, files, scopes).text === readIfExists(join(out, MANIFEST))?.toString("utf8")) return;
+  mkdirSync(out, { recursive: true });
+  withOutputLock(out, () => {
+    recoverInterrupted(out);
+    const now = planOutput(out, files, scopes);
+    const blocked = now.diagnostics.find((d) => d.severity === "error");
+    if (blocked) throw new Error(blocked.message);
+    commit(out, now.plan, files, scopes);
+  });
+}
+
+/** The manifest in `out` now, and the one (with its text) after `files` are written for `scopes`. */
+function nextManifest(out: string, files: readonly OutputFile[], scopes: readonly string[]): { manifest: Manifest; next: Manifest; text: string } {
   const manifest = readManifest(out);
   const next: Manifest = { brainc: 1, files: { ...manifest.files } };
   const keys = { ...manifest.keys };
@@ -200,10 +215,13 @@ export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[],
   const sorted = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
   next.files = sorted(next.files);
   if (Object.keys(keys).length) next.keys = sorted(keys);
-  const manifestText = JSON.stringify(next, null, 2) + "\n";
-  const manifestChanged = readIfExists(join(out, MANIFEST))?.toString("utf8") !== manifestText;
-  if (!hasChanges(plan) && !manifestChanged) return;
+  return { manifest, next, text: JSON.stringify(next, null, 2) + "\n" };
+}
 
+/** Stages, commits and carries out `plan` (see {@link applyPlan}); the caller holds the lock. */
+function commit(out: string, plan: Plan, files: readonly OutputFile[], scopes: readonly string[]): void {
+  const { manifest, next, text } = nextManifest(out, files, scopes);
+  if (!hasChanges(plan) && readIfExists(join(out, MANIFEST))?.toString("utf8") === text) return;
   const staging = join(out, STAGING);
   mkdirSync(staging, { recursive: true });
   const byPath = new Map(files.map((f) => [f.path, f.contents]));
@@ -212,7 +230,7 @@ export function applyPlan(out: string, plan: Plan, files: readonly OutputFile[],
     writeFileSync(join(staging, String(i)), byPath.get(path)!);
     renames.push([`${STAGING}/${i}`, path]);
   });
-  writeFileSync(join(staging, "manifest"), manifestText);
+  writeFileSync(join(staging, "manifest"), text);
   renames.push([`${STAGING}/manifest`, MANIFEST]);
   const journal: Journal = { renames, deletes: plan.removed.map((path) => [path, manifest.files[path]]), manifest: next };
   writeFileSync(join(out, `${JOURNAL}.tmp`), JSON.stringify(journal));

@@ -57,6 +57,8 @@ export function classify(path: string): { kind: FileKind; id: string } | undefin
 export const MANIFEST = ".brainc-manifest.json";
 /** The commit record of a build in an output folder, present while it is carried out (src/emit/write.ts). */
 export const JOURNAL = ".brainc-journal.json";
+/** Held by the build that writes an output folder, so that two builds never write it at once (src/emit/lock.ts). */
+export const LOCK = ".brainc-lock";
 
 /**
  * Whether a folder holding these names is brainc's output, never brain input (`generated/` of a brain
