@@ -146,6 +146,12 @@ describe("overlay locations", () => {
     expect(errs.map((d) => [d.code, where(d), d.hint])).toEqual([["BRN101", "overlays/prod.yaml:6:5", 'did you mean "tools"?']]);
   });
 
+  it("a JSON Schema an overlay patches into a tool or a memory record is checked too (BRN108), in the overlay", async () => {
+    const errs = await editedErrors((dir) => patch(dir, "overlays/prod.yaml", "agents:\n", "tools:\n  http-check: { input: { properties: { url: 5 } } }\nagents:\n"), "prod");
+    expect(errs.map((d) => [d.code, where(d)])).toEqual([["BRN108", "overlays/prod.yaml:5:45"]]);
+    expect(errs[0].message).toMatch(/input\.properties\.url must be a mapping or true\/false/);
+  });
+
   it("a whole entity created by an overlay: its errors point into the overlay", async () => {
     const errs = await editedErrors((dir) => patch(dir, "overlays/prod.yaml", "agents:\n", "agents:\n  helper: { name: Helper, prompt: watchr }\n"), "prod");
     expect(errs.map((d) => [d.code, where(d), d.hint])).toEqual([["BRN201", "overlays/prod.yaml:5:35", 'did you mean "watcher"?']]);

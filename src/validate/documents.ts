@@ -7,7 +7,7 @@ import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
 import type { Agent, BrainManifest, MemoryFile, ModelsFile, Overlay, Policy, PromptFrontmatter, RoutingFile, ToolContract } from "../types/index.js";
 import { readSchema, validators, type SchemaKind } from "./ajv.js";
 import { didYouMean } from "./did-you-mean.js";
-import { validateValue, type ErrorContext } from "./schema.js";
+import { validateEmbeddedSchemas, validateValue, type ErrorContext } from "./schema.js";
 
 /** Where a JSON pointer of a document was written: its file and range (1-based). */
 export interface Location {
@@ -202,7 +202,8 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
       fileOf: (pointer) => (byOverlay(pointer) ? overlayFile.path : doc!.fileOf(pointer)),
       overlay: overlayFile.path,
     };
-    diagnostics.push(...validateValue(v, kind, value, result.locate, { ...context, id }));
+    const errors = validateValue(v, kind, value, result.locate, { ...context, id });
+    diagnostics.push(...(errors.length ? errors : validateEmbeddedSchemas(v, kind, value, result.locate)));
     return result;
   };
 

@@ -21,7 +21,7 @@ export async function validateSchemas(sources: SourceSet): Promise<Diagnostic[]>
     if (!file.yaml || file.kind === "partial") continue;
     const locate: Locate = (pointer, part) => ({ file: file.path, range: rangeAt(file.yaml!, pointer, part) });
     const errors = validateValue(v, SCHEMA_OF_KIND[file.kind] as SchemaKind, file.yaml.value, locate, { id: file.id });
-    const embedded = errors.length ? [] : validateEmbeddedSchemas(v, file);
+    const embedded = errors.length ? [] : validateEmbeddedSchemas(v, file.kind, file.yaml.value, locate);
     diagnostics.push(...errors, ...embedded);
   }
   return diagnostics;
@@ -56,13 +56,16 @@ const EMBEDDED: Partial<Record<SourceFile["kind"], string[]>> = {
   prompt: ["/input/*"],
 };
 
-function validateEmbeddedSchemas(v: Validators, file: SourceFile): Diagnostic[] {
+/**
+ * BRN108 for each JSON Schema embedded in a document of `kind` (a tool's input and output, a memory
+ * namespace's record, a prompt's inputs) that is not a valid draft-07 schema; `locate` turns JSON pointers
+ * into source locations. For brain files, and for the documents an overlay patches.
+ */
+export function validateEmbeddedSchemas(v: Validators, kind: string, value: unknown, locate: Locate): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const pattern of EMBEDDED[file.kind] ?? []) {
-    for (const [pointer, schema] of expand(file.yaml!.value, pattern)) {
-      if (!v.meta(schema)) {
-        out.push(...mapErrors(v.meta.errors ?? [], (p, part) => ({ file: file.path, range: rangeAt(file.yaml!, p, part) }), pointer, "BRN108"));
-      }
+  for (const pattern of EMBEDDED[kind as SourceFile["kind"]] ?? []) {
+    for (const [pointer, schema] of expand(value, pattern)) {
+      if (!v.meta(schema)) out.push(...mapErrors(v.meta.errors ?? [], locate, pointer, "BRN108"));
     }
   }
   return out;
