@@ -268,6 +268,14 @@ describe("YAML", () => {
     expect(deep.map((d) => `${d.code} ${d.range?.start.line} ${d.message}`)).toEqual([`BRN002 2 YAML error: the value is nested more than ${MAX_DEPTH} levels deep`]);
   });
 
+  it("a lone UTF-16 surrogate from a \\u escape is BRN002 (no UTF-8 output can hold it); a pair is a character", () => {
+    expect(parseYaml("x.yaml", 'name: "\\ud800"\n').diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^YAML error: a string holds half of a UTF-16 surrogate pair/)]);
+    expect(parseYaml("x.yaml", '{ "\\udc00": 1 }\n').diagnostics.map((d) => d.code)).toEqual(["BRN002"]);
+    const pair = parseYaml("x.yaml", 'name: "ok \\ud83d\\ude00"\n');
+    expect(pair.diagnostics).toEqual([]);
+    expect(pair.parsed!.value).toEqual({ name: "ok \u{1f600}" });
+  });
+
   it("expands anchors, aliases and merge keys", () => {
     const { parsed, diagnostics } = parseYaml("x.yaml", "base: &b { x: 1, y: 2 }\nderived:\n  <<: *b\n  y: 3\n");
     expect(diagnostics).toEqual([]);

@@ -18,7 +18,7 @@ export interface CodeInfo {
  */
 export const CODES = {
   BRN001: { name: "unknown-place", severity: "error", summary: "A file sits where no brain file kind lives (for example `agent/x.yaml` instead of `agents/x.yaml`), so it would be silently ignored.", fix: "Move the file to its kind's place (see the format's path table), or delete it. Dotfiles, README.md and brainc's output folders (with .brainc-manifest.json) are skipped." },
-  BRN002: { name: "yaml-syntax", severity: "error", summary: "The file is not valid YAML 1.2, or its value cannot be built: a `<<` merge of something other than a mapping, an alias before its anchor, a value nested more than 100 levels deep.", fix: "Fix the syntax at the position shown." },
+  BRN002: { name: "yaml-syntax", severity: "error", summary: "The file is not valid YAML 1.2, or its value cannot be built: a `<<` merge of something other than a mapping, an alias before its anchor, a value nested more than 100 levels deep, a string with half of a UTF-16 surrogate pair (a lone \\uD800–\\uDFFF escape).", fix: "Fix the syntax at the position shown." },
   BRN003: { name: "duplicate-key", severity: "error", summary: "A mapping has the same key twice; YAML parsers disagree on which one wins.", fix: "Remove or rename one of the keys." },
   BRN004: { name: "alias-bomb", severity: "error", summary: "YAML aliases expand to too many nodes (an alias bomb, or a very repetitive file).", fix: "Use fewer nested aliases; write the values out." },
   BRN005: { name: "file-too-large", severity: "error", summary: "The file is larger than 1 MiB; brain files are hand-written and never that large.", fix: "Split the file or move data out of the brain." },

@@ -26,6 +26,13 @@ export const MAX_ALIAS_COUNT = 100;
  */
 export const MAX_DEPTH = 100;
 
+/** Whether a string (key or value) anywhere in `value` holds a lone UTF-16 surrogate. */
+function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === "string") return /\p{Cs}/u.test(value);
+  if (typeof value !== "object" || value === null) return false;
+  return Object.entries(value).some(([k, v]) => /\p{Cs}/u.test(k) || holdsLoneSurrogate(v));
+}
+
 /** Whether `value` nests mappings and lists more than `limit` levels deep (stops as soon as it does). */
 function deeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== "object" || value === null) return false;
@@ -74,10 +81,15 @@ class LazyYaml implements ParsedYaml {
  */
 export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const result = parseYamlValue(file, text, lineOffset);
-  if (result.parsed && deeperThan(result.parsed.value, MAX_DEPTH)) {
-    return { diagnostics: [diagnostic("BRN002", `YAML error: the value is nested more than ${MAX_DEPTH} levels deep`, { file, range: { start: { line: lineOffset + 1, column: 1 }, end: { line: lineOffset + 1, column: 1 } } })] };
-  }
-  return result;
+  if (!result.parsed) return result;
+  const problem = deeperThan(result.parsed.value, MAX_DEPTH)
+    ? `the value is nested more than ${MAX_DEPTH} levels deep`
+    : // Only a \u escape in a double-quoted string can make one: the file itself is valid UTF-8.
+      /\\u[dD][89a-fA-F]/.test(text) && holdsLoneSurrogate(result.parsed.value)
+      ? "a string holds half of a UTF-16 surrogate pair (a \\uD800–\\uDFFF escape on its own), which no UTF-8 output can hold"
+      : undefined;
+  if (!problem) return result;
+  return { diagnostics: [diagnostic("BRN002", `YAML error: ${problem}`, { file, range: { start: { line: lineOffset + 1, column: 1 }, end: { line: lineOffset + 1, column: 1 } } })] };
 }
 
 function parseYamlValue(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
