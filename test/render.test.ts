@@ -103,6 +103,20 @@ describe("the environment", () => {
     }
   });
 
+  it("checks each partial once per context: a chain of partials that each include the next twice is not 2^n walks", async () => {
+    const { dir, cleanup } = tempCopy(join(repoRoot, "test/fixtures/valid/minimal"));
+    try {
+      const levels = 20; // without the memo, 2^20 walks of the last partial: seconds past the test timeout
+      for (let i = 0; i < levels; i++) writeFileSync(join(dir, `prompts/_p${i}.md`), `{{#if (eq env "never")}}{{> p${i + 1}}}{{> p${i + 1}}}{{/if}}`);
+      writeFileSync(join(dir, `prompts/_p${levels}.md`), "{{agent.nmae}}\n");
+      writeFileSync(join(dir, "prompts/watcher.md"), "{{> p0}}\n");
+      const r = await compileBrain(dir);
+      expect(r.diagnostics.filter((d) => d.code === "BRN215").map((d) => d.file)).toEqual([`prompts/_p${levels}.md`]);
+    } finally {
+      cleanup();
+    }
+  });
+
   it("an input default that breaks its own schema is BRN325 at the offending value, worded like schema errors", async () => {
     const r = await withPrompt("{{input.hosts}}\n", "input:\n  hosts: { type: array, items: { type: string }, default: [a.example, 5] }\n");
     expect(r.diagnostics.map((d) => [d.code, d.range?.start.line, d.message])).toEqual([["BRN325", 3, "input.hosts.default[1] must be a string, not number 5"]]);

@@ -68,6 +68,17 @@ interface Scope {
 export function checkVariables(template: Template, ast: Node, shape: Shape, partials: Record<string, { template: Template; ast: Node | undefined }>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seenPartials = new Set<string>();
+  // A partial checked again with the same scopes finds the same things: checked once per (name, scopes),
+  // or a chain of partials that each include the next twice takes 2^n walks.
+  const checked = new Set<string>();
+  const ids = new Map<object, number>();
+  const idOf = (shape: Shape): string => {
+    if (typeof shape === "string") return shape;
+    if (!ids.has(shape)) ids.set(shape, ids.size);
+    return String(ids.get(shape));
+  };
+  const scopesKey = (stack: Scope[]) =>
+    stack.map((s) => [idOf(s.shape), ...[s.params, s.data].map((r) => Object.entries(r).map(([k, v]) => `${k}=${idOf(v)}`).join(","))].join(";")).join("|");
   const visit = (node: Node | undefined, stack: Scope[], current: Template): void => {
     if (!node) return;
     const at = (n: Node, len: number) => {
@@ -170,10 +181,14 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
         const ctxShape = node.params?.[0] ? resolve(node.params[0]) : stack[stack.length - 1].shape;
         for (const pair of node.hash?.pairs ?? []) resolve(pair.value);
         if (!partial?.ast || seenPartials.has(name) || ctxShape === undefined) return;
-        seenPartials.add(name);
         const hashShapes = Object.fromEntries((node.hash?.pairs ?? []).map((p: Node) => [p.key, "any" as Shape]));
-        const shape: Shape = typeof ctxShape === "object" && "object" in ctxShape ? { object: { ...ctxShape.object, ...hashShapes } } : ctxShape;
-        visit(partial.ast, [...stack, { shape, params: {}, data: stack[stack.length - 1].data }], partial.template);
+        const shape: Shape = typeof ctxShape === "object" && "object" in ctxShape && node.hash ? { object: { ...ctxShape.object, ...hashShapes } } : ctxShape;
+        const scopes = [...stack, { shape, params: {}, data: stack[stack.length - 1].data }];
+        const key = `${name}\0${scopesKey(scopes)}`;
+        if (checked.has(key)) return;
+        checked.add(key);
+        seenPartials.add(name);
+        visit(partial.ast, scopes, partial.template);
         seenPartials.delete(name);
         return;
       }
