@@ -130,6 +130,12 @@ describe("sarif", () => {
     });
     expect(log.runs[0].results[2].locations).toEqual([]);
   });
+
+  it("artifact URIs are URI references: a space or a # in a file name is percent-encoded", () => {
+    const odd = { ...unknownTool, file: "agents/my agent#1.yaml" };
+    const log = JSON.parse(formatDiagnostics([odd], "sarif", { ...options, version: "1.2.3" }));
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe("brain/agents/my%20agent%231.yaml");
+  });
 });
 
 describe("the code table", () => {

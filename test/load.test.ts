@@ -148,6 +148,25 @@ describe("loadBrain", () => {
     }
   });
 
+  it("frontmatter lines may end in spaces, the opening one as well as the closing one", () => {
+    const { dir, cleanup } = tempCopy(minimal);
+    try {
+      writeFileSync(join(dir, "prompts/personas/calm.md"), "--- \ndescription: Calm.\n---\t\nBe calm.\n");
+      const { sources, diagnostics } = loadBrain(dir);
+      expect(diagnostics).toEqual([]);
+      const calm = sources!.files.find((f) => f.id === "personas/calm")!;
+      expect([calm.body, calm.yaml?.value]).toEqual([{ text: "Be calm.\n", line: 4 }, { description: "Calm." }]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("a second YAML document in a file is BRN002 in brainc's words", () => {
+    expect(parseYaml("x.yaml", "a: 1\n---\nb: 2\n").diagnostics.map((d) => [d.code, d.range?.start.line, d.message, d.hint])).toEqual([
+      ["BRN002", 2, "YAML syntax error: a brain file holds one YAML document, and a `---` line here starts another", "put each document in a file of its own"],
+    ]);
+  });
+
   it("an empty frontmatter is fine", () => {
     const { dir, cleanup } = tempCopy(minimal);
     try {

@@ -175,6 +175,9 @@ describe("template syntax errors (BRN214) say what is wrong, not which parser to
     ["{{> }}", "a name or value is missing before `}}`"],
     ["{{{agent.name}}", "`{{{` is closed by `}}`: close it with `}}}`"],
     ["{{!-- unfinished", "unrecognized text: an unfinished comment (`{{!--` without `--}}`) or mustache?"],
+    // Handlebars fails on these only when rendering ("Missing decorator"): validate, which does not render, must say so.
+    ["{{* log}}hi", 'decorators ({{* name}}) are not supported, except {{#*inline "name"}}…{{/inline}}'],
+    ["{{#* frame}}x{{/frame}}", 'decorators ({{* name}}) are not supported, except {{#*inline "name"}}…{{/inline}}'],
   ])("%j", (body, message) => {
     expect(messageOf(body)).toBe(message);
     expect(messageOf(body)).not.toMatch(/Expecting|'[A-Z_]+'/);

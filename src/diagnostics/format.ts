@@ -130,7 +130,8 @@ function toSarif(diagnostics: readonly Diagnostic[], options: FormatOptions): ob
             ? [
                 {
                   physicalLocation: {
-                    artifactLocation: { uri: options.displayPath(d.file) },
+                    // A URI reference (RFC 3986, as SARIF 2.1.0 §3.10 asks): spaces and the like percent-encoded.
+                    artifactLocation: { uri: options.displayPath(d.file).split("/").map(encodeURIComponent).join("/") },
                     ...(d.range && {
                       region: {
                         startLine: d.range.start.line,

@@ -59,7 +59,7 @@ export function listFiles(root: string, dir = "", unreadable: string[] = []): st
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const FRONTMATTER = /^---\n/;
+const FRONTMATTER = /^---[ \t]*\n/;
 
 /**
  * Discovers and parses a brain. Never throws for bad input: problems come back as diagnostics

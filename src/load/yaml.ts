@@ -110,9 +110,10 @@ function parseYamlValue(file: string, text: string, lineOffset: number): { parse
   const errors = overflow ? [overflow] : withoutTabConsequences(source, doc.errors);
   const diagnostics: Diagnostic[] = errors.map((e) => {
     const range = offsetRange(lineCounter, e.pos[0], e.pos[1]);
-    const message = e === overflow ? "the value is nested too deeply" : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const message =
+      e === overflow ? "the value is nested too deeply" : e.code === "MULTIPLE_DOCS" ? "a brain file holds one YAML document, and a `---` line here starts another" : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     if (e.code === "DUPLICATE_KEY") return diagnostic("BRN003", `duplicate key ${JSON.stringify(keyTextAt(source, e.pos[0]))}`, { file, range, hint: "keep one of the two; YAML parsers disagree on which one wins" });
-    const hint = e.code === "TAB_AS_INDENT" ? "replace the tab with spaces (YAML indents with spaces only)" : undefined;
+    const hint = e.code === "TAB_AS_INDENT" ? "replace the tab with spaces (YAML indents with spaces only)" : e.code === "MULTIPLE_DOCS" ? "put each document in a file of its own" : undefined;
     return diagnostic("BRN002", `YAML syntax error: ${message}`, { file, range, hint });
   });
   if (diagnostics.length) return { diagnostics };

@@ -252,6 +252,9 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
     walk(ast, (n) => {
       const at = (len: number) => lineRange(template, n.loc?.start.line ?? 1, n.loc?.start.column ?? 0, len);
       if (n.type === "DecoratorBlock" && n.path?.original === "inline" && n.params?.[0]?.type === "StringLiteral") inline.add(n.params[0].value);
+      if ((n.type === "Decorator" || n.type === "DecoratorBlock") && n.path?.original !== "inline") {
+        out.push(diagnostic("BRN214", "template syntax error: decorators ({{* name}}) are not supported, except {{#*inline \"name\"}}…{{/inline}}", { file: template.source, range: at(3) }));
+      }
       if ((n.type === "PartialStatement" || n.type === "PartialBlockStatement") && n.name?.type === "SubExpression") {
         out.push(diagnostic("BRN214", "template syntax error: a partial's name must be written out ({{> name}}), so that it can be checked", { file: template.source, range: at(3) }));
       } else if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
