@@ -361,6 +361,20 @@ describe("failed builds", () => {
   });
 });
 
+describe("a write that fails before the commit point", () => {
+  it("leaves the output folder exactly as it was: no staged copies, no journal", async () => {
+    expect((await build()).code).toBe(0);
+    const before = snapshot(out);
+    writeFileSync(join(brain, "prompts/watcher.md"), readFileSync(join(brain, "prompts/watcher.md"), "utf8") + "\nOne more line.\n");
+    renameBudget = 0; // the journal's rename, the commit point, fails (as a full disk or a lost mount would)
+    const failed = await build();
+    renameBudget = undefined;
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/BRN506.*simulated crash/);
+    expect(snapshot(out)).toEqual(before);
+  });
+});
+
 describe("interrupted builds", () => {
   it("the next build finishes an interrupted one and then builds what the brain says now", async () => {
     const prompt = join(brain, "prompts/watcher.md");

@@ -223,18 +223,25 @@ function commit(out: string, plan: Plan, files: readonly OutputFile[], scopes: r
   const { manifest, next, text } = nextManifest(out, files, scopes);
   if (!hasChanges(plan) && readIfExists(join(out, MANIFEST))?.toString("utf8") === text) return;
   const staging = join(out, STAGING);
-  mkdirSync(staging, { recursive: true });
-  const byPath = new Map(files.map((f) => [f.path, f.contents]));
   const renames: [string, string][] = [];
-  [...plan.added, ...plan.changed].forEach((path, i) => {
-    writeFileSync(join(staging, String(i)), byPath.get(path)!);
-    renames.push([`${STAGING}/${i}`, path]);
-  });
-  writeFileSync(join(staging, "manifest"), text);
-  renames.push([`${STAGING}/manifest`, MANIFEST]);
   const journal: Journal = { renames, deletes: plan.removed.map((path) => [path, manifest.files[path]]), manifest: next };
-  writeFileSync(join(out, `${JOURNAL}.tmp`), JSON.stringify(journal));
-  renameSync(join(out, `${JOURNAL}.tmp`), join(out, JOURNAL)); // the commit point
+  try {
+    mkdirSync(staging, { recursive: true });
+    const byPath = new Map(files.map((f) => [f.path, f.contents]));
+    [...plan.added, ...plan.changed].forEach((path, i) => {
+      writeFileSync(join(staging, String(i)), byPath.get(path)!);
+      renames.push([`${STAGING}/${i}`, path]);
+    });
+    writeFileSync(join(staging, "manifest"), text);
+    renames.push([`${STAGING}/manifest`, MANIFEST]);
+    writeFileSync(join(out, `${JOURNAL}.tmp`), JSON.stringify(journal));
+    renameSync(join(out, `${JOURNAL}.tmp`), join(out, JOURNAL)); // the commit point
+  } catch (e) {
+    // Before the commit point: leave the folder as it was (no staged copies filling a full disk, say).
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(join(out, `${JOURNAL}.tmp`), { force: true });
+    throw e;
+  }
   rollForward(out, journal);
 }
 
