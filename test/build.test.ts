@@ -215,6 +215,21 @@ describe("brainc only deletes and overwrites its own files", () => {
     expect(Object.keys(manifest.files)).toEqual(all);
   });
 
+  it("a removed overlay's files are stale for a build of every environment (not for one of --env default)", async () => {
+    expect((await build()).code).toBe(0);
+    expect(existsSync(join(out, "prod/supervisor/bundle.json"))).toBe(true);
+    rmSync(join(brain, "overlays/prod.yaml"));
+    expect((await build("--env", "default")).code).toBe(0);
+    expect(existsSync(join(out, "prod/supervisor/bundle.json"))).toBe(true);
+    const check = await build("--check");
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/BRN507: \.out\/prod\/supervisor\/bundle\.json is stale/);
+    const { code, stderr } = await build();
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/removed 2/);
+    expect(existsSync(join(out, "prod"))).toBe(false);
+    expect((await build("--check")).code).toBe(0);
+  });
   it("keeps a stale file that was edited by hand since brainc wrote it", async () => {
     writeFileSync(join(brain, "agents/helper.yaml"), "name: Helper\nprompt: watcher\npersona: personas/calm\n");
     expect((await build("--target", echoTarget)).code).toBe(0);

@@ -3,7 +3,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import { plural, type Format } from "../diagnostics/format.js";
-import { buildInMemory } from "../emit/build.js";
+import { buildInMemory, outputScopes } from "../emit/build.js";
 import { commitPlan, isInterrupted, MANIFEST, planOutput, previousOutputs, readIfExists, type Plan } from "../emit/write.js";
 import { isBrainPlace } from "../load/places.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
@@ -67,7 +67,7 @@ export async function buildCommand(options: BuildOptions, io: Io): Promise<numbe
   if (fails(diagnostics, options.strict)) return report();
 
   const files = result.outputs.flatMap((o) => o.files);
-  const scopes = result.outputs.map((o) => o.scope);
+  const scopes = outputScopes(result, out, options.env);
   const { plan, diagnostics: planDiagnostics } = planOutput(out, files, scopes);
   diagnostics.push(...planDiagnostics);
   const shownOut = relative(io.cwd, out) || ".";

@@ -9,7 +9,7 @@ import { diagnostic } from "../diagnostics/codes.js";
 import { availableBuiltins, checkTargetNames, loadTarget } from "./registry.js";
 import { runTargets, type TargetOutput } from "./run.js";
 import type { Target } from "./target.js";
-import type { PreviousOutput } from "./write.js";
+import { goneEnvironmentScopes, type PreviousOutput } from "./write.js";
 
 /** Which targets and environments to build. */
 export interface BuildSelection {
@@ -26,6 +26,17 @@ export interface BuildResult {
   /** The linked brain of each environment that compiled, by env name ("default" for the base brain). */
   brains: Record<string, Brain>;
   diagnostics: Diagnostic[];
+}
+
+/**
+ * The folders (output-root-relative, ending in "/") whose earlier files a build of `result` into `out`
+ * owns: each target's scope per environment built, and, when every environment was built (`env` not
+ * given), those of environments whose overlay is gone ({@link goneEnvironmentScopes}).
+ */
+export function outputScopes(result: BuildResult, out: string, env: string | undefined): string[] {
+  const scopes = result.outputs.map((o) => o.scope);
+  if (env !== undefined) return scopes;
+  return [...scopes, ...goneEnvironmentScopes(out, Object.keys(result.brains), [...new Set(result.outputs.map((o) => o.target))])];
 }
 
 /**

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
-import { JOURNAL, LOCK, MANIFEST } from "../load/places.js";
+import { ID_PATTERN, JOURNAL, LOCK, MANIFEST } from "../load/places.js";
 import { withOutputLock } from "./lock.js";
 import type { OutputFile } from "./target.js";
 
@@ -53,6 +53,21 @@ export function previousOutputs(out: string): PreviousOutput {
     if (!onDisk || sha256Hex(onDisk) !== manifest.files[path]) return undefined;
     return onDisk.toString("utf8");
   };
+}
+
+/**
+ * The scopes (`<env>/<target>/`) of environments whose overlay is gone, for a build of every environment:
+ * first folders of the manifest's files that are ids but neither one of `targets` nor one of
+ * `environments`, holding a folder named like one of `targets`. Planned with these scopes, the files
+ * brainc wrote there are stale like any other (removed by a build, drift for `--check`).
+ */
+export function goneEnvironmentScopes(out: string, environments: readonly string[], targets: readonly string[]): string[] {
+  const scopes = new Set<string>();
+  for (const path of Object.keys(readManifest(out).files)) {
+    const [env, target, ...rest] = path.split("/");
+    if (rest.length && ID_PATTERN.test(env) && !targets.includes(env) && !environments.includes(env) && targets.includes(target)) scopes.add(`${env}/${target}/`);
+  }
+  return [...scopes].sort();
 }
 
 /** What a build would do to the output folder. Paths are relative to the output folder, sorted. */

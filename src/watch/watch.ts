@@ -4,7 +4,7 @@ import { watch as chokidarWatch } from "chokidar";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { fails, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnostic, internalError } from "../diagnostics/codes.js";
-import { buildFromSources, type BuildSelection } from "../emit/build.js";
+import { buildFromSources, outputScopes, type BuildSelection } from "../emit/build.js";
 import { commitPlan, planOutput, previousOutputs, type Plan } from "../emit/write.js";
 import { TemplateCache } from "../render/render.js";
 import { isSkipped } from "../load/places.js";
@@ -86,7 +86,7 @@ export function watchBrain(options: WatchOptions, onRebuild: (rebuild: Rebuild) 
     const files = result.outputs.flatMap((o) => o.files);
     let plan: Plan | undefined;
     if (!fails(diagnostics, options.strict)) {
-      const scopes = result.outputs.map((o) => o.scope);
+      const scopes = outputScopes(result, options.out, options.env);
       const planned = planOutput(options.out, files, scopes);
       diagnostics.push(...planned.diagnostics);
       if (!hasErrors(planned.diagnostics)) {
