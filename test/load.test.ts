@@ -193,9 +193,9 @@ describe("loadBrain", () => {
   });
 
   it("a folder that cannot be listed is BRN013, not an internal error", () => {
-    const unreadable: string[] = [];
+    const unreadable: { path: string; error: string }[] = [];
     expect(listFiles(join(repoRoot, "test/fixtures/valid/minimal"), "no-such-folder", unreadable)).toEqual([]);
-    expect(unreadable).toEqual(["no-such-folder: ENOENT"]);
+    expect(unreadable).toEqual([{ path: "no-such-folder", error: "ENOENT" }]);
   });
 
   it("a missing brain.yaml is BRN007 and nothing else", () => {

@@ -13,8 +13,9 @@ const STAGING = ".brainc-staging";
 
 /**
  * Whether `path` is a file path inside the folder it is relative to, written one way only: relative,
- * "/"-separated, without empty, "." or ".." segments, backslashes or NUL bytes. Checked for the paths targets emit and for every path read back
- * from a manifest or journal (files in the output folder that anyone can edit or commit).
+ * "/"-separated, without empty, "." or ".." segments, backslashes or NUL bytes. Checked for the paths
+ * targets emit and for every path read back from a manifest or journal (files in the output folder that
+ * anyone can edit or commit).
  */
 export function isSafeRelativePath(path: string): boolean {
   return /^(?!\/)(?!.*\/(\/|$))(?!.*(^|\/)\.\.?(\/|$))[^\\\0]+$/.test(path);

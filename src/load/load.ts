@@ -36,14 +36,14 @@ export type SourceLookup = (path: string) => string | undefined;
 /**
  * Lists every file under `root`, brain-relative (links, FIFOs and the like included: reading them reports
  * them). Skipped files ({@link isSkipped}) are left out, and so are brainc's own output folders
- * ({@link isOutputFolder}). A folder that cannot be read is added to `unreadable` as "path: error code".
+ * ({@link isOutputFolder}). A folder that cannot be read is added to `unreadable` with the error's code.
  */
-export function listFiles(root: string, dir = "", unreadable: string[] = []): string[] {
+export function listFiles(root: string, dir = "", unreadable: { path: string; error: string }[] = []): string[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(join(root, dir), { withFileTypes: true });
   } catch (e) {
-    unreadable.push(`${dir || "."}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    unreadable.push({ path: dir || ".", error: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
     return [];
   }
   if (dir && isOutputFolder(entries.map((entry) => entry.name))) return [];
@@ -76,10 +76,10 @@ export function loadBrain(root: string): { sources?: SourceSet; diagnostics: Dia
   if (!hasManifest) {
     return { diagnostics: [diagnostic("BRN007", `no brain.yaml in ${JSON.stringify(root)}`, { hint: "point --brain at the folder that holds brain.yaml, or run `brainc init`" })] };
   }
-  const unreadable: string[] = [];
+  const unreadable: { path: string; error: string }[] = [];
   const loaded = listFiles(root, "", unreadable).sort().map((path) => loadFile(root, path));
   const assembled = assembleSources(root, loaded);
-  const folderErrors = unreadable.map((why) => diagnostic("BRN013", `cannot read the folder ${why}`, { file: why.slice(0, why.indexOf(":")) }));
+  const folderErrors = unreadable.map(({ path, error }) => diagnostic("BRN013", `cannot read the folder ${path}: ${error}`, { file: path }));
   return { ...assembled, diagnostics: [...folderErrors, ...assembled.diagnostics] };
 }
 

@@ -31,7 +31,7 @@ const YAML_EXT = /\.ya?ml$/;
  */
 export function isBrainPlace(path: string): boolean {
   const top = path.split("/")[0];
-  return path === "" || top in FOLDERS || top === "prompts";
+  return path === "" || Object.hasOwn(FOLDERS, top) || top === "prompts";
 }
 
 /** What a brain-relative path ("agents/x.yaml") is, or undefined when no kind lives there. */

@@ -41,6 +41,12 @@ function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** yaml's syntax errors (by code) that brainc words itself: message and hint. */
+const SYNTAX_ERRORS: Record<string, [string, string]> = {
+  TAB_AS_INDENT: ["Tabs are not allowed as indentation", "replace the tab with spaces (YAML indents with spaces only)"],
+  MULTIPLE_DOCS: ["a brain file holds one YAML document, and a `---` line here starts another", "put each document in a file of its own"],
+};
+
 const YAML_OPTIONS = { uniqueKeys: true, merge: true, prettyErrors: false, version: "1.2" } as const;
 
 let yamlModule: typeof import("yaml") | undefined;
@@ -75,9 +81,10 @@ class LazyYaml implements ParsedYaml {
 
 /**
  * Parses YAML 1.2 text. `lineOffset` blank lines are assumed before `text` (prompt frontmatter starts on
- * line 2 of its file). Returns the parsed document, or diagnostics for syntax errors and values nested
- * more than {@link MAX_DEPTH} levels deep (BRN002), duplicate keys (BRN003) and alias bombs (BRN004). Plain files take a fast path (js-yaml); files with anchors,
- * tags or errors are parsed by the `yaml` package, whose diagnostics carry positions.
+ * line 2 of its file). Returns the parsed document, or diagnostics for syntax errors, values nested more
+ * than {@link MAX_DEPTH} levels deep and lone surrogates (BRN002), duplicate keys (BRN003) and alias
+ * bombs (BRN004). Plain files take a fast path (js-yaml); files with anchors, tags or errors are parsed by
+ * the `yaml` package, whose diagnostics carry positions.
  */
 export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const result = parseYamlValue(file, text, lineOffset);
@@ -110,10 +117,9 @@ function parseYamlValue(file: string, text: string, lineOffset: number): { parse
   const errors = overflow ? [overflow] : withoutTabConsequences(source, doc.errors);
   const diagnostics: Diagnostic[] = errors.map((e) => {
     const range = offsetRange(lineCounter, e.pos[0], e.pos[1]);
-    const message =
-      e === overflow ? "the value is nested too deeply" : e.code === "MULTIPLE_DOCS" ? "a brain file holds one YAML document, and a `---` line here starts another" : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     if (e.code === "DUPLICATE_KEY") return diagnostic("BRN003", `duplicate key ${JSON.stringify(keyTextAt(source, e.pos[0]))}`, { file, range, hint: "keep one of the two; YAML parsers disagree on which one wins" });
-    const hint = e.code === "TAB_AS_INDENT" ? "replace the tab with spaces (YAML indents with spaces only)" : e.code === "MULTIPLE_DOCS" ? "put each document in a file of its own" : undefined;
+    if (e === overflow) return diagnostic("BRN002", "YAML syntax error: the value is nested too deeply", { file, range });
+    const [message, hint] = SYNTAX_ERRORS[e.code] ?? [e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")];
     return diagnostic("BRN002", `YAML syntax error: ${message}`, { file, range, hint });
   });
   if (diagnostics.length) return { diagnostics };
@@ -128,9 +134,10 @@ function parseYamlValue(file: string, text: string, lineOffset: number): { parse
       return { diagnostics: [diagnostic("BRN004", `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes`, { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } })] };
     }
     const alias = /^Unresolved alias.*: (.*)$/.exec(message)?.[1];
-    const at = alias !== undefined ? source.indexOf(`*${alias}`) : /^Merge sources/.test(message) ? source.search(/(?<=^|[\s{,])<<\s*:/m) : -1;
-    const range = offsetRange(lineCounter, Math.max(at, 0), Math.max(at, 0) + (alias !== undefined ? alias.length + 1 : 2));
-    const hint = alias !== undefined ? "define the anchor (&name) before the alias (*name) that repeats it" : /^Merge sources/.test(message) ? "`<<:` merges a mapping (or a list of mappings) into this one" : undefined;
+    const merge = /^Merge sources/.test(message);
+    const at = Math.max(0, alias !== undefined ? source.indexOf(`*${alias}`) : merge ? source.search(/(?<=^|[\s{,])<<\s*:/m) : 0);
+    const range = offsetRange(lineCounter, at, at + (alias !== undefined ? alias.length + 1 : 2));
+    const hint = alias !== undefined ? "define the anchor (&name) before the alias (*name) that repeats it" : merge ? "`<<:` merges a mapping (or a list of mappings) into this one" : undefined;
     return { diagnostics: [diagnostic("BRN002", `YAML error: ${message.split("\n")[0]}`, { file, range, hint })] };
   }
 }
