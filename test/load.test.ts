@@ -287,6 +287,15 @@ describe("YAML", () => {
     expect(deep.map((d) => `${d.code} ${d.range?.start.line} ${d.message}`)).toEqual([`BRN002 2 YAML error: the value is nested more than ${MAX_DEPTH} levels deep`]);
   });
 
+  it("a number JSON outputs cannot keep (beyond ±2^53, or not finite) is BRN002 at the number", () => {
+    const at = (text: string) => parseYaml("x.yaml", text).diagnostics.map((d) => `${d.code} ${d.range?.start.line}:${d.range?.start.column} ${d.message}`);
+    expect(at("loop:\n  maxSteps: 123456789012345678901234567890\n")).toEqual(["BRN002 2:13 YAML error: the integer 1.2345678901234568e+29 is beyond ±2^53 (9007199254740991), so outputs would not keep it exact"]);
+    expect(at("a: [1, .inf]\n")).toEqual(["BRN002 1:8 YAML error: Infinity is not a finite number, which no JSON output can hold"]);
+    expect(at("a: .nan\n")).toEqual(["BRN002 1:4 YAML error: NaN is not a finite number, which no JSON output can hold"]);
+    expect(at("a: 9007199254740991\nb: -1.5e300\nc: 0.1\n")).toEqual(["BRN002 2:4 YAML error: the integer -1.5e+300 is beyond ±2^53 (9007199254740991), so outputs would not keep it exact"]);
+    expect(at("a: 9007199254740991\nb: 1.5\nc: 0.1\n")).toEqual([]);
+  });
+
   it("a lone UTF-16 surrogate from a \\u escape is BRN002 (no UTF-8 output can hold it); a pair is a character", () => {
     expect(parseYaml("x.yaml", 'name: "\\ud800"\n').diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^YAML error: a string holds half of a UTF-16 surrogate pair/)]);
     expect(parseYaml("x.yaml", '{ "\\udc00": 1 }\n').diagnostics.map((d) => d.code)).toEqual(["BRN002"]);

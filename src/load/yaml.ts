@@ -33,12 +33,24 @@ function holdsLoneSurrogate(value: unknown): boolean {
   return Object.entries(value).some(([k, v]) => /\p{Cs}/u.test(k) || holdsLoneSurrogate(v));
 }
 
-/** Whether `value` nests mappings and lists more than `limit` levels deep (stops as soon as it does). */
-function deeperThan(value: unknown, limit: number): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (limit === 0) return true;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) if (deeperThan(child, limit - 1)) return true;
-  return false;
+/**
+ * The first thing in `value` that a brain cannot hold, with its JSON pointer: nesting more than `limit`
+ * levels deeper, or a number that JSON outputs cannot keep as it is (not finite, or an integer beyond
+ * ±2^53, which JSON.stringify writes rounded or as null).
+ */
+function unfit(value: unknown, limit: number, pointer = ""): { pointer: string; problem: string } | undefined {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return { pointer, problem: `${value} is not a finite number, which no JSON output can hold` };
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return { pointer, problem: `the integer ${value} is beyond ±2^53 (9007199254740991), so outputs would not keep it exact` };
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  if (limit === 0) return { pointer, problem: `the value is nested more than ${MAX_DEPTH} levels deep` };
+  for (const [key, child] of Object.entries(value)) {
+    const found = unfit(child, limit - 1, `${pointer}/${escapePointer(key)}`);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** yaml's syntax errors (by code) that brainc words itself: message and hint. */
@@ -82,21 +94,21 @@ class LazyYaml implements ParsedYaml {
 /**
  * Parses YAML 1.2 text. `lineOffset` blank lines are assumed before `text` (prompt frontmatter starts on
  * line 2 of its file). Returns the parsed document, or diagnostics for syntax errors, values nested more
- * than {@link MAX_DEPTH} levels deep and lone surrogates (BRN002), duplicate keys (BRN003) and alias
+ * than {@link MAX_DEPTH} levels deep, numbers JSON cannot keep and lone surrogates (BRN002), duplicate keys (BRN003) and alias
  * bombs (BRN004). Plain files take a fast path (js-yaml); files with anchors, tags or errors are parsed by
  * the `yaml` package, whose diagnostics carry positions.
  */
 export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const result = parseYamlValue(file, text, lineOffset);
   if (!result.parsed) return result;
-  const problem = deeperThan(result.parsed.value, MAX_DEPTH)
-    ? `the value is nested more than ${MAX_DEPTH} levels deep`
-    : // Only a \u escape in a double-quoted string can make one: the file itself is valid UTF-8.
-      /\\u[dD][89a-fA-F]/.test(text) && holdsLoneSurrogate(result.parsed.value)
-      ? "a string holds half of a UTF-16 surrogate pair (a \\uD800–\\uDFFF escape on its own), which no UTF-8 output can hold"
-      : undefined;
-  if (!problem) return result;
-  return { diagnostics: [diagnostic("BRN002", `YAML error: ${problem}`, { file, range: { start: { line: lineOffset + 1, column: 1 }, end: { line: lineOffset + 1, column: 1 } } })] };
+  const found = unfit(result.parsed.value, MAX_DEPTH);
+  if (found) return { diagnostics: [diagnostic("BRN002", `YAML error: ${found.problem}`, { file, range: rangeAt(result.parsed, found.pointer) })] };
+  // Only a \u escape in a double-quoted string can make a lone surrogate: the file itself is valid UTF-8.
+  if (/\\u[dD][89a-fA-F]/.test(text) && holdsLoneSurrogate(result.parsed.value)) {
+    const problem = "a string holds half of a UTF-16 surrogate pair (a \\uD800–\\uDFFF escape on its own), which no UTF-8 output can hold";
+    return { diagnostics: [diagnostic("BRN002", `YAML error: ${problem}`, { file, range: { start: { line: lineOffset + 1, column: 1 }, end: { line: lineOffset + 1, column: 1 } } })] };
+  }
+  return result;
 }
 
 function parseYamlValue(file: string, text: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
