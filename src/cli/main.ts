@@ -22,7 +22,11 @@ const envOption = (description: string) => new Option("--env <name>", descriptio
 const outOption = (fallback: string) => new Option("--out <dir>", "output directory").default(fallback).argParser(nonEmpty);
 /** `-t a -t b` and `-t a,b` both give ["a", "b"]. */
 const targetOption = (description: string) =>
-  new Option("-t, --target <name...>", description).default([], "all").argParser((value: string, previous: string[] = []) => [...previous, ...nonEmpty(value.split(",").filter(Boolean).join(",")).split(",")]);
+  new Option("-t, --target <name...>", description).default([], "all").argParser((value: string, previous: string[] = []) => {
+    const names = value.split(",").filter(Boolean);
+    nonEmpty(names.join(","));
+    return [...previous, ...names];
+  });
 const formatOption = () => new Option("--format <format>", "diagnostics format").choices(FORMATS).default("text");
 
 /** The diagnostics format `argv` asks for (`--format x` or `--format=x`), when it is one; else text. */

@@ -339,14 +339,12 @@ export function isInterrupted(out: string): boolean {
 }
 
 /**
- * Finishes a build that was killed after its commit point, and removes staging left before it. Returns
- * whether there was one to finish. Throws, having changed nothing, when the journal is not one brainc
- * wrote ({@link readJournal}).
+ * Finishes a build that was killed after its commit point, and removes staging left before it. Throws,
+ * having changed nothing, when the journal is not one brainc wrote ({@link readJournal}).
  */
-export function recoverInterrupted(out: string): boolean {
+export function recoverInterrupted(out: string): void {
   const journal = readIfExists(join(out, JOURNAL));
   if (journal) rollForward(out, readJournal(journal.toString("utf8")));
   rmSync(join(out, STAGING), { recursive: true, force: true });
   rmSync(join(out, `${JOURNAL}.tmp`), { force: true });
-  return journal !== undefined;
 }
