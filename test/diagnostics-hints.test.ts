@@ -37,7 +37,7 @@ describe("BRN322 unknown time zone: did you mean", () => {
   }
 });
 
-describe("BRN321 cron: macros and the field count", () => {
+describe("BRN321 cron: macros, the field count, dates that never come", () => {
   const cases: [string, string, string | undefined][] = [
     ["@daily", 'cron macro "@daily" is not supported; brains use 5-field cron expressions', 'write "0 0 * * *"'],
     ["@hourly", 'cron macro "@hourly" is not supported; brains use 5-field cron expressions', 'write "0 * * * *"'],
@@ -49,11 +49,19 @@ describe("BRN321 cron: macros and the field count", () => {
     ["@reboot", 'cron macro "@reboot" is not supported; brains use 5-field cron expressions', "@reboot (run at start-up) has no 5-field form; a schedule runs at times (cron) or at intervals (every)"],
     ["daily", 'cron expression "daily" has 1 field; brains use 5 (minute hour day-of-month month day-of-week)', undefined],
     ["0 9 * *", 'cron expression "0 9 * *" has 4 fields; brains use 5 (minute hour day-of-month month day-of-week)', undefined],
+    ["0 9 31 2 *", 'cron expression "0 9 31 2 *" never fires: no month has the day of the month it names', "February has at most 29 days; April, June, September and November have 30"],
+    ["0 9 31 4,6,9,11 *", 'cron expression "0 9 31 4,6,9,11 *" never fires: no month has the day of the month it names', "February has at most 29 days; April, June, September and November have 30"],
   ];
   for (const [cron, message, hint] of cases) {
     it(cron, async () => {
       const ds = await edited((dir) => patch(dir, "agents/watcher.yaml", '"0 9 * * 1-5"', JSON.stringify(cron)));
       expect(brief(ds)).toEqual([["BRN321", message, hint]]);
+    });
+  }
+  // 29 February comes every four years; with both day fields set, cron fires on either (31 February or a Monday).
+  for (const cron of ["0 9 29 2 *", "0 9 31 2 1"]) {
+    it(`${cron} fires, if rarely`, async () => {
+      expect(await edited((dir) => patch(dir, "agents/watcher.yaml", '"0 9 * * 1-5"', JSON.stringify(cron)))).toEqual([]);
     });
   }
 });

@@ -296,6 +296,26 @@ describe("YAML", () => {
     expect(at("a: 9007199254740991\nb: 1.5\nc: 0.1\n")).toEqual([]);
   });
 
+  it("a value that YAML 1.1 tags make instead of JSON data (!!timestamp, !!binary, !!set, !!omap) is BRN002 at the value, with how to write it", () => {
+    const at = (text: string) => parseYaml("x.yaml", text).diagnostics.map((d) => `${d.code} ${d.range?.start.line}:${d.range?.start.column} ${d.message} | ${d.hint}`);
+    const json = "not JSON data: brain values are strings, numbers, true/false, null, lists and mappings";
+    expect(at("a:\n  since: { default: !!timestamp 2024-01-01 }\n")).toEqual([`BRN002 2:33 YAML error: \`!!timestamp\` makes a date, ${json} | write the date as a string: drop the tag (an unquoted date is a string in YAML 1.2)`]);
+    expect(at("a: [!!binary aGVsbG8=]\n")).toEqual([`BRN002 1:14 YAML error: \`!!binary\` makes bytes, ${json} | write the data as a string (base64, say) without the tag`]);
+    expect(at("a: !!set { x, y }\n")).toEqual([`BRN002 1:10 YAML error: \`!!set\` makes a set, ${json} | write a list`]);
+    expect(at("a: !!omap [ { x: 1 } ]\n")).toEqual([`BRN002 1:11 YAML error: \`!!omap\` makes an ordered map, ${json} | write a mapping`]);
+    // Tags that make JSON data are fine; an unquoted date is a string in YAML 1.2.
+    expect(parseYaml("x.yaml", "a: !!pairs [ { x: 1 } ]\nb: !!str 5\nc: 2024-01-01\n").parsed?.value).toEqual({ a: [{ x: 1 }], b: "5", c: "2024-01-01" });
+  });
+
+  it("an unknown tag (!Ref, !env, !!foo) is BRN002 at the tag: yaml would read the value as if it had no tag", () => {
+    const at = (text: string) => parseYaml("x.yaml", text).diagnostics.map((d) => `${d.code} ${d.range?.start.line}:${d.range?.start.column} ${d.message}`);
+    const plain = "brain files are plain data, and the value would be read as if it had no tag";
+    expect(at("a: !Ref Checks\n")).toEqual([`BRN002 1:4 YAML error: unknown tag !Ref: ${plain}`]);
+    expect(at("a:\n  key: !env API_KEY\n")).toEqual([`BRN002 2:8 YAML error: unknown tag !env: ${plain}`]);
+    expect(at("a: [1, !!foo x]\n")).toEqual([`BRN002 1:8 YAML error: unknown tag !!foo: ${plain}`]);
+    expect(parseYaml("x.yaml", "a: ! x\nb: !!str 1\n").parsed?.value).toEqual({ a: "x", b: "1" });
+  });
+
   it("a lone UTF-16 surrogate from a \\u escape is BRN002 (no UTF-8 output can hold it); a pair is a character", () => {
     expect(parseYaml("x.yaml", 'name: "\\ud800"\n').diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^YAML error: a string holds half of a UTF-16 surrogate pair/)]);
     expect(parseYaml("x.yaml", '{ "\\udc00": 1 }\n').diagnostics.map((d) => d.code)).toEqual(["BRN002"]);

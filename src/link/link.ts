@@ -337,7 +337,10 @@ function checkCron(expr: string, report: (message: string, hint?: string) => voi
   if (fields.length !== 5) return report(`cron expression ${JSON.stringify(expr)} has ${plural(fields.length, "field")}; brains use 5 (minute hour day-of-month month day-of-week)`);
   try {
     const { Cron } = createRequire(import.meta.url)("croner") as typeof import("croner"); // loaded only for brains with cron schedules
-    new Cron(expr, { paused: true });
+    // In UTC, so that the answer does not depend on the machine: whether a day exists does not depend on the zone.
+    if (new Cron(expr, { paused: true, timezone: "UTC" }).nextRun() === null) {
+      report(`cron expression ${JSON.stringify(expr)} never fires: no month has the day of the month it names`, "February has at most 29 days; April, June, September and November have 30");
+    }
   } catch (e) {
     report(`invalid cron expression ${JSON.stringify(expr)}: ${(e as Error).message.replace(/^CronPattern: /, "")}`);
   }

@@ -34,17 +34,33 @@ function holdsLoneSurrogate(value: unknown): boolean {
 }
 
 /**
- * The first thing in `value` that a brain cannot hold, with its JSON pointer: nesting more than `limit`
- * levels deeper, or a number that JSON outputs cannot keep as it is (not finite, or an integer beyond
- * ±2^53, which JSON.stringify writes rounded or as null).
+ * What YAML 1.1 tags the `yaml` package still resolves make instead of JSON data, by constructor: the
+ * problem, and how to write the value instead.
  */
-function unfit(value: unknown, limit: number, pointer = ""): { pointer: string; problem: string } | undefined {
+const NOT_JSON: [new (...args: never[]) => object, string, string][] = [
+  [Date, "`!!timestamp` makes a date", "write the date as a string: drop the tag (an unquoted date is a string in YAML 1.2)"],
+  [Uint8Array, "`!!binary` makes bytes", "write the data as a string (base64, say) without the tag"],
+  [Set, "`!!set` makes a set", "write a list"],
+  [Map, "`!!omap` makes an ordered map", "write a mapping"],
+];
+
+/**
+ * The first thing in `value` that a brain cannot hold, with its JSON pointer: nesting more than `limit`
+ * levels deeper, a number that JSON outputs cannot keep as it is (not finite, or an integer beyond
+ * ±2^53, which JSON.stringify writes rounded or as null), or a value that is not JSON data ({@link NOT_JSON}).
+ */
+function unfit(value: unknown, limit: number, pointer = ""): { pointer: string; problem: string; hint?: string } | undefined {
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return { pointer, problem: `${value} is not a finite number, which no JSON output can hold` };
     if (Number.isInteger(value) && !Number.isSafeInteger(value)) return { pointer, problem: `the integer ${value} is beyond ±2^53 (9007199254740991), so outputs would not keep it exact` };
     return undefined;
   }
   if (typeof value !== "object" || value === null) return undefined;
+  const prototype = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) {
+    const [, what, hint] = NOT_JSON.find(([type]) => value instanceof type) ?? [, "the value's tag makes an object", undefined];
+    return { pointer, problem: `${what}, not JSON data: brain values are strings, numbers, true/false, null, lists and mappings`, hint };
+  }
   if (limit === 0) return { pointer, problem: `the value is nested more than ${MAX_DEPTH} levels deep` };
   for (const [key, child] of Object.entries(value)) {
     const found = unfit(child, limit - 1, `${pointer}/${escapePointer(key)}`);
@@ -102,7 +118,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
   const result = parseYamlValue(file, text, lineOffset);
   if (!result.parsed) return result;
   const found = unfit(result.parsed.value, MAX_DEPTH);
-  if (found) return { diagnostics: [diagnostic("BRN002", `YAML error: ${found.problem}`, { file, range: rangeAt(result.parsed, found.pointer) })] };
+  if (found) return { diagnostics: [diagnostic("BRN002", `YAML error: ${found.problem}`, { file, range: rangeAt(result.parsed, found.pointer), hint: found.hint })] };
   // Only a \u escape in a double-quoted string can make a lone surrogate: the file itself is valid UTF-8.
   if (/\\u[dD][89a-fA-F]/.test(text) && holdsLoneSurrogate(result.parsed.value)) {
     const problem = "a string holds half of a UTF-16 surrogate pair (a \\uD800–\\uDFFF escape on its own), which no UTF-8 output can hold";
@@ -126,11 +142,17 @@ function parseYamlValue(file: string, text: string, lineOffset: number): { parse
   // yaml reports its own stack overflow (a value nested thousands of levels deep) as an error at the value;
   // the errors around it follow from it.
   const overflow = doc.errors.find((e) => /Maximum call stack size exceeded/.test(e.message));
-  const errors = overflow ? [overflow] : withoutTabConsequences(source, doc.errors);
+  // A tag yaml does not know (`!Ref`, `!env`) is only a warning there: the value is read as if untagged.
+  const unknownTags = doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED");
+  const errors = overflow ? [overflow] : withoutTabConsequences(source, [...doc.errors, ...unknownTags]);
   const diagnostics: Diagnostic[] = errors.map((e) => {
     const range = offsetRange(lineCounter, e.pos[0], e.pos[1]);
     if (e.code === "DUPLICATE_KEY") return diagnostic("BRN003", `duplicate key ${JSON.stringify(keyTextAt(source, e.pos[0]))}`, { file, range, hint: "keep one of the two; YAML parsers disagree on which one wins" });
     if (e === overflow) return diagnostic("BRN002", "YAML syntax error: the value is nested too deeply", { file, range });
+    if (e.code === "TAG_RESOLVE_FAILED") {
+      const tag = source.slice(e.pos[0], e.pos[1]).trim() || e.message.replace(/^.*tag: /, "");
+      return diagnostic("BRN002", `YAML error: unknown tag ${tag}: brain files are plain data, and the value would be read as if it had no tag`, { file, range, hint: "remove the tag (brainc resolves no tags; a secret is a ${env:NAME} reference)" });
+    }
     const [message, hint] = SYNTAX_ERRORS[e.code] ?? [e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")];
     return diagnostic("BRN002", `YAML syntax error: ${message}`, { file, range, hint });
   });
