@@ -23,7 +23,7 @@ describe("gateway contract", () => {
       const served = await servedNames(root);
       const sent: string[] = [];
       for (const f of (await emitTarget(n8n, root)).files) {
-        if (f.path === "credentials.json") continue;
+        if (!f.path.endsWith(".json") || f.path === "credentials.json") continue; // workflows only
         for (const node of JSON.parse(f.contents).nodes as { type: string; parameters: { model?: { value: string } } }[]) {
           if (node.type.endsWith("lmChatOpenAi")) sent.push(node.parameters.model!.value);
         }

@@ -7,6 +7,7 @@ import { budgetsJson } from "./budgets.js";
 import { buildLitellm, type LitellmOptions } from "./config.js";
 import { envExample, envExampleNames } from "./env.js";
 import { lintConfig } from "./lint.js";
+import { buildReadme } from "./readme.js";
 import { validateConfig } from "./validate.js";
 import { pyyamlDivergences, stringifyYaml11 } from "./yaml11.js";
 
@@ -29,6 +30,7 @@ export function litellmFiles(brain: Brain, options: LitellmOptions): { files: Ou
       { path: "config.yaml", contents: stringifyYaml11(build.config, header(brain)) },
       { path: "budgets.json", contents: budgetsJson(brain, build.budgets) },
       { path: ".env.example", contents: envExample(brain.name, brain.env, build.env) },
+      { path: "README.md", contents: buildReadme(brain, build.env, build.diagnostics) },
     ],
     diagnostics: build.diagnostics,
   };
@@ -74,7 +76,8 @@ export async function checkLitellm(files: readonly OutputFile[]): Promise<Diagno
 /**
  * The LiteLLM target: `config.yaml` (the brain's routing table as a LiteLLM proxy config: a model group per
  * tier and per explicit task chain, aliases per task class, fallbacks, retries, the global budget),
- * `budgets.json` (agent and task budgets as admin API requests) and `.env.example`. Docs: docs/targets/litellm.md.
+ * `budgets.json` (agent and task budgets as admin API requests), `.env.example` and `README.md` (how to
+ * deploy them, what the proxy does not enforce). Docs: docs/targets/litellm.md.
  */
 const litellm: Target<LitellmOptions> = {
   name: "litellm",

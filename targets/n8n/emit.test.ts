@@ -30,7 +30,23 @@ describe("n8n target options", () => {
     const a = await emitTarget(n8n, fixtureBrain("n8n-conformance"));
     const b = await emitTarget(n8n, fixtureBrain("n8n-conformance"));
     expect(b.files).toEqual(a.files);
-    for (const f of a.files) expect(f.contents.endsWith("}\n") || f.contents.endsWith("]\n")).toBe(true);
+    for (const f of a.files.filter((f) => f.path.endsWith(".json"))) expect(f.contents.endsWith("}\n") || f.contents.endsWith("]\n")).toBe(true);
+  });
+});
+
+describe("README.md", () => {
+  it("says how to deploy this output (variables, import order, ids) and lists what the workflows do not run: the target's infos and warnings", async () => {
+    const { files, diagnostics } = await emitTarget(n8n, fixtureBrain("n8n-http-tools"));
+    const readme = files.find((f) => f.path === "README.md")!.contents;
+    const workflows = files.filter((f) => f.path.endsWith(".json") && f.path !== "credentials.json");
+    const reads = [...new Set(files.flatMap((f) => [...f.contents.matchAll(/\$env\.(\w+)/g)].map((m) => m[1])))].sort();
+    expect(reads.length).toBeGreaterThan(0);
+    expect(readme).toContain(`in n8n's environment: ${reads.map((n) => `\`${n}\``).join(", ")}. n8n 2.x resolves \`$env\` expressions only when it runs with \`N8N_BLOCK_ENV_ACCESS_IN_NODE=false\``);
+    expect(readme).toContain(`for f in error-handler.json ${workflows.filter((f) => f.path !== "error-handler.json").map((f) => f.path).join(" ")}; do n8n import:workflow`);
+    for (const f of workflows) expect(readme).toContain(JSON.parse(f.contents).id);
+    const notes = diagnostics.filter((d) => d.severity !== "error").map((d) => `- ${d.message.replace(/^n8n: /, "")}`);
+    expect(notes.length).toBeGreaterThan(0);
+    expect(readme.slice(readme.indexOf("## What the workflows do not run")).split("\n").filter((l) => l.startsWith("- "))).toEqual(notes);
   });
 });
 

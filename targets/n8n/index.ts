@@ -1,22 +1,33 @@
 import { diagnostic } from "../../src/diagnostics/codes.js";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { canonicalJson } from "../../src/emit/canonical.js";
-import { type Target, builtinOptionsSchema } from "../../src/emit/target.js";
+import { type EmitContext, type Target, builtinOptionsSchema } from "../../src/emit/target.js";
 import { checkWorkflows } from "./check.js";
 import { CredentialSet } from "./credentials.js";
 import type { N8nOptions } from "./options.js";
+import { buildReadme } from "./readme.js";
 import { agentWorkflow, duplicateWebhooks, errorHandlerWorkflow } from "./workflow.js";
-
 
 /**
  * The n8n target (n8n 2.41): one importable AI Agent workflow per agent (`<agent id>.json`), the error
- * workflow every agent workflow names (`error-handler.json`), and `credentials.json`, a template of every
+ * workflow every agent workflow names (`error-handler.json`), `credentials.json`, a template of every
  * credential the workflows reference (names and types, no secrets), importable with
- * `n8n import:credentials`. check() validates the workflows against n8n's own node descriptions.
+ * `n8n import:credentials`, and `README.md` (how to deploy them, what they do not run). check()
+ * validates the workflows against n8n's own node descriptions.
  */
 const n8n: Target<Partial<N8nOptions>> = {
   name: "n8n",
   optionsSchema: builtinOptionsSchema("n8n"),
-  emit(brain, rawOptions, context) {
+  emit(brain, rawOptions, outer) {
+    // What the workflows do not run, as reported below, is also written into the README.
+    const reported: Diagnostic[] = [];
+    const context: EmitContext = {
+      previous: (path, key) => outer.previous(path, key),
+      report(d) {
+        reported.push(d);
+        outer.report(d);
+      },
+    };
     const options: N8nOptions = { ...rawOptions, memory: rawOptions.memory ?? "buffer" };
     if (options.memory !== "buffer" && !options.memoryCredential) {
       context.report(diagnostic("BRN503", `targets.n8n.memoryCredential is required when targets.n8n.memory is ${options.memory}: name the n8n ${options.memory === "postgres" ? "Postgres" : "Redis"} credential`, { file: "brain.yaml" }));
@@ -35,8 +46,10 @@ const n8n: Target<Partial<N8nOptions>> = {
       context.report(diagnostic("BRN511", `n8n: two credentials of type ${type} are both named "${name}" with different settings (targets.n8n providerCredentials or memoryCredential); n8n would use the first for both`, { file: "brain.yaml", hint: "give each provider its own credential name" }));
     }
     duplicateWebhooks(brain).forEach((d) => context.report(d));
-    files.push({ path: "error-handler.json", contents: canonicalJson(errorHandler) });
-    files.push({ path: "credentials.json", contents: credentials.toJson() });
+    const handler = { path: "error-handler.json", contents: canonicalJson(errorHandler) };
+    const workflows = [handler, ...files].map((f) => ({ path: f.path, ...(JSON.parse(f.contents) as { id: string; name: string }) }));
+    files.push(handler, { path: "credentials.json", contents: credentials.toJson() });
+    files.push({ path: "README.md", contents: buildReadme(brain, workflows.map(({ path, id, name }) => ({ path, id, name })), files.map((f) => f.contents), reported) });
     return files;
   },
   check(files) {

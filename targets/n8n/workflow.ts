@@ -218,7 +218,7 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
   if (agent.memory.length) report(`n8n has no store for structured memory namespaces (${agent.memory.map((m) => m.id).join(", ")}); the workflow keeps only the conversation memory; the supervisor target enforces them`);
   const unenforced = policyFields(agent.policy as Record<string, unknown>);
   if (agent.budget || [...byTask.values()].some((g) => g.route.budget)) unenforced.push("budgets");
-  if (unenforced.length) report(`an n8n workflow cannot enforce ${unenforced.join(", ")}; it enforces loop.maxSteps (maxIterations) and loop.maxDuration (executionTimeout); run the supervisor target (or the litellm gateway for budgets) to enforce the rest`);
+  if (unenforced.length) report(`an n8n workflow cannot enforce ${unenforced.join(", ")}; it enforces loop.maxSteps (maxIterations) and loop.maxDuration (executionTimeout); run the supervisor target to enforce the rest${brain.gateway ? " (the litellm gateway enforces the global and task budgets, whose tags the workflows send, but not agent budgets: every workflow calls it with one key)" : ""}`);
 
   const settings: Record<string, unknown> = { executionOrder: "v1", timezone: timezones[0] ?? "UTC", errorWorkflow: errorWorkflowId, callerPolicy: "workflowsFromSameOwner" };
   if (agent.policy.loop?.maxDuration) {

@@ -20,7 +20,7 @@ function reportLimits(p: Plan, context: EmitContext): void {
     const file = a.agent.source;
     const agentsMd = `workspaces/${a.agent.id}/AGENTS.md`;
     if (a.limits.supervisor.length) context.report(diagnostic("BRN509", `agent "${a.agent.id}": OpenClaw cannot enforce ${a.limits.supervisor.join(", ")}; brainc wrote them into ${agentsMd} as instructions; enforce them with the supervisor target`, { file }));
-    if (a.limits.budgets.length) context.report(diagnostic("BRN509", `agent "${a.agent.id}": OpenClaw has no budgets (${a.limits.budgets.join(", ")}); brainc wrote them into ${agentsMd} as instructions; enforce them with the litellm target (or the supervisor)`, { file }));
+    if (a.limits.budgets.length) context.report(diagnostic("BRN509", `agent "${a.agent.id}": OpenClaw has no budgets (${a.limits.budgets.join(", ")}); brainc wrote them into ${agentsMd} as instructions; enforce them with the supervisor target (${brain.gateway ? "the litellm gateway enforces only the global budget here: OpenClaw's requests carry one key and no task tags" : "or, for the global budget, route the agents through a litellm gateway: brain.yaml gateway"})`, { file }));
     for (const note of a.notes) context.report(diagnostic("BRN509", `agent "${a.agent.id}": ${note}`, { file }));
     for (const c of a.agent.channels.filter((c) => !OPENCLAW_CHANNELS.has(c.channel))) context.report(diagnostic("BRN509", `agent "${a.agent.id}": channel "${c.channel}" is not an OpenClaw channel, so it has no binding; serve it with the n8n target`, { file }));
   }

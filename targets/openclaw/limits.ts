@@ -77,7 +77,10 @@ export function agentLimits(brain: Brain, agent: Agent, tools: AgentTools): Agen
   if (tools.approvalByInstruction.length) supervisor.push("tools.requireApproval");
   const paths = p.tools?.paths;
   if (paths?.workspaceOnly) lines.push("- Read and write files only inside your workspace.");
-  if (paths?.allow) say(paths.allow.length ? `- Touch files only under ${paths.allow.map((x) => `\`${x}\``).join(", ")}.` : "- Touch no files: no path is allowed.", "tools.paths.allow");
+  // The memory files (AGENTS.md "Memory") are the agent's whatever its path rules say: the brain's
+  // memory is not a file tool's, and OpenClaw keeps it in files.
+  const memory = agent.memory.length ? " and your memory files (below)" : "";
+  if (paths?.allow) say(paths.allow.length ? `- Touch files only under ${paths.allow.map((x) => `\`${x}\``).join(", ")}${memory}.` : `- Touch no files${memory ? ` but your memory files (below)` : ""}: no path is allowed.`, "tools.paths.allow");
   if (paths?.deny?.length) say(`- Never read or write ${paths.deny.map((x) => `\`${x}\``).join(", ")}.`, "tools.paths.deny");
   const net = p.tools?.network;
   if (net?.allow) say(net.allow.length ? `- Contact only these hosts: ${net.allow.map((x) => `\`${x}\``).join(", ")}.` : "- Contact no host at all: no host is allowed.", "tools.network.allow");

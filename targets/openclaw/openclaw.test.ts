@@ -122,7 +122,8 @@ describe("emit", () => {
     const { diagnostics } = await emitTarget(openclaw, fixtureBrain("openclaw-everything"));
     const infos = diagnostics.filter((d) => d.code === "BRN509").map((d) => d.message);
     expect(infos.some((m) => m.includes("loop.maxSteps") && m.includes("supervisor target"))).toBe(true);
-    expect(infos.some((m) => m.includes("budgets.agents.closer") && m.includes("litellm target"))).toBe(true);
+    // A gateway enforces only the global budget for OpenClaw's requests (one key, no task tags).
+    expect(infos.some((m) => m.includes("budgets.agents.closer") && m.includes("enforce them with the supervisor target (the litellm gateway enforces only the global budget here"))).toBe(true);
     expect(infos.some((m) => m.includes('tool "n8n-only" has no OpenClaw implementation'))).toBe(true);
     expect(diagnostics.every((d) => d.severity === "info")).toBe(true);
   });
@@ -216,6 +217,23 @@ describe("emit", () => {
     expect(e.root.tools.exec).toEqual({ mode: "full" });
     expect(config((await emitTarget(openclaw, exampleBrain)).files).agents.entries["uptime-monitor"].tools.exec).toEqual({ mode: "allowlist" });
     expect(JSON.parse(file(files, "exec-approvals.json")).agents.janitor).toEqual({ allowlist: [{ pattern: "df" }, { pattern: "uptime" }] });
+  });
+
+  it("a path allow list in AGENTS.md leaves the agent its memory files (they are memory, not file tools' paths)", async () => {
+    const copy = tempCopy(fixtureBrain("openclaw-exec-guards"));
+    try {
+      writeFileSync(join(copy.dir, "memory.yaml"), "namespaces:\n  notes: { description: Notes., scope: shared, record: { type: object } }\n");
+      writeFileSync(join(copy.dir, "policies/fence-a.yaml"), 'description: A.\ntools:\n  paths: { allow: ["/srv/a/**"] }\n');
+      writeFileSync(join(copy.dir, "policies/fence-b.yaml"), 'description: B.\ntools:\n  paths: { allow: ["/srv/b/**"] }\n');
+      writeFileSync(join(copy.dir, "agents/keeper.yaml"), "name: Keeper\nprompt: ops\ntools: [shell]\npolicies: [fence-a]\nmemory: [notes]\n");
+      writeFileSync(join(copy.dir, "agents/fenced.yaml"), "name: Fenced\nprompt: ops\ntools: [shell]\npolicies: [fence-a, fence-b]\nmemory: [notes]\n");
+      const { files } = await emitTarget(openclaw, copy.dir);
+      expect(file(files, "workspaces/keeper/AGENTS.md")).toContain("- Touch files only under `/srv/a/**` and your memory files (below).\n");
+      expect(file(files, "workspaces/fenced/AGENTS.md")).toContain("- Touch no files but your memory files (below): no path is allowed.\n");
+      expect(file(files, "workspaces/keeper/AGENTS.md")).toContain("## Memory files");
+    } finally {
+      copy.cleanup();
+    }
   });
 
   it("keeps allow lists that intersect to nothing as 'nothing allowed', never as 'no restriction'", async () => {

@@ -73,7 +73,11 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     ...(differences.length ? ["## Where OpenClaw runs the brain differently", "", "brainc warned about these (BRN512); nothing in this output makes up for them.", "", ...differences, ""] : []),
     "## What OpenClaw does not enforce",
     "",
-    "OpenClaw has no per-job step, tool-call, token or cost caps, no budgets, and no path or network fences beyond `tools.fs.workspaceOnly`. brainc wrote these limits into each agent's AGENTS.md as instructions; to enforce them, run the agents under the supervisor target, and the budgets through the LiteLLM gateway (the litellm target).",
+    `OpenClaw has no per-job step, tool-call, token or cost caps, no budgets, and no path or network fences beyond \`tools.fs.workspaceOnly\`. brainc wrote these limits into each agent's AGENTS.md as instructions; to enforce them, run the agents under the supervisor target. ${
+      brain.gateway
+        ? "A LiteLLM gateway built by the litellm target enforces the global budget for these agents' requests, but not agent or task budgets: those need each agent to call with its own key and each request to carry its task's tag, and here every agent calls the gateway with one key and no tags."
+        : "The agents call the providers directly (brain.yaml has no `gateway`), so nothing outside the supervisor target enforces the budgets."
+    }`,
     "",
     ...plan.agents.filter((a) => a.limits.supervisor.length || a.limits.budgets.length || a.notes.length).map((a) => `- \`${a.agent.id}\`: ${[...a.limits.supervisor, ...a.limits.budgets, ...a.notes].join("; ")}.`),
   ];
