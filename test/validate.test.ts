@@ -280,6 +280,23 @@ describe("secrets", () => {
     });
   }
 
+  // A header or query parameter whose name is a credential's may hold env references and input
+  // placeholders, but not a literal: [the edited http tool line, the BRN301 messages].
+  const named: [string, string[]][] = [
+    ['headers: { X-Api-Token: "3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c" }', ['header "X-Api-Token" names a credential, and its value is a literal']],
+    ['headers: { X-RapidAPI-Key: "9f8e7d6c5bmsh1a2b3c4d5e6f7a8bp1c2" }', ['header "X-RapidAPI-Key" names a credential, and its value is a literal']],
+    ['query: { access_token: "3f9a8b7c6d5e4f3a2b" }', ['query parameter "access_token" names a credential, and its value is a literal']],
+    ['url: "https://api.example.com/w?q={{url}}&appid=3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"', ['query parameter "appid" of this URL names a credential, and its value is a literal']],
+    ['url: "https://api.example.com/w?appid=${env:OWM_KEY}&q={{url}}", headers: { X-Idempotency-Key: "{{url}}", X-Api-Token: "Token ${env:T}" }', []],
+    ['url: "https://api.example.com/w?apikey=demo&sort_key=name", query: { page_token: "{{url}}" }', []],
+  ];
+  for (const [edit, want] of named) {
+    it(`http tool ${edit.slice(0, 50)}… → ${want.length ? "BRN301" : "valid"}`, async () => {
+      const errs = await editedErrors((dir) => patch(dir, "tools/http-check.yaml", 'url: "{{url}}", headers: { User-Agent: brainc-test }', edit.startsWith("url:") ? edit : `url: "{{url}}", ${edit}`));
+      expect(errs.map((d) => `${d.code} ${d.message}`)).toEqual(want.map((m) => `BRN301 ${m}`));
+    });
+  }
+
   it("a secret in a default gets a hint that defaults are copied into the output", async () => {
     const errs = await editedErrors((dir) => patch(dir, "models.yaml", '"${env:OPENAI_API_KEY}"', '"${env:OPENAI_API_KEY:-sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD}"'));
     expect(errs[0]?.hint).toMatch(/:-default is copied into the generated output/);

@@ -1,9 +1,24 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { diagnostic } from "../diagnostics/codes.js";
+import { packageRoot } from "../package-root.js";
 import { BRAIN_FILES, SCHEMA_DIR, SCHEMA_GLOBS } from "./init-template/files.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 import { schemaFiles } from "./schema.js";
+
+/** Whether `npx brainc` in `dir` finds a brainc (installed in it or a folder above, or brainc's own checkout). */
+function installedIn(dir: string): boolean {
+  try {
+    createRequire(join(dir, "index.js")).resolve("brainc/package.json");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What `npm install` takes to install the running brainc: its name when it came from a registry, else its folder. */
+const installSpec = () => (/[\\/]node_modules[\\/]/.test(packageRoot()) ? "brainc" : JSON.stringify(packageRoot()));
 
 /** `.vscode/settings.json`: each schema file mapped to the brain files it validates (VS Code YAML extension). */
 export function vscodeSettings(): string {
@@ -28,11 +43,11 @@ export async function initCommand(dir: string, io: Io): Promise<number> {
   const files = initFiles();
   const existing = Object.keys(files).filter((p) => existsSync(join(root, p)));
   if (existing.length) {
-    return printDiagnostics(
-      io,
-      existing.map((p) => diagnostic("BRN508", `${relative(io.cwd, join(root, p))} already exists; brainc init never overwrites files and wrote nothing`, { severity: "error", hint: "run brainc init in an empty folder, or move the file away" })),
-      { format: "text" },
-    );
+    // One diagnostic for all of them: a second `brainc init` in the same folder finds every file.
+    const named = existing.slice(0, 3).map((p) => relative(io.cwd, join(root, p)));
+    const which = existing.length === 1 ? `${named[0]} already exists` : `${existing.length} of the files it writes already exist (${named.join(", ")}${existing.length > 3 ? ", …" : ""})`;
+    const hint = existing.length === 1 ? "run brainc init in an empty folder, or move the file away" : "run brainc init in an empty folder, or move the files away";
+    return printDiagnostics(io, [diagnostic("BRN508", `${which}; brainc init never overwrites files and wrote nothing`, { severity: "error", hint })], { format: "text" });
   }
   try {
     for (const [path, contents] of Object.entries(files)) {
@@ -44,6 +59,6 @@ export async function initCommand(dir: string, io: Io): Promise<number> {
   }
   const shown = relative(io.cwd, root) || ".";
   io.stderr(`brainc: created a brain in ${join(shown, "brain")} (${Object.keys(files).length} files, with .vscode/settings.json and .github/workflows/brain.yml)\n`);
-  io.stderr(`next: cd ${shown} && npx brainc validate --brain brain && npx brainc build\n`);
+  io.stderr(`next: cd ${shown} && ${installedIn(root) ? "" : `npm install --save-dev ${installSpec()} && `}npx brainc validate --brain brain && npx brainc build\n`);
   return EXIT.ok;
 }

@@ -12,6 +12,17 @@ const ANY_REF = /\$\{([^}]*)\}/g;
 const CREDENTIAL_KEYS = new Set(["apiKey", "token", "password", "masterKey", "databaseUrl", "secret", "clientSecret"]);
 /** Header names (case-insensitive) whose values are credentials. */
 const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|x-auth-token|cookie)$/i;
+/**
+ * Words that make a header or query parameter name a credential's (`X-Api-Token`, `X-RapidAPI-Key`,
+ * `access_token`, `appid`), by word of the name (split at `-`, `_`, `.` and lower-to-upper case changes).
+ * Such a value may be built from env references and input placeholders, but not be a literal.
+ */
+const CREDENTIAL_WORDS = new Set(["key", "apikey", "token", "secret", "password", "passwd", "signature", "credential", "credentials", "appid"]);
+const namesCredential = (name: string) => name.split(/[-_.\s]+|(?<=[a-z])(?=[A-Z])/).some((word) => CREDENTIAL_WORDS.has(word.toLowerCase()));
+/** A value built from nothing but literal text: no env reference, no `{{input}}` placeholder. */
+const isLiteral = (value: string) => value.trim() !== "" && !value.includes("${env:") && !value.includes("{{");
+/** `name=value` pairs of a URL's query string. */
+const URL_QUERY = /[?&]([^=&#\s]+)=([^&#\s]*)/g;
 
 /** Shapes of well-known credentials; the name goes into the message. */
 const SECRET_SHAPES: [string, RegExp][] = [
@@ -88,9 +99,11 @@ function walk(file: SourceFile, value: unknown, path: string[], parentKey: strin
       path.pop();
     }
   } else if (typeof value === "object" && value !== null) {
-    const inHeaders = path[path.length - 1] === "headers";
+    const parent = path[path.length - 1];
+    const named = parent === "headers" ? "header" : parent === "query" ? "query parameter" : undefined;
     for (const k in value) {
-      const key = inHeaders ? (CREDENTIAL_HEADERS.test(k) ? "header:" + k : undefined) : k;
+      // A header or query parameter is labelled by what it is when its name is a credential's.
+      const key = !named ? k : parent === "headers" && CREDENTIAL_HEADERS.test(k) ? "header:" + k : namesCredential(k) ? `named:${named} ${JSON.stringify(k)}` : undefined;
       path.push(k);
       walk(file, (value as Record<string, unknown>)[k], path, key, out);
       path.pop();
@@ -117,6 +130,19 @@ function checkString(file: SourceFile, value: string, path: readonly string[], k
     const hint = shell ? `did you mean "\${env:${shell[1] ?? shell[2]}}"?` : "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value";
     out.push(diagnostic("BRN301", `credential field ${label} must be exactly one \${env:NAME} reference`, { ...where(), hint }));
     return;
+  }
+  if (key?.startsWith("named:") && isLiteral(value)) {
+    out.push(diagnostic("BRN301", `${key.slice(6)} names a credential, and its value is a literal`, { ...where(), hint: "put the secret into the runtime's environment and write ${env:NAME}" }));
+    return;
+  }
+  // A URL's query parameter named like a credential (…?appid=…, &api_key=…) holding a literal.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    for (const [, name, param] of value.matchAll(URL_QUERY)) {
+      if (param.length >= SHORTEST_SECRET && namesCredential(name) && isLiteral(param)) {
+        out.push(diagnostic("BRN301", `query parameter ${JSON.stringify(name)} of this URL names a credential, and its value is a literal`, { ...where(), hint: `put the secret into the runtime's environment and write ${name}=\${env:NAME}` }));
+        return;
+      }
+    }
   }
   const secret = looksLikeSecret(value);
   if (secret) out.push(diagnostic("BRN302", `this string looks like ${secret}; secrets never live in the brain`, { ...where(), hint: secretHint(value) }));
