@@ -66,6 +66,25 @@ describe("BRN321 cron: macros, the field count, dates that never come", () => {
   }
 });
 
+describe("one mistake, one diagnostic, with what was meant", () => {
+  it("a misspelt required key is the unknown key with its did-you-mean, not also the missing key", async () => {
+    const ds = await edited((dir) => patch(dir, "agents/watcher.yaml", "prompt: watcher", "promt: watcher"));
+    expect(ds.map((d) => [d.code, where(d), d.message, d.hint])).toEqual([["BRN101", "agents/watcher.yaml:3:1", 'unknown key "promt"', 'did you mean "prompt"?']]);
+  });
+
+  it("an unknown id with no close match lists the ids there are", async () => {
+    const ds = await edited((dir) => patch(dir, "agents/watcher.yaml", "task: status_polling", "task: heartbeat"));
+    expect(brief(ds)).toEqual([["BRN210", 'unknown task class "heartbeat"', "known task classes: daily_report, heartbeat_check, status_polling"]]);
+  });
+
+  it("an id that misses its pattern by a common slip gets the spelling that matches", async () => {
+    const task = await edited((dir) => patch(dir, "agents/watcher.yaml", "task: status_polling", "task: status-polling"));
+    expect(task.map((d) => [d.code, d.hint])).toEqual([["BRN104", 'did you mean "status_polling"?']]);
+    const model = await edited((dir) => patch(dir, "models.yaml", "strong: [big]", "strong: [openai/big]"));
+    expect(model.map((d) => [d.code, d.hint])).toEqual([["BRN104", 'did you mean "big"?']]);
+  });
+});
+
 describe("BRN104 malformed durations: the brain spelling", () => {
   const cases: [string, string][] = [
     ["15M", 'did you mean "15m"? units are ms, s, m, h and d, lower case, right after the number'],

@@ -56,7 +56,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
   const check = (code: Code, what: keyof typeof OVERLAY_PLACES, known: Record<string, unknown>, name: string, doc: { locate: Document<unknown>["locate"] }, pointer: string, part: "key" | "value" = "value"): boolean => {
     if (Object.hasOwn(known, name)) return true; // own ids only: `constructor` is no tool
     const deleted = docs.deletedBy?.(`${OVERLAY_PLACES[what]}/${esc(name)}`);
-    const hint = deleted ? `overlay ${JSON.stringify(docs.env)} deletes ${what} ${JSON.stringify(name)} at ${deleted.file}:${deleted.range.start.line}:${deleted.range.start.column}` : didYouMeanHint(name, Object.keys(known));
+    const hint = deleted ? `overlay ${JSON.stringify(docs.env)} deletes ${what} ${JSON.stringify(name)} at ${deleted.file}:${deleted.range.start.line}:${deleted.range.start.column}` : (didYouMeanHint(name, Object.keys(known)) ?? knownHint(what, Object.keys(known)));
     report(code, doc, pointer, `unknown ${what} ${JSON.stringify(name)}`, hint, part);
     return false;
   };
@@ -344,6 +344,13 @@ function checkCron(expr: string, report: (message: string, hint?: string) => voi
   } catch (e) {
     report(`invalid cron expression ${JSON.stringify(expr)}: ${(e as Error).message.replace(/^CronPattern: /, "")}`);
   }
+}
+
+/** The hint that lists the ids there are (`known tiers: cheap, strong`), when there are a few; else undefined. */
+function knownHint(what: string, ids: string[]): string | undefined {
+  if (!ids.length || ids.length > 12) return undefined;
+  const plural = what.endsWith("y") ? `${what.slice(0, -1)}ies` : what.endsWith("s") ? `${what}es` : `${what}s`;
+  return `known ${plural}: ${[...ids].sort().join(", ")}`;
 }
 
 let canonicalZones: Set<string> | undefined;

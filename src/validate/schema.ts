@@ -7,7 +7,7 @@ import { SCHEMA_OF_KIND } from "../load/places.js";
 import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
 import { durationSuggestion } from "../link/durations.js";
 import { validators, type SchemaKind, type Validators } from "./ajv.js";
-import { didYouMeanHint } from "./did-you-mean.js";
+import { didYouMean, didYouMeanHint } from "./did-you-mean.js";
 
 /**
  * Validates every YAML document (and prompt frontmatter) against its kind's schema in `schemas/`, and
@@ -104,7 +104,21 @@ export function mapErrors(errors: ErrorObject[], locate: Locate, prefix = "", fo
   // A failed propertyNames reports the key's own error (with `propertyName`) and then itself; keep the first.
   // A value of the wrong type also fails the enum beside its `type` ({type: string, enum: […]}): the type says it.
   const wrongType = errors.filter((e) => e.keyword === "type");
-  const kept = errors.filter((e) => e.keyword !== "propertyNames" && !((e.keyword === "enum" || e.keyword === "const") && wrongType.some((t) => t.instancePath === e.instancePath && t.parentSchema === e.parentSchema)));
+  // A misspelt required key (`promt:`) is one mistake: the unknown key's did-you-mean names the missing one.
+  const misspelt = new Set(
+    errors
+      .filter((e) => e.keyword === "additionalProperties")
+      .flatMap((e) => {
+        const meant = didYouMean(String(e.params.additionalProperty), Object.keys((e.parentSchema as { properties?: object })?.properties ?? {}));
+        return meant === undefined ? [] : [`${e.instancePath}/${meant}`];
+      }),
+  );
+  const kept = errors.filter(
+    (e) =>
+      e.keyword !== "propertyNames" &&
+      !((e.keyword === "enum" || e.keyword === "const") && wrongType.some((t) => t.instancePath === e.instancePath && t.parentSchema === e.parentSchema)) &&
+      !(e.keyword === "required" && misspelt.has(`${e.instancePath}/${String(e.params.missingProperty)}`)),
+  );
   return groupAlternatives(kept).flatMap((item) => itemDiagnostics(item, errors, locate, prefix, forceCode, context));
 }
 
@@ -262,7 +276,7 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode:
     case "format": {
       const kind = title ?? (e.keyword === "format" ? params.format : "value");
       const rule = e.keyword === "pattern" ? `must match ${params.pattern}` : `must be a ${params.format}`;
-      return at(path, "value", "BRN104", `${JSON.stringify(e.data)} is not a valid ${kind}${where}: ${rule}`, durationHint(e) ?? examplesHint(e.parentSchema));
+      return at(path, "value", "BRN104", `${JSON.stringify(e.data)} is not a valid ${kind}${where}: ${rule}`, durationHint(e) ?? spellingHint(e) ?? examplesHint(e.parentSchema));
     }
     case "type":
       return at(path, "value", "BRN106", `${path ? name : "the file"} must be ${orList(typeWords(params.type))}, not ${typeName(e.data)}`);
@@ -365,6 +379,24 @@ function durationHint(e: ErrorObject): string | undefined {
   if (e.keyword !== "pattern" || typeof e.data !== "string" || !String((e.params as { pattern?: string }).pattern).includes(DURATION_PATTERN)) return undefined;
   const suggestion = durationSuggestion(e.data);
   return suggestion && `did you mean ${JSON.stringify(suggestion.duration)}? ${suggestion.why}`;
+}
+
+/**
+ * For an id that misses its pattern by a common slip, the spelling that matches: `daily-summary` for a
+ * task class (`daily_summary`), `openai/gpt-5-mini` for a model id (`gpt-5-mini`), upper case.
+ */
+function spellingHint(e: ErrorObject): string | undefined {
+  if (e.keyword !== "pattern" || typeof e.data !== "string") return undefined;
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(String((e.params as { pattern?: string }).pattern), "u");
+  } catch {
+    return undefined;
+  }
+  const value = e.data;
+  const spellings = [value.replace(/-/g, "_"), value.replace(/_/g, "-"), value.slice(value.lastIndexOf("/") + 1), value.toLowerCase(), value.toLowerCase().replace(/[\s_]+/g, "-"), value.toLowerCase().replace(/[\s-]+/g, "_")];
+  const meant = spellings.find((s) => s !== value && s !== "" && pattern.test(s));
+  return meant === undefined ? undefined : `did you mean ${JSON.stringify(meant)}?`;
 }
 
 function examplesHint(schema: unknown): string | undefined {
