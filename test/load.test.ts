@@ -292,8 +292,11 @@ describe("YAML", () => {
     expect(at("loop:\n  maxSteps: 123456789012345678901234567890\n")).toEqual(["BRN002 2:13 YAML error: the integer 1.2345678901234568e+29 is beyond ±2^53 (9007199254740991), so outputs would not keep it exact"]);
     expect(at("a: [1, .inf]\n")).toEqual(["BRN002 1:8 YAML error: Infinity is not a finite number, which no JSON output can hold"]);
     expect(at("a: .nan\n")).toEqual(["BRN002 1:4 YAML error: NaN is not a finite number, which no JSON output can hold"]);
-    expect(at("a: 9007199254740991\nb: -1.5e300\nc: 0.1\n")).toEqual(["BRN002 2:4 YAML error: the integer -1.5e+300 is beyond ±2^53 (9007199254740991), so outputs would not keep it exact"]);
+    expect(at("a: 9007199254740991\nb: -15000000000000000000\nc: 0.1\n")).toEqual(["BRN002 2:4 YAML error: the integer -15000000000000000000 is beyond ±2^53 (9007199254740991), so outputs would not keep it exact"]);
     expect(at("a: 9007199254740991\nb: 1.5\nc: 0.1\n")).toEqual([]);
+    // Written as a float (an exponent or a point), a large number is the double it was meant to be.
+    expect(at("exclusiveMaximum: 1e+308\nb: [2.5E+20, 12345678901234567890.0]\n")).toEqual([]);
+    expect(parseYaml("x.yaml", "---\nb: 1\nc: 12345678901234567890\n", 2).diagnostics.map((d) => `${d.range?.start.line}:${d.range?.start.column}`)).toEqual(["5:4"]);
   });
 
   it("a value that YAML 1.1 tags make instead of JSON data (!!timestamp, !!binary, !!set, !!omap) is BRN002 at the value, with how to write it", () => {

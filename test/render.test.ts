@@ -189,3 +189,13 @@ it("other parse errors name what came and what could have come instead, in templ
   expect(describeSyntaxError("Parse error on line 1:\n{{x y=\n----^\nExpecting 'ID', 'STRING', 'EQUALS', got 'EOF'")).toBe("found the end of the template, expected a name or value or `=`");
   expect(describeSyntaxError("something Handlebars says in words")).toBeUndefined();
 });
+
+describe("input defaults (BRN325)", () => {
+  it("a schema that ajv cannot compile is a diagnostic, not an internal error (validation refuses such schemas first: BRN108)", async () => {
+    const { checkInputDefaults } = await import("../src/render/defaults.js");
+    const locate = () => ({ file: "prompts/p.md", range: { start: { line: 3, column: 3 }, end: { line: 3, column: 4 } } });
+    const prompt = { id: "p", file: "prompts/p.md", body: "", bodyLine: 5, locate, frontmatter: { input: { loop: { $ref: "#", default: 1 }, ok: { type: "integer", default: 1 } } } };
+    const found = await checkInputDefaults({ p: prompt as never });
+    expect(found.map((d) => [d.code, d.file, d.range?.start.line, d.message.replace(/\(.*\)$/, "(…)")])).toEqual([["BRN325", "prompts/p.md", 3, "the default of input.loop cannot be checked: its schema does not compile (…)"]]);
+  });
+});

@@ -132,3 +132,28 @@ describe("range and size rules in words", () => {
     expect(await errorsAfter("memory.yaml", "scope: shared", "scope: 5")).toEqual(["BRN106 memory.yaml:4:12 namespaces.checks.scope must be a string, not number 5"]);
   });
 });
+
+describe("references and patterns of embedded schemas (BRN108): what a build could not use", () => {
+  const outside = "brainc resolves only references inside the schema (#/definitions/…), so that a build reads no file and no URL: copy the referenced schema under definitions";
+  it("a $ref to a URL or a file is refused: json-schema-to-typescript would fetch or read it during the build", async () => {
+    expect(await errorsAfter("tools/search.yaml", "query: { type: string }", 'query: { $ref: "http://127.0.0.1:9/x.json" }\n    local: { $ref: "/etc/hostname" }')).toEqual([
+      `BRN108 tools/search.yaml:6:20 $ref "http://127.0.0.1:9/x.json" points outside the schema (${outside})`,
+      `BRN108 tools/search.yaml:7:20 $ref "/etc/hostname" points outside the schema (${outside})`,
+    ]);
+  });
+
+  it("a $ref that points nowhere, or only at itself; an invalid pattern (prompt inputs too, in the order of their names)", async () => {
+    expect(await errorsAfter("tools/search.yaml", "query: { type: string }", 'query: { $ref: "#/definitions/nope" }\n  definitions:\n    a: { $ref: "#/definitions/a" }')).toEqual([
+      `BRN108 tools/search.yaml:6:20 $ref "#/definitions/nope" points nowhere in this schema (a reference is a JSON pointer from the schema's root, such as #/definitions/item)`,
+      `BRN108 tools/search.yaml:8:16 $ref "#/definitions/a" leads back to itself through references alone (a recursive schema refers to itself from inside a subschema (properties, items …), never as the whole schema)`,
+    ]);
+    expect(await errorsAfter("prompts/watcher.md", 'url: { type: string, default: "https://example.com" }', 'url: { type: string, pattern: "[", default: "https://example.com" }\n  n: { $ref: "#", default: 1 }')).toEqual([
+      `BRN108 prompts/watcher.md:5:14 $ref "#" leads back to itself through references alone (a recursive schema refers to itself from inside a subschema (properties, items …), never as the whole schema)`,
+      'BRN108 prompts/watcher.md:4:33 pattern "[" is not a regular expression (patterns are ECMAScript regular expressions (with the u flag))',
+    ]);
+  });
+
+  it("references inside the schema are fine: a JSON pointer, a plain-name $id, the root from a property (a tree)", async () => {
+    expect(await errorsAfter("tools/search.yaml", "query: { type: string }", 'query: { $ref: "#/definitions/q" }\n    named: { $ref: "#n" }\n    child: { $ref: "#" }\n  definitions:\n    q: { type: string, pattern: "^\\\\w+$" }\n    n: { $id: "#n", type: integer }')).toEqual([]);
+  });
+});

@@ -129,6 +129,19 @@ describe("brain.ts", () => {
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   }, 60_000);
+
+  it("type-checks when tool ids share a PascalCase name (a-b, a--b) and schemas share definition names", async () => {
+    const { buildTypeScript } = await import("../targets/supervisor/typescript.js");
+    const withItem = (type: string) => ({ type: "object", properties: { item: { $ref: "#/definitions/item" }, named: { $ref: "#one" } }, definitions: { item: { type }, other: { $id: "#one", type } } });
+    const brainTs = await buildTypeScript({ name: "b", env: "default", agentIds: ["a"], taskClasses: ["t"], tools: [{ id: "a-b", input: withItem("string") }, { id: "a--b", input: withItem("integer"), output: withItem("boolean") }, { id: "check2", input: { type: "object" } }, { id: "check-2", input: { type: "object" } }] });
+    expect(brainTs).toMatch(/export interface A_BInput \{/);
+    expect(brainTs).toMatch(/export interface A__BInput \{/);
+    expect(brainTs).toMatch(/export type A__BOutputItem = boolean;/);
+    const usage = 'import type { A_BInput, A__BInput, Check2Input, Check_2Input } from "./brain.js";\nexport const x: A_BInput = { item: "s" };\nexport const y: A__BInput = { item: 1 };\nexport const z: [Check2Input, Check_2Input] = [{}, {}];\n';
+    const result = typeCheck({ "brain.ts": brainTs, "use.ts": usage });
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  }, 60_000);
 });
 
 describe("brain.ts's cache key (reusing brain.ts from the output folder)", () => {

@@ -71,6 +71,11 @@ describe("did you mean", () => {
     expect(errs[0].hint).toMatch(/^known keys: description, loop, context, tools, /);
   });
 
+  it("a placeholder with a hyphen is checked like any other (contract placeholders may hold `-`)", async () => {
+    const errs = await editedErrors((dir) => patch(dir, "tools/http-check.yaml", 'url: "{{url}}"', 'url: "https://x.example/{{repo-nmae}}"'));
+    expect(errs.map((d) => [d.code, d.message])).toEqual([["BRN326", "placeholder {{repo-nmae}} is not a property of the tool's input"]]);
+  });
+
   it("a misspelled enum value gets a hint", async () => {
     const errs = await editedErrors((dir) => patch(dir, "tools/http-check.yaml", "approval: never", "approval: alwys"));
     expect(errs.map((d) => [d.code, where(d), d.hint])).toEqual([["BRN103", "tools/http-check.yaml:12:11", 'did you mean "always"?']]);

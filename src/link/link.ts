@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic, type Code } from "../diagnostics/codes.js";
 import type { Document, Documents, TemplateDocument } from "../validate/documents.js";
+import { PLACEHOLDER } from "../emit/placeholders.js";
 import { didYouMean, didYouMeanHint } from "../validate/did-you-mean.js";
 import { plural } from "../diagnostics/format.js";
 import type { Policy } from "../types/index.js";
@@ -289,7 +290,7 @@ function checkPlaceholders(tool: Tool | Omit<Tool, "id" | "source">, doc: Docume
   };
   collect((http as { body?: unknown }).body, "/implementation/http/body");
   for (const [pointer, s] of strings) {
-    for (const m of s.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
+    for (const m of s.matchAll(PLACEHOLDER)) {
       if (!props.includes(m[1])) report("BRN326", doc, pointer, `placeholder {{${m[1]}}} is not a property of the tool's input`, didYouMeanHint(m[1], props));
     }
   }

@@ -49,10 +49,11 @@ const NOT_JSON: [new (...args: never[]) => object, string, string][] = [
  * levels deeper, a number that JSON outputs cannot keep as it is (not finite, or an integer beyond
  * ±2^53, which JSON.stringify writes rounded or as null), or a value that is not JSON data ({@link NOT_JSON}).
  */
-function unfit(value: unknown, limit: number, pointer = ""): { pointer: string; problem: string; hint?: string } | undefined {
+function unfit(value: unknown, limit: number, writtenAsFloat: (pointer: string) => boolean, pointer = ""): { pointer: string; problem: string; hint?: string } | undefined {
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return { pointer, problem: `${value} is not a finite number, which no JSON output can hold` };
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return { pointer, problem: `the integer ${value} is beyond ±2^53 (9007199254740991), so outputs would not keep it exact` };
+    // 1e+308 is an integer to JavaScript too, but written as a float it is the double it was meant to be.
+    if (Number.isInteger(value) && !Number.isSafeInteger(value) && !writtenAsFloat(pointer)) return { pointer, problem: `the integer ${value} is beyond ±2^53 (9007199254740991), so outputs would not keep it exact` };
     return undefined;
   }
   if (typeof value !== "object" || value === null) return undefined;
@@ -63,7 +64,7 @@ function unfit(value: unknown, limit: number, pointer = ""): { pointer: string; 
   }
   if (limit === 0) return { pointer, problem: `the value is nested more than ${MAX_DEPTH} levels deep` };
   for (const [key, child] of Object.entries(value)) {
-    const found = unfit(child, limit - 1, `${pointer}/${escapePointer(key)}`);
+    const found = unfit(child, limit - 1, writtenAsFloat, `${pointer}/${escapePointer(key)}`);
     if (found) return found;
   }
   return undefined;
@@ -117,7 +118,13 @@ class LazyYaml implements ParsedYaml {
 export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const result = parseYamlValue(file, text, lineOffset);
   if (!result.parsed) return result;
-  const found = unfit(result.parsed.value, MAX_DEPTH);
+  const parsed = result.parsed;
+  const writtenAsFloat = (pointer: string) => {
+    const { start, end } = rangeAt(parsed, pointer);
+    const line = text.split("\n")[start.line - 1 - lineOffset] ?? "";
+    return start.line === end.line && /[.eE]/.test(line.slice(start.column - 1, end.column - 1));
+  };
+  const found = unfit(parsed.value, MAX_DEPTH, writtenAsFloat);
   if (found) return { diagnostics: [diagnostic("BRN002", `YAML error: ${found.problem}`, { file, range: rangeAt(result.parsed, found.pointer), hint: found.hint })] };
   // Only a \u escape in a double-quoted string can make a lone surrogate: the file itself is valid UTF-8.
   if (/\\u[dD][89a-fA-F]/.test(text) && holdsLoneSurrogate(result.parsed.value)) {

@@ -1,5 +1,6 @@
 import type { ValidateFunction } from "ajv";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic } from "../diagnostics/codes.js";
 import type { TemplateDocument } from "../validate/documents.js";
 import { escapePointer } from "../load/yaml.js";
 import { mapErrors } from "../validate/schema.js";
@@ -22,14 +23,23 @@ export async function checkInputDefaults(prompts: Record<string, TemplateDocumen
       if (!compile) {
         const { Ajv } = await import("ajv");
         const { default: addFormats } = await import("ajv-formats");
-        const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+        const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false });
         (addFormats as unknown as { default: (a: typeof ajv) => void }).default(ajv);
         compile = (s) => ajv.compile(s);
       }
       const key = JSON.stringify(schema);
       let validate = compiled.get(key);
-      if (!validate) compiled.set(key, (validate = compile(schema)));
-      if (validate(value)) continue;
+      let valid: boolean;
+      try {
+        if (!validate) compiled.set(key, (validate = compile(schema)));
+        valid = validate(value) as boolean;
+      } catch (e) {
+        // A schema ajv cannot compile or that recurses forever, which validation did not rule out (see
+        // checkSchemaReferences): reported, not thrown.
+        out.push(diagnostic("BRN325", `the default of input.${name} cannot be checked: its schema does not compile (${(e as Error).message.split("\n")[0]})`, prompt.locate(`/input/${escapePointer(name)}`, "key")));
+        continue;
+      }
+      if (valid) continue;
       // Worded like the brain's own schema errors, at the offending part of the default.
       out.push(...mapErrors(validate.errors ?? [], (pointer, part) => prompt.locate(pointer, part), `/input/${escapePointer(name)}/default`, "BRN325"));
     }

@@ -8,6 +8,7 @@ import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
 import { durationSuggestion } from "../link/durations.js";
 import { validators, type SchemaKind, type Validators } from "./ajv.js";
 import { didYouMean, didYouMeanHint } from "./did-you-mean.js";
+import { checkSchemaReferences } from "./schema-refs.js";
 
 /**
  * Validates every YAML document (and prompt frontmatter) against its kind's schema in `schemas/`, and
@@ -58,7 +59,8 @@ const EMBEDDED: Partial<Record<SourceFile["kind"], string[]>> = {
 
 /**
  * BRN108 for each JSON Schema embedded in a document of `kind` (a tool's input and output, a memory
- * namespace's record, a prompt's inputs) that is not a valid draft-07 schema; `locate` turns JSON pointers
+ * namespace's record, a prompt's inputs) that is not a valid draft-07 schema, or whose references or
+ * patterns a build cannot use ({@link checkSchemaReferences}); `locate` turns JSON pointers
  * into source locations. For brain files, and for the documents an overlay patches.
  */
 export function validateEmbeddedSchemas(v: Validators, kind: string, value: unknown, locate: Locate): Diagnostic[] {
@@ -66,6 +68,7 @@ export function validateEmbeddedSchemas(v: Validators, kind: string, value: unkn
   for (const pattern of EMBEDDED[kind as SourceFile["kind"]] ?? []) {
     for (const [pointer, schema] of expand(value, pattern)) {
       if (!v.meta(schema)) out.push(...mapErrors(v.meta.errors ?? [], locate, pointer, "BRN108"));
+      else out.push(...checkSchemaReferences(schema, pointer, locate));
     }
   }
   return out;

@@ -34,6 +34,23 @@ describe("n8n target options", () => {
   });
 });
 
+describe("agent ids the target's own files take (BRN513)", () => {
+  it("an agent named credentials or error-handler is an error at its file, and nothing is emitted", async () => {
+    const { dir, cleanup } = tempCopy(fixtureBrain("n8n-minimal"));
+    try {
+      for (const id of ["credentials", "error-handler"]) writeFileSync(join(dir, `agents/${id}.yaml`), readFileSync(join(dir, "agents/helper.yaml"), "utf8"));
+      const { files, diagnostics } = await emitTarget(n8n, dir);
+      expect(files).toEqual([]);
+      expect(diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.file} ${d.message}`)).toEqual([
+        'BRN513 agents/credentials.yaml n8n: agent "credentials" would be written to credentials.json, which is the n8n target\'s own credentials template',
+        'BRN513 agents/error-handler.yaml n8n: agent "error-handler" would be written to error-handler.json, which is the n8n target\'s own error workflow',
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe("README.md", () => {
   it("says how to deploy this output (variables, import order, ids) and lists what the workflows do not run: the target's infos and warnings", async () => {
     const { files, diagnostics } = await emitTarget(n8n, fixtureBrain("n8n-http-tools"));

@@ -15,6 +15,9 @@ import { agentWorkflow, duplicateWebhooks, errorHandlerWorkflow } from "./workfl
  * `n8n import:credentials`, and `README.md` (how to deploy them, what they do not run). check()
  * validates the workflows against n8n's own node descriptions.
  */
+/** Agent ids whose workflow file would be one of the target's own files. */
+const RESERVED = new Set(["credentials", "error-handler"]);
+
 const n8n: Target<Partial<N8nOptions>> = {
   name: "n8n",
   optionsSchema: builtinOptionsSchema("n8n"),
@@ -36,6 +39,11 @@ const n8n: Target<Partial<N8nOptions>> = {
     if (options.llmCredential !== undefined && !brain.gateway) {
       context.report(diagnostic("BRN509", `n8n: targets.n8n.llmCredential ${JSON.stringify(options.llmCredential)} names the credential of the brain's gateway, but the brain has none (brain.yaml gateway), so the chat models call their providers directly with providerCredentials; set a gateway to route them (and enforce budgets) through LiteLLM`, { file: "brain.yaml" }));
     }
+    const taken = Object.keys(brain.agents).filter((id) => RESERVED.has(id));
+    for (const id of taken) {
+      context.report(diagnostic("BRN513", `n8n: agent "${id}" would be written to ${id}.json, which is the n8n target's own ${id === "credentials" ? "credentials template" : "error workflow"}`, { file: brain.agents[id].source, hint: "rename the agent (its file and every reference to it)" }));
+    }
+    if (taken.length) return [];
     const credentials = new CredentialSet();
     const errorHandler = errorHandlerWorkflow(brain);
     const files = Object.values(brain.agents).map((agent) => ({

@@ -211,7 +211,7 @@ describe("n8n env references in tool expressions (item 4)", () => {
 describe("n8n $fromAI in literal text (item 5)", () => {
   it("adds no argument for a '$fromAI(…)' in an argument description or any literal text, and keeps the text the request sends exact", async () => {
     const input = { required: ["id"], properties: { id: { type: "string", description: "Item id, not $fromAI('y') nor $FROMAI ('y2')" } } };
-    const lit = "a $fromAI('w') b\\c {{ x-y }}";
+    const lit = "a $fromAI('w') b\\c {{ x.y }}";
     const { nodes } = await emitTools({
       get: http(input, { url: "https://api.example/{{id}}/$fromAI('u')", query: { lit: `${lit} {{id}}` }, headers: { "X-Lit": lit }, body: { s: `$fromAI('b') {{id}}` } }),
     });

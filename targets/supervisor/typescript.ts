@@ -67,6 +67,33 @@ export function typeScriptKey(input: TypeScriptInput): string {
   return sha256Hex(`${generator}\n${JSON.stringify(input)}`);
 }
 
+/**
+ * The type names of the tools' interfaces: `<Pascal id>` (`http-check` → `HttpCheck`), except for ids that
+ * would share one (`a-b`, `a--b`; `check2`, `check-2`), which keep each `-` as `_` (`A_B`, `A__B`).
+ */
+function typeNames(ids: readonly string[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const id of ids) count.set(pascalCase(id), (count.get(pascalCase(id)) ?? 0) + 1);
+  return new Map(ids.map((id) => [id, count.get(pascalCase(id))! > 1 ? id.split("-").map((p) => (p ? p[0].toUpperCase() + p.slice(1) : "")).join("_") : pascalCase(id)]));
+}
+
+/**
+ * `schema` with a title for each of its root `definitions` and each subschema with a plain-name `$id`
+ * (`#item`): `<name><Pascal key>`. json-schema-to-typescript names their types after the title, else after
+ * the key or `$id`, which two tools' schemas may share (two `Item` declarations in one file).
+ */
+function withOwnNames(schema: object, name: string): object {
+  const text = JSON.stringify(schema);
+  if (!text.includes('"definitions"') && !text.includes('"$id"')) return schema;
+  const copy = JSON.parse(text) as Record<string, unknown>;
+  const traverse = createRequire(import.meta.url)("json-schema-traverse") as (s: object, o: { allKeys: boolean }, cb: (s: Record<string, unknown>, ptr: string, root: object, parentPtr: string, keyword: string, parent: object, key: string) => void) => void;
+  traverse(copy, { allKeys: false }, (sub, _pointer, _root, parentPointer, keyword, _parent, key) => {
+    if (keyword === "definitions" && parentPointer === "") sub.title = `${name}${pascalCase(key)}`;
+    else if (typeof sub.$id === "string" && sub.$id.startsWith("#") && sub !== copy) sub.title = `${name}${pascalCase(sub.$id.slice(1))}`;
+  });
+  return copy;
+}
+
 /** Generated interfaces by (name, schema), kept across builds of one process (`build --watch`). */
 const generated = new Map<string, Promise<string>>();
 
@@ -75,8 +102,9 @@ async function interfaceFor(schema: object, name: string): Promise<string> {
   let ts = generated.get(key);
   if (!ts) {
     const { compile } = await import("json-schema-to-typescript");
-    const prepared = { ...(stripNestedTitles(schema) as object), title: name };
-    ts = compile(prepared, name, { bannerComment: "", format: false, strictIndexSignatures: true, declareExternallyReferenced: true, unknownAny: true });
+    const prepared = { ...withOwnNames(stripNestedTitles(schema) as object, name), title: name };
+    // No external $ref is resolved (validation refuses them, BRN108): a build reads no file and no URL.
+    ts = compile(prepared, name, { bannerComment: "", format: false, strictIndexSignatures: true, declareExternallyReferenced: true, unknownAny: true, $refOptions: { resolve: { external: false } } });
     generated.set(key, ts);
   }
   return ts;
@@ -106,8 +134,9 @@ export async function buildTypeScript(input: TypeScriptInput): Promise<string> {
   union("ToolId", "toolIds", input.tools.map((t) => t.id), "The ids of the brain's tool contracts.");
   const interfaces: string[] = [];
   const toolTypes: string[] = [];
+  const names = typeNames(input.tools.map((t) => t.id));
   for (const tool of input.tools) {
-    const base = pascalCase(tool.id);
+    const base = names.get(tool.id)!;
     interfaces.push(await interfaceFor(tool.input, `${base}Input`), await interfaceFor(tool.output ?? { type: "object" }, `${base}Output`));
     toolTypes.push(`${JSON.stringify(tool.id)}: { input: ${base}Input; output: ${base}Output };`);
   }
