@@ -55,14 +55,14 @@ function installedVersions(names: readonly string[]): string[] {
 let generator: string | undefined;
 /**
  * The cache key of `brain.ts` (hex sha256): its input and the generator that turns it into TypeScript
- * (this module's and strip-titles' code, and the versions of json-schema-to-typescript, ts-morph and
+ * (this module's and strip-titles' code, and the versions of json-schema-to-typescript, json-schema-traverse, ts-morph and
  * every package they depend on, TypeScript's printer among them), so that a `brain.ts` from an earlier
  * build is reused only when regenerating it would give the same text.
  */
 export function typeScriptKey(input: TypeScriptInput): string {
   if (!generator) {
     const code = [import.meta.url, STRIP_TITLES_MODULE].map((url) => sha256Hex(readFileSync(fileURLToPath(url))));
-    generator = [...code, ...installedVersions(["json-schema-to-typescript", "ts-morph"])].join("\n");
+    generator = [...code, ...installedVersions(["json-schema-to-typescript", "json-schema-traverse", "ts-morph"])].join("\n");
   }
   return sha256Hex(`${generator}\n${JSON.stringify(input)}`);
 }
