@@ -69,7 +69,10 @@ describe("the environment", () => {
     expect(codes(r)).toEqual([]);
     expect(r.brain!.agents.watcher.instructions).toBe("open none\n");
     const printed = await withPrompt("Hosts:\n{{agent.policy.tools.network.allow}}\n");
-    expect(printed.diagnostics.map((d) => [d.code, d.range?.start.line, d.range?.start.column, d.message])).toEqual([["BRN215", 2, 3, '"allow" is not defined in the render context (rendering for agent "watcher")']]);
+    // Handlebars names the path's last part; the message names the whole path, as written.
+    expect(printed.diagnostics.map((d) => [d.code, d.range?.start.line, d.range?.start.column, d.message, d.hint])).toEqual([
+      ["BRN215", 2, 3, '"agent.policy.tools.network.allow" is not defined in the render context (rendering for agent "watcher")', "the value is missing for this agent: guard it with {{#if agent.policy.tools.network.allow}}…{{/if}}, or give it a value"],
+    ]);
   });
 
   it("a field read from a string (an input list of strings) is BRN215, not a JavaScript error", async () => {
@@ -83,6 +86,13 @@ describe("the environment", () => {
     expect(codes(await withPrompt("{{#nothing}}x{{/nothing}}\n"))).toEqual(["BRN215"]);
     expect(codes(await withPrompt("{{#agent.tools}}{{nickname}}{{/agent.tools}}\n"))).toEqual(["BRN215"]);
     for (const body of ["{{constructor}}\n", "{{agent.__proto__}}\n", "{{agent.hasOwnProperty}}\n", "{{#each agent.tools as |t|}}{{t.toString}}{{/each}}\n"]) expect(codes(await withPrompt(body)), body).toEqual(["BRN215"]);
+  });
+
+  it("an inline partial is checked where it is called, in that context: inside #each, with hash arguments", async () => {
+    const r = await withPrompt('{{#*inline "row"}}- {{id}} ({{x}}){{/inline}}{{#each agent.tools}}{{> row x=../agent.name}}\n{{/each}}');
+    expect(codes(r)).toEqual([]);
+    expect(r.brain!.agents.watcher.instructions).toBe("- http-check (Watcher)\n- search (Watcher)\n");
+    expect(codes(await withPrompt('{{#*inline "row"}}{{id}}{{/inline}}{{> row}}\n'))).toEqual(["BRN215"]);
   });
 
   it("inline partials ({{#*inline}}) and @partial-block are partials too; a computed partial name is BRN214", async () => {

@@ -182,7 +182,11 @@ export class Renderer {
     const notDefined = /^"([^"]+)" not defined in .* - (\d+):(\d+)$/.exec(err.message);
     if (notDefined) {
       const [, name, line, column] = notDefined;
-      return new TemplateError("BRN215", `${JSON.stringify(name)} is not defined in the render context`, template.source, lineRange(template, Number(line), Number(column), name.length), "templates see brain, agent, env and input (declare extra variables under `input:` in the frontmatter); guard optional values with {{#if}}");
+      // Handlebars names the last part of the path only; the mustache at its position has the whole path.
+      const written = /^(?:\{\{[~{&]?\s*)?([^\s}~()]+)/.exec(template.body.split("\n")[Number(line) - 1]?.slice(Number(column)) ?? "")?.[1];
+      const path = written && (written === name || written.endsWith(`.${name}`) || written.endsWith(`/${name}`)) ? written : name;
+      const hint = path === name ? "templates see brain, agent, env and input (declare extra variables under `input:` in the frontmatter); guard optional values with {{#if}}" : `the value is missing for this agent: guard it with {{#if ${path}}}…{{/if}}, or give it a value`;
+      return new TemplateError("BRN215", `${JSON.stringify(path)} is not defined in the render context`, template.source, lineRange(template, Number(line), Number(column), path.length), hint);
     }
     // Strict mode looks a printed name up with `in`, which throws for a string or number (an `input` value
     // read as if it were an object): the value's shape is free-form, so only rendering finds this.

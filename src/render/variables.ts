@@ -79,6 +79,20 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
   };
   const scopesKey = (stack: Scope[]) =>
     stack.map((s) => [idOf(s.shape), ...[s.params, s.data].map((r) => Object.entries(r).map(([k, v]) => `${k}=${idOf(v)}`).join(","))].join(";")).join("|");
+  // Inline partials ({{#*inline "name"}}…{{/inline}}) by name, of each template on the way in (the
+  // innermost first): Handlebars registers them when their program starts, and partials called from
+  // there see them too. Their bodies are checked where they are called, in the caller's context.
+  const inlineScopes: Map<string, Node>[] = [];
+  const inlinesOf = (root: Node): Map<string, Node> => {
+    const found = new Map<string, Node>();
+    const walk = (n: Node | undefined): void => {
+      if (!n || typeof n !== "object") return;
+      if (n.type === "DecoratorBlock" && n.path?.original === "inline" && n.params?.[0]?.type === "StringLiteral") found.set(n.params[0].value, n.program);
+      for (const child of [...(n.body ?? []), n.program, n.inverse]) walk(child);
+    };
+    walk(root);
+    return found;
+  };
   const visit = (node: Node | undefined, stack: Scope[], current: Template): void => {
     if (!node) return;
     const at = (n: Node, len: number) => {
@@ -171,29 +185,32 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
         return;
       }
       case "DecoratorBlock":
-        // {{#*inline "name"}}: its body is checked in the context where it is defined.
-        if (node.path?.original === "inline") visit(node.program, stack, current);
+        // {{#*inline "name"}}: checked where it is called (see inlineScopes).
         return;
       case "PartialStatement":
       case "PartialBlockStatement": {
         const name = node.name?.original;
-        const partial = partials[name];
+        const inline = inlineScopes.find((scope) => scope.has(name))?.get(name);
+        const partial = inline ? { ast: inline, template: current } : partials[name];
         const ctxShape = node.params?.[0] ? resolve(node.params[0]) : stack[stack.length - 1].shape;
         for (const pair of node.hash?.pairs ?? []) resolve(pair.value);
         if (!partial?.ast || seenPartials.has(name) || ctxShape === undefined) return;
         const hashShapes = Object.fromEntries((node.hash?.pairs ?? []).map((p: Node) => [p.key, "any" as Shape]));
         const shape: Shape = typeof ctxShape === "object" && "object" in ctxShape && node.hash ? { object: { ...ctxShape.object, ...hashShapes } } : ctxShape;
         const scopes = [...stack, { shape, params: {}, data: stack[stack.length - 1].data }];
-        const key = `${name}\0${scopesKey(scopes)}`;
+        const key = `${inline ? `${current.source}#` : ""}${name}\0${scopesKey(scopes)}`;
         if (checked.has(key)) return;
         checked.add(key);
         seenPartials.add(name);
+        if (!inline) inlineScopes.unshift(inlinesOf(partial.ast));
         visit(partial.ast, scopes, partial.template);
+        if (!inline) inlineScopes.shift();
         seenPartials.delete(name);
         return;
       }
     }
   };
+  inlineScopes.push(inlinesOf(ast));
   visit(ast, [{ shape, params: {}, data: {} }], template);
   return out;
 }
