@@ -88,6 +88,17 @@ describe("the environment", () => {
     for (const body of ["{{constructor}}\n", "{{agent.__proto__}}\n", "{{agent.hasOwnProperty}}\n", "{{#each agent.tools as |t|}}{{t.toString}}{{/each}}\n"]) expect(codes(await withPrompt(body)), body).toEqual(["BRN215"]);
   });
 
+  it("../ above the template's own context is BRN215 in validate (rendering fails there); inside #each and #with it is fine", async () => {
+    const bad = await withPrompt("{{../agent.name}} {{#with agent}}{{../../brain.name}}{{/with}}\n");
+    expect(bad.diagnostics.map((d) => [d.code, d.range?.start.column, d.message])).toEqual([
+      ["BRN215", 3, '"../agent.name" goes one level up with ../, above the template\'s own context'],
+      ["BRN215", 36, '"../../brain.name" goes 2 levels up with ../, above the template\'s own context'],
+    ]);
+    const ok = await withPrompt("{{#with agent}}{{../brain.name}}{{/with}} {{#each agent.tools}}{{../agent.name}}{{/each}}\n");
+    expect(codes(ok)).toEqual([]);
+    expect(ok.brain!.agents.watcher.instructions).toBe("mini WatcherWatcher\n");
+  });
+
   it("an inline partial is checked where it is called, in that context: inside #each, with hash arguments", async () => {
     const r = await withPrompt('{{#*inline "row"}}- {{id}} ({{x}}){{/inline}}{{#each agent.tools}}{{> row x=../agent.name}}\n{{/each}}');
     expect(codes(r)).toEqual([]);
@@ -178,7 +189,7 @@ describe("template syntax errors (BRN214) say what is wrong, not which parser to
   };
   it.each([
     ["Check {{input.url} now", "the mustache is not closed: expected `}}`"],
-    ["{{#if agent.name}}text", "a block is not closed: the template ends before its `{{/…}}`"],
+    ["{{#if agent.name}}text", "a block is not closed: `{{#if}}` has no `{{/if}}` before the template ends"],
     ["text {{/if}}", "`{{/…}}` closes a block that was never opened"],
     ["{{else}}", "`{{else}}` outside an `{{#if}}`, `{{#unless}}`, `{{#each}}` or `{{#with}}` block"],
     ["{{#each agent.tools}}x{{/eahc}}", "`{{/eahc}}` does not close `{{#each}}`: a block ends with its own name"],
@@ -192,6 +203,17 @@ describe("template syntax errors (BRN214) say what is wrong, not which parser to
     expect(messageOf(body)).toBe(message);
     expect(messageOf(body)).not.toMatch(/Expecting|'[A-Z_]+'/);
   });
+});
+
+it("a block left open is reported where it opens, the innermost one (the parser only finds the end of the template)", () => {
+  const prompt = { id: "p", source: "prompts/p.md", input: {}, body: "Intro\n{{#each agent.tools}}\n  {{#if this.id}}- {{this.id}}{{/if}}\n{{^agent.tools}}none\n", bodyLine: 3 };
+  expect(checkTemplates({ prompts: { p: prompt }, partials: {} }, { object: {} }).map((d) => [d.code, d.range?.start.line, d.range?.start.column, d.message])).toEqual([
+    ["BRN214", 6, 1, "template syntax error: a block is not closed: `{{^agent.tools}}` has no `{{/agent.tools}}` before the template ends"],
+  ]);
+  const outer = { ...prompt, body: "Intro\n{{#each agent.tools}}\n  {{#if this.id}}- {{this.id}}{{/if}}\n" };
+  expect(checkTemplates({ prompts: { p: outer }, partials: {} }, { object: {} }).map((d) => [d.range?.start.line, d.range?.start.column, d.message])).toEqual([
+    [4, 1, "template syntax error: a block is not closed: `{{#each}}` has no `{{/each}}` before the template ends"],
+  ]);
 });
 
 it("other parse errors name what came and what could have come instead, in template terms", async () => {

@@ -66,8 +66,41 @@ const require = createRequire(import.meta.url);
  * Handlebars' parser alone (its compiler/base module): `brainc validate` parses templates but never
  * compiles them, and loading all of Handlebars would triple the cost.
  */
-const parser = (): { parseWithoutProcessing(body: string): hbs.AST.Program; parser: { lexer?: { yylloc?: { first_line: number; first_column: number } } } } =>
+interface Lexer {
+  setInput(input: string, yy: object): void;
+  lex(): number | string;
+  yytext: string;
+  yylloc: { first_line: number; first_column: number };
+}
+const parser = (): { parseWithoutProcessing(body: string): hbs.AST.Program; parser: { lexer: Lexer; terminals_: Record<number, string> } } =>
   require("handlebars/dist/cjs/handlebars/compiler/base.js");
+
+/**
+ * The innermost block a template leaves open (`{{#if x}}` with no `{{/if}}`): how it opens (`{{#`, `{{^`,
+ * `{{#>`), its name and where it opens (1-based line, 0-based column), found with Handlebars' own lexer. Undefined when every block is closed.
+ */
+function unclosedBlock(body: string): { opener: string; name: string; line: number; column: number } | undefined {
+  const { lexer: prototype, terminals_: names } = parser().parser;
+  const lexer = Object.create(prototype) as Lexer;
+  lexer.setInput(body, {});
+  const open: { opener: string; name: string; line: number; column: number }[] = [];
+  let opening: { opener: string; name: string; line: number; column: number } | undefined;
+  for (;;) {
+    const token = lexer.lex();
+    const name = typeof token === "number" ? names[token] : token;
+    if (name === "EOF" || name === "INVALID" || name === undefined) break;
+    // The block's name or path (agent.tools) is its first ID, and a SEP and ID after each other.
+    if (opening && (name === "SEP" ? opening.name !== "" : name === "ID" && (opening.name === "" || opening.name.endsWith(".") || opening.name.endsWith("/")))) {
+      opening.name += lexer.yytext;
+      continue;
+    }
+    if (opening) open.push(opening);
+    opening = undefined;
+    if (name === "OPEN_BLOCK" || name === "OPEN_INVERSE" || name === "OPEN_PARTIAL_BLOCK") opening = { opener: lexer.yytext.replace("~", ""), name: "", line: lexer.yylloc.first_line, column: lexer.yylloc.first_column };
+    else if (name === "OPEN_ENDBLOCK") open.pop();
+  }
+  return open.at(-1);
+}
 /** All of Handlebars, loaded when something is rendered. */
 const handlebars = (): typeof import("handlebars") => require("handlebars");
 
@@ -244,8 +277,14 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
       // 1-based line, 0-based column), read right after the synchronous parse failed.
       const err = e as Error & { lineNumber?: number; column?: number };
       const lexed = parser().parser.lexer?.yylloc;
-      const [line, column] = err.lineNumber !== undefined ? [err.lineNumber, err.column ?? 0] : [lexed?.first_line ?? 1, lexed?.first_column ?? 0];
-      const detail = describeSyntaxError(err.message) ?? (err.lineNumber !== undefined ? err.message.replace(/ - \d+:\d+$/, "") : undefined);
+      let [line, column] = err.lineNumber !== undefined ? [err.lineNumber, err.column ?? 0] : [lexed?.first_line ?? 1, lexed?.first_column ?? 0];
+      let detail = describeSyntaxError(err.message) ?? (err.lineNumber !== undefined ? err.message.replace(/ - \d+:\d+$/, "") : undefined);
+      // The parser stops at the end of the template; the block left open is where the fix goes.
+      const unclosed = detail?.startsWith("a block is not closed") ? unclosedBlock(template.body) : undefined;
+      if (unclosed) {
+        [line, column] = [unclosed.line, unclosed.column];
+        detail = `a block is not closed: \`${unclosed.opener}${unclosed.name}}}\` has no \`{{/${unclosed.name}}}\` before the template ends`;
+      }
       out.push(diagnostic("BRN214", `template syntax error${detail ? `: ${detail}` : ""}`, { file: template.source, range: lineRange(template, line, column) }));
       continue;
     }

@@ -108,7 +108,12 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
         }
         return "leaf"; // literals
       }
-      const scope = stack[Math.max(0, stack.length - 1 - path.depth)];
+      if (path.depth > stack.length - 1) {
+        // Handlebars has no context above the template's own: rendering fails there in strict mode.
+        out.push(diagnostic("BRN215", `${JSON.stringify(path.original)} goes ${path.depth === 1 ? "one level" : `${path.depth} levels`} up with ../, above the template's own context`, { ...at(path, path.original.length), hint: `only #each and #with blocks open a context that ../ leaves; here ${stack.length - 1 === 0 ? "none is open" : `${stack.length - 1} ${stack.length - 1 === 1 ? "is" : "are"} open`}: write the path without ../ (or with @root.)` }));
+        return undefined;
+      }
+      const scope = stack[stack.length - 1 - path.depth];
       let parts: string[] = path.parts;
       let shape: Shape;
       if (path.data) {
