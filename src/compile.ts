@@ -110,7 +110,8 @@ export function overlayDiagnostics(env: string, diagnostics: readonly Diagnostic
   // environment); one without a range (a whole file, or no file) is the same one only with the same message.
   const key = (d: Diagnostic) => (d.range ? `${d.file}:${d.range.start.line}:${d.range.start.column}:${d.code}` : `${d.file}::${d.code}:${d.message}`);
   const seen = new Set(base.map(key));
-  return diagnostics.filter((d) => !seen.has(key(d))).map((d) => ({ ...d, message: `${d.message} (with overlay ${JSON.stringify(env)})` }));
+  const named = `overlay ${JSON.stringify(env)}`; // a message that names the overlay needs no suffix
+  return diagnostics.filter((d) => !seen.has(key(d))).map((d) => (d.message.includes(named) ? d : { ...d, message: `${d.message} (with ${named})` }));
 }
 
 /** The environments a brain builds by default: "default" and every overlay, sorted. */

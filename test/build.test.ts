@@ -371,8 +371,10 @@ describe("failed builds", () => {
     writeFileSync(join(brain, ".blocker"), "a file where the output folder should be\n");
     const { code, stdout, stderr } = await runCli(["build", "--brain", ".", "--out", ".blocker/out", "--target", "supervisor"], brain);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/BRN506/);
+    expect(stdout).toMatch(/BRN506: cannot write \.blocker\/out: a file is where a folder must be \(ENOTDIR: /);
     expect(stdout + stderr).not.toMatch(/^\s+at /m);
+    const onFile = await runCli(["build", "--brain", ".", "--out", ".blocker", "--target", "supervisor"], brain);
+    expect(onFile.stdout).toMatch(/BRN506: cannot write \.blocker: a file is where a folder must be \(EEXIST: /);
   });
 });
 

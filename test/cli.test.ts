@@ -126,8 +126,9 @@ describe("--env", () => {
   it("BRN402: an overlay that does not exist", async () => {
     const { code, stdout } = await cli("validate", "--brain", minimal, "--env", "staging", "--format", "json");
     expect(code).toBe(1);
-    const [d] = JSON.parse(stdout) as { code: string; hint: string }[];
+    const [d] = JSON.parse(stdout) as { code: string; message: string; hint: string }[];
     expect(d.code).toBe("BRN402");
+    expect(d.message).toBe('no overlay "staging" (overlays/staging.yaml)'); // not also "(with overlay "staging")"
     expect(d.hint).toBe("overlays in this brain: prod");
   });
 

@@ -4,7 +4,7 @@
  * an agent's budget and models live; one diagnostic (with a hint) per tab used as indentation; shell-style
  * env references in credential fields; `--brain .` when brainc runs inside the brain folder.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileBrain } from "../src/compile.js";
@@ -168,6 +168,7 @@ describe("BRN301 a shell-style reference in a credential field", () => {
     ["$OPENAI_API_KEY", 'did you mean "${env:OPENAI_API_KEY}"?'],
     ["$env:OPENAI_API_KEY", 'did you mean "${env:OPENAI_API_KEY}"?'],
     ["%OPENAI_API_KEY%", 'did you mean "${env:OPENAI_API_KEY}"?'],
+    ["OPENAI_API_KEY", 'did you mean "${env:OPENAI_API_KEY}"?'],
   ];
   for (const [value, hint] of cases) {
     it(value, async () => {
@@ -175,6 +176,11 @@ describe("BRN301 a shell-style reference in a credential field", () => {
       expect(brief(ds)).toEqual([["BRN301", 'credential field "apiKey" must be exactly one ${env:NAME} reference', hint]]);
     });
   }
+
+  it("${NAME} without env: is one diagnostic, the malformed reference (BRN303), not also BRN301", async () => {
+    const ds = await edited((dir) => patch(dir, "models.yaml", 'apiKey: "${env:OPENAI_API_KEY}"', 'apiKey: "${OPENAI_API_KEY}"'));
+    expect(brief(ds)).toEqual([["BRN303", 'malformed reference "${OPENAI_API_KEY}"', 'did you mean "${env:OPENAI_API_KEY}"?']]);
+  });
 
   it("a literal keeps the general hint", async () => {
     const ds = await edited((dir) => patch(dir, "models.yaml", 'apiKey: "${env:OPENAI_API_KEY}"', 'apiKey: "hunter2"'));
@@ -240,6 +246,26 @@ describe("the command line", () => {
       expect((JSON.parse(above.stdout) as Diagnostic[]).map((d) => d.hint)).toEqual([`${JSON.stringify(basename(dir))} holds brain.yaml: use --brain ${basename(dir)}`]);
     } finally {
       cleanup();
+    }
+  });
+
+  it("BRN007 in a subfolder of the brain or of its project: the nearest brain above, as tsc finds tsconfig.json", async () => {
+    const { dir, cleanup } = tempCopy(minimal);
+    try {
+      const inside = await runCli(["validate", "--format", "json"], join(dir, "prompts/personas"));
+      expect((JSON.parse(inside.stdout) as Diagnostic[]).map((d) => d.hint)).toEqual(['"../.." holds brain.yaml: use --brain ../..']);
+    } finally {
+      cleanup();
+    }
+    // A project with brain/ and docs/, run in docs/ (the project folder's other files do not matter).
+    const { dir: project, cleanup: done } = tempCopy(join(minimal, "prompts/personas"));
+    try {
+      cpSync(minimal, join(project, "brain"), { recursive: true });
+      mkdirSync(join(project, "docs"));
+      const docs = await runCli(["validate", "--format", "json"], join(project, "docs"));
+      expect((JSON.parse(docs.stdout) as Diagnostic[]).map((d) => d.hint)).toEqual(['"../brain" holds brain.yaml: use --brain ../brain']);
+    } finally {
+      done();
     }
   });
 

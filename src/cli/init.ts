@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { diagnostic } from "../diagnostics/codes.js";
 import { packageRoot } from "../package-root.js";
 import { BRAIN_FILES, SCHEMA_DIR, SCHEMA_GLOBS } from "./init-template/files.js";
+import { cannotWrite } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 import { schemaFiles } from "./schema.js";
 
@@ -55,7 +56,7 @@ export async function initCommand(dir: string, io: Io): Promise<number> {
       writeFileSync(join(root, path), contents, { flag: "wx" });
     }
   } catch (e) {
-    return printDiagnostics(io, [diagnostic("BRN506", `cannot write ${relative(io.cwd, root) || "."}: ${(e as Error).message}`)], { format: "text" });
+    return printDiagnostics(io, [cannotWrite(relative(io.cwd, root) || ".", e)], { format: "text" });
   }
   const shown = relative(io.cwd, root) || ".";
   io.stderr(`brainc: created a brain in ${join(shown, "brain")} (${Object.keys(files).length} files, with .vscode/settings.json and .github/workflows/brain.yml)\n`);

@@ -54,13 +54,19 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], opt
 }
 
 /**
- * For BRN007 (no brain.yaml in `root`): when the current folder, or the folder above `root`, holds
- * brain.yaml (`brainc validate` run inside the brain, where the default `--brain brain` looks one level
- * too deep), the --brain that would find it; else undefined.
+ * For BRN007 (no brain.yaml in `root`): the brain nearest to where brainc runs, as tsc finds tsconfig.json:
+ * the folder above `root`, the current folder or one of its parents when it holds brain.yaml (`brainc
+ * validate` run inside the brain, where the default `--brain brain` looks one level too deep), or a
+ * parent's `brain/` folder (run in a subfolder of the project). The --brain that would find it; else undefined.
  */
 function brainRootHint(io: Io, root: string): string | undefined {
-  const dir = [io.cwd, dirname(root)].find((d) => d !== root && existsSync(join(d, "brain.yaml")));
-  if (dir === undefined) return undefined;
-  const shown = relative(io.cwd, dir) || ".";
+  const candidates = [dirname(root)];
+  for (let dir = io.cwd; ; dir = dirname(dir)) {
+    candidates.push(dir, join(dir, "brain"));
+    if (dirname(dir) === dir) break;
+  }
+  const found = candidates.find((d) => d !== root && existsSync(join(d, "brain.yaml")));
+  if (found === undefined) return undefined;
+  const shown = relative(io.cwd, found) || ".";
   return `${shown === "." ? "this folder" : JSON.stringify(shown)} holds brain.yaml: use --brain ${shown}`;
 }

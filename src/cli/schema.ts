@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { diagnostic } from "../diagnostics/codes.js";
 import { packagePath } from "../package-root.js";
 import { plural } from "../diagnostics/format.js";
+import { cannotWrite } from "../emit/write.js";
 import { EXIT, printDiagnostics, type Io } from "./report.js";
 
 /** brainc's JSON Schemas (draft-07), one per brain file kind: file name → contents. */
@@ -50,6 +50,6 @@ export async function schemaCommand(options: { out: string }, io: Io): Promise<n
     io.stderr(`brainc: ${written.length ? `wrote ${plural(written.length, "schema")}` : "schemas up to date"} in ${shown} (${Object.keys(schemaFiles()).length} schemas)\n`);
     return EXIT.ok;
   } catch (e) {
-    return printDiagnostics(io, [diagnostic("BRN506", `cannot write ${shown}: ${(e as Error).message}`)], { format: "text" });
+    return printDiagnostics(io, [cannotWrite(shown, e)], { format: "text" });
   }
 }

@@ -320,6 +320,24 @@ function removeEmptyParents(out: string, dir: string): void {
   }
 }
 
+/** What the file system's error codes mean for someone whose output could not be written. */
+const WRITE_ERRORS: Record<string, string> = {
+  EEXIST: "a file is where a folder must be",
+  ENOTDIR: "a file is where a folder must be",
+  EISDIR: "a folder is where a file must be",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOSPC: "the disk is full",
+  EROFS: "the file system is read-only",
+};
+
+/** BRN506 for an error writing `shown` (a path as the user wrote it): what it means, then the system's own words. */
+export function cannotWrite(shown: string, e: unknown): Diagnostic {
+  const meaning = WRITE_ERRORS[(e as NodeJS.ErrnoException).code ?? ""];
+  const message = (e as Error).message;
+  return diagnostic("BRN506", `cannot write ${shown}: ${meaning ? `${meaning} (${message})` : message}`);
+}
+
 /**
  * {@link applyPlan}, with a failed write (permissions, a full disk) reported as BRN506 rather than thrown;
  * `shownOut` names the folder in the message. Returns the diagnostics (none when it worked).
@@ -329,7 +347,7 @@ export function commitPlan(out: string, plan: Plan, files: readonly OutputFile[]
     applyPlan(out, plan, files, scopes);
     return [];
   } catch (e) {
-    return [diagnostic("BRN506", `cannot write ${shownOut}: ${(e as Error).message}`)];
+    return [cannotWrite(shownOut, e)];
   }
 }
 

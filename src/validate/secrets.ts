@@ -117,17 +117,21 @@ function checkString(file: SourceFile, value: string, path: readonly string[], k
   const isCredential = key !== undefined && (CREDENTIAL_KEYS.has(key) || key.startsWith("header:"));
   if (!isCredential && value.length < SHORTEST_SECRET && !value.includes("${")) return;
   const where = () => ({ file: file.path, range: rangeAt(file.yaml!, toPointer(path)) });
+  let malformed = false;
   for (const m of value.matchAll(ANY_REF)) {
     if (!SINGLE_ENV_REF.test(m[0])) {
       const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(m[1]) ? m[1] : undefined;
       out.push(diagnostic("BRN303", `malformed reference ${JSON.stringify(m[0])}`, { ...where(), hint: name ? `did you mean "\${env:${name}}"?` : "write ${env:NAME} or ${env:NAME:-default}" }));
+      malformed = true;
     }
   }
-  if (isCredential && !SINGLE_ENV_REF.test(value)) {
+  // A credential field holding a malformed reference is one mistake, which BRN303 names.
+  if (isCredential && !malformed && !SINGLE_ENV_REF.test(value)) {
     const label = key!.startsWith("header:") ? `header ${JSON.stringify(key!.slice(7))}` : JSON.stringify(key);
-    // A shell ($NAME), PowerShell ($env:NAME) or Windows (%NAME%) reference: the same variable in brain syntax.
-    const shell = /^\s*(?:\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%)\s*$/.exec(value);
-    const hint = shell ? `did you mean "\${env:${shell[1] ?? shell[2]}}"?` : "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value";
+    // A shell ($NAME), PowerShell ($env:NAME) or Windows (%NAME%) reference, or a variable's bare name
+    // (API_KEY): the same variable in brain syntax.
+    const shell = /^\s*(?:\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%|([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+))\s*$/.exec(value);
+    const hint = shell ? `did you mean "\${env:${shell[1] ?? shell[2] ?? shell[3]}}"?` : "put the secret into the runtime's environment and write ${env:NAME}; a prefix such as \"Bearer \" belongs in the variable's value";
     out.push(diagnostic("BRN301", `credential field ${label} must be exactly one \${env:NAME} reference`, { ...where(), hint }));
     return;
   }
