@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as realFs from "node:fs";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildInMemory } from "../src/emit/build.js";
@@ -444,6 +444,18 @@ describe("two builds into one output folder", () => {
     expect(code, stdout).toBe(0);
     expect(existsSync(join(out, ".brainc-lock"))).toBe(false);
     expect(readFileSync(join(out, "supervisor/bundle.json"), "utf8")).toContain("One more line.");
+  });
+  it("a lock without a pid is a killed build's, and so is a lock file it wrote under its own name but never linked: both go", async () => {
+    // Locks are written as .brainc-lock.<pid> and linked into place, so a kill never leaves an empty lock;
+    // an empty or garbled one (an older brainc, a truncated file) must not block every later build.
+    expect((await build()).code).toBe(0);
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(join(out, ".brainc-lock"), "");
+    writeFileSync(join(out, `.brainc-lock.${gone}`), `${gone}\n`);
+    writeFileSync(join(brain, "prompts/watcher.md"), readFileSync(join(brain, "prompts/watcher.md"), "utf8") + "\nOne more line.\n");
+    const { code, stdout } = await build();
+    expect(code, stdout).toBe(0);
+    expect(readdirSync(out).filter((f) => f.startsWith(".brainc-lock"))).toEqual([]);
   });
 });
 

@@ -23,7 +23,8 @@ export function isSafeRelativePath(path: string): boolean {
 
 /** brainc's own files in an output folder, which no build output may land on. */
 const OWN_FILES = [MANIFEST, JOURNAL, `${JOURNAL}.tmp`, STAGING, LOCK];
-const isOwnFile = (path: string) => OWN_FILES.includes(path.split("/")[0]);
+/** brainc's own files, the lock's (`.brainc-lock.<pid>`, `.brainc-lock.takeover`: src/runtime/pid-lock.ts) included. */
+const isOwnFile = (path: string) => OWN_FILES.includes(path.split("/")[0]) || path.startsWith(`${LOCK}.`);
 /** An output-relative path that a build may write or delete: safe, and not one of brainc's own files. */
 const isOutputFile = (path: string) => isSafeRelativePath(path) && !isOwnFile(path);
 

@@ -9,9 +9,10 @@
  * written without fsync and repaired from the log on open. `writer.lock` holds the pid of the one
  * process that may append (a lock left by a dead process is taken over, by one process only).
  */
-import { closeSync, existsSync, fdatasync as fdatasyncCallback, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
+import { closeSync, existsSync, fdatasync as fdatasyncCallback, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
 import { promisify } from "node:util";
 import { join } from "node:path";
+import { tryLock, unlock as unlockIfMine } from "./pid-lock.js";
 import type { LedgerEvent, NewEvent } from "./events.js";
 
 /** Where events are stored. {@link FileLedger} is the embedded default; others may implement this. */
@@ -480,73 +481,17 @@ function repairIndex(dir: string, logSize: number): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** The pid in a lock file, or undefined when it is gone or holds no pid. */
-function holderOf(path: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(path, "utf8"), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Takes `writer.lock` (or throws {@link LedgerBusyError}). A lock file is written under a name of its own
- * first and then hard-linked into place (link fails when the name exists), so that it never exists
- * without its pid. A lock whose process is dead is cleared only by the process that holds
- * `writer.lock.takeover` (taken the same way), and only while it still names the dead process: two
- * processes that find the same stale lock cannot both clear it and both win. A takeover lock left by a
- * process that died in that instant is cleared by the next process.
+ * Takes `writer.lock` (or throws {@link LedgerBusyError}): see {@link tryLock} (written under its own name
+ * and linked into place; a dead holder's lock is taken over by one process only).
  */
 function lock(dir: string): void {
-  const path = join(dir, LOCK);
-  const takeover = `${path}.takeover`;
-  const mine = `${path}.${process.pid}`;
-  writeFileSync(mine, `${process.pid}\n`);
-  const link = (to: string): boolean => {
-    try {
-      linkSync(mine, to);
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      return false;
-    }
-  };
-  try {
-    for (let tries = 0; tries < 3; tries++) {
-      if (link(path)) return;
-      const holder = holderOf(path);
-      if (holder !== undefined && alive(holder)) throw new LedgerBusyError(dir, holder);
-      if (!link(takeover)) {
-        const taking = holderOf(takeover);
-        if (taking !== undefined && alive(taking)) throw new LedgerBusyError(dir, taking);
-        rmSync(takeover, { force: true });
-        continue;
-      }
-      try {
-        if (holderOf(path) === holder) rmSync(path, { force: true });
-      } finally {
-        rmSync(takeover, { force: true });
-      }
-    }
-    throw new LedgerBusyError(dir, holderOf(path) ?? 0);
-  } finally {
-    rmSync(mine, { force: true });
-  }
+  const busy = tryLock(join(dir, LOCK));
+  if (busy !== undefined) throw new LedgerBusyError(dir, busy);
 }
 
 function unlock(dir: string): void {
-  const path = join(dir, LOCK);
-  if (holderOf(path) === process.pid) rmSync(path, { force: true });
+  unlockIfMine(join(dir, LOCK));
 }
 
 /** Whether a directory holds a run store. */

@@ -118,6 +118,17 @@ describe("emit", () => {
     expect(a.files).toEqual(b.files);
   });
 
+  it("an agent whose scheduled runs have no tool to post with is told that their replies reach no one (BRN509, README)", async () => {
+    const { files, diagnostics } = await emitTarget(openclaw, fixtureBrain("openclaw-overlays"));
+    const note = "OpenClaw runs its cron jobs without delivering the replies (agents post through their own tools), and it has no tool that sends a message (risk message), so what those runs produce reaches no one; give it one (a Slack or chat tool, say)";
+    expect(diagnostics.filter((d) => d.code === "BRN509").map((d) => d.message)).toContain(`agent "bot": ${note}`);
+    expect(file(files, "README.md")).toContain(`- \`bot\`: ${note}.`);
+    expect(file(files, "README.md")).not.toContain("It binds the agents to channel accounts");
+    // The prod overlay binds the bot to Slack: the README says the account itself is the user's to set up.
+    const prod = await emitTarget(openclaw, fixtureBrain("openclaw-overlays"), "prod");
+    expect(file(prod.files, "README.md")).toContain("It binds the agents to channel accounts (`bindings`): slack `prod` → `bot`. It does not set up the accounts themselves");
+  });
+
   it("reports what OpenClaw cannot express as BRN509 infos naming the target that enforces it", async () => {
     const { diagnostics } = await emitTarget(openclaw, fixtureBrain("openclaw-everything"));
     const infos = diagnostics.filter((d) => d.code === "BRN509").map((d) => d.message);

@@ -66,6 +66,10 @@ export function plan(brain: Brain, options: OpenClawOptions): Plan {
       const ids = tools.approvalWidened.map((t) => `"${t.id}"`).join(", ");
       differences.push(`OpenClaw has one approval rule for all of an agent's exec commands (tools.exec ask "${tools.exec.ask}", which another of its exec tools needs), so ${ids} ${tools.approvalWidened.length === 1 ? "needs" : "need"} a human's approval ${tools.exec.ask === "always" ? "on every call" : "whenever a command misses the allowlist"} too, which the brain does not ask for; run ${tools.approvalWidened.length === 1 ? "it" : "them"} with the supervisor target, or give the agent its exec tools with the same approval`);
     }
+    // Scheduled runs deliver nothing themselves (cron.ts --no-deliver, the heartbeat's target "none"): the agent posts through its tools.
+    const unattended = [...(agent.schedules.length ? ["cron jobs"] : []), ...(agent.heartbeat ? ["heartbeat"] : [])];
+    const messaging = agent.tools.some((t) => t.risk?.includes("message") && !tools.unavailable.includes(t));
+    if (unattended.length && !messaging) notes.push(`OpenClaw runs its ${unattended.join(" and ")} without delivering the replies (agents post through their own tools), and it has no tool that sends a message (risk message), so what those runs produce reaches no one; give it one (a Slack or chat tool, say)`);
     if (!brain.gateway && agent.heartbeat && agent.heartbeat.route.chain.length > 1) notes.push(`the heartbeat runs on its primary model only (OpenClaw's heartbeat.model has no fallbacks); route it through the litellm gateway (brain.yaml gateway) to keep the fallbacks`);
     if (agent.identity?.avatar && !/^https:\/\//.test(agent.identity.avatar)) notes.push(`identity.avatar "${agent.identity.avatar}" is a file of the brain, which brainc does not copy; copy it into the workspace and set it with \`openclaw agents set-identity\``);
     const maxDuration = agent.policy.loop?.maxDuration;

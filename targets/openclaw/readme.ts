@@ -1,4 +1,5 @@
 import { envNames } from "../../src/emit/env-refs.js";
+import { channelBindings } from "./bindings.js";
 import type { CronDeclaration } from "./cron.js";
 import { routeModel } from "./models.js";
 import { envDifferences, type Plan } from "./plan.js";
@@ -16,6 +17,7 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
   const allow = plan.agents.some((a) => a.tools.execAllowlist.length);
   const pinned = plan.agents.some((a) => a.tools.curlForSkillsOnly);
   const curlVariables = plan.agents.some((a) => a.agent.tools.some((t) => toolRoute(t).kind === "skill" && curlCommand(t).variables.length));
+  const bindings = channelBindings(plan.agents);
   const differences = [...plan.agents.flatMap((a) => a.differences.map((d) => `- \`${a.agent.id}\`: ${d}.`)), ...envDifferences(plan).map((d) => `- ${d.message} (${d.file}).`)];
   const lines = [
     `# ${brain.name} for OpenClaw 2026.9`,
@@ -44,6 +46,12 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     "   openclaw config validate",
     "   ```",
     "",
+    ...(bindings.length
+      ? [
+          `   It binds the agents to channel accounts (\`bindings\`): ${bindings.map((b) => `${b.match.channel} \`${b.match.accountId ?? "default"}\` → \`${b.agentId}\``).join(", ")}. It does not set up the accounts themselves (bot tokens and the like): keep them in your own settings under \`channels\` and join them with \`$include\` (for example \`channels: { $include: "./channels.json" }\`); until then the agents get no messages from these channels.`,
+          "",
+        ]
+      : []),
     `3. Set the environment variables it reads, in the gateway's environment or \`~/.openclaw/.env\`: ${env.length ? env.map((n) => `\`${n}\``).join(", ") : "none"}.${curlVariables ? " The skills' curl commands read their variables themselves (`--variable`, so no secret is in a command line): they need curl 8.3 or newer on the gateway host, first on the PATH that exec sees (OpenClaw puts the login shell's PATH in front of the gateway's): install it where the login shell finds it first, or name its folder in `tools.exec.pathPrepend`." : ""}`,
     ...(allow
       ? [
