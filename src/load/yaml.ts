@@ -125,9 +125,9 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { parsed?
     return start.line === end.line && /[.eE]/.test(line.slice(start.column - 1, end.column - 1));
   };
   const found = unfit(parsed.value, MAX_DEPTH, writtenAsFloat);
-  if (found) return { diagnostics: [diagnostic("BRN002", `YAML error: ${found.problem}`, { file, range: rangeAt(result.parsed, found.pointer), hint: found.hint })] };
+  if (found) return { diagnostics: [diagnostic("BRN002", `YAML error: ${found.problem}`, { file, range: rangeAt(parsed, found.pointer), hint: found.hint })] };
   // Only a \u escape in a double-quoted string can make a lone surrogate: the file itself is valid UTF-8.
-  if (/\\u[dD][89a-fA-F]/.test(text) && holdsLoneSurrogate(result.parsed.value)) {
+  if (/\\u[dD][89a-fA-F]/.test(text) && holdsLoneSurrogate(parsed.value)) {
     const problem = "a string holds half of a UTF-16 surrogate pair (a \\uD800–\\uDFFF escape on its own), which no UTF-8 output can hold";
     return { diagnostics: [diagnostic("BRN002", `YAML error: ${problem}`, { file, range: { start: { line: lineOffset + 1, column: 1 }, end: { line: lineOffset + 1, column: 1 } } })] };
   }

@@ -62,22 +62,24 @@ const COMPILE_OPTIONS = {
 } as const;
 
 const require = createRequire(import.meta.url);
-/**
- * Handlebars' parser alone (its compiler/base module): `brainc validate` parses templates but never
- * compiles them, and loading all of Handlebars would triple the cost.
- */
+/** The jison lexer of Handlebars' grammar (the part of it brainc uses). */
 interface Lexer {
   setInput(input: string, yy: object): void;
   lex(): number | string;
   yytext: string;
   yylloc: { first_line: number; first_column: number };
 }
+/**
+ * Handlebars' parser alone (its compiler/base module): `brainc validate` parses templates but never
+ * compiles them, and loading all of Handlebars would triple the cost.
+ */
 const parser = (): { parseWithoutProcessing(body: string): hbs.AST.Program; parser: { lexer: Lexer; terminals_: Record<number, string> } } =>
   require("handlebars/dist/cjs/handlebars/compiler/base.js");
 
 /**
  * The innermost block a template leaves open (`{{#if x}}` with no `{{/if}}`): how it opens (`{{#`, `{{^`,
- * `{{#>`), its name and where it opens (1-based line, 0-based column), found with Handlebars' own lexer. Undefined when every block is closed.
+ * `{{#>`), its name and where it opens (1-based line, 0-based column), found with Handlebars' own
+ * lexer. Undefined when every block is closed.
  */
 function unclosedBlock(body: string): { opener: string; name: string; line: number; column: number } | undefined {
   const { lexer: prototype, terminals_: names } = parser().parser;
@@ -101,6 +103,7 @@ function unclosedBlock(body: string): { opener: string; name: string; line: numb
   }
   return open.at(-1);
 }
+
 /** All of Handlebars, loaded when something is rendered. */
 const handlebars = (): typeof import("handlebars") => require("handlebars");
 

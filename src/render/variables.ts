@@ -83,8 +83,9 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
   // innermost first): Handlebars registers them when their program starts, and partials called from
   // there see them too. Their bodies are checked where they are called, in the caller's context.
   const inlineScopes: Map<string, Node>[] = [];
-  const inlinesOf = (root: Node): Map<string, Node> => {
+  const inlinesOf = (root: Node, body: string): Map<string, Node> => {
     const found = new Map<string, Node>();
+    if (!body.includes("inline")) return found;
     const walk = (n: Node | undefined): void => {
       if (!n || typeof n !== "object") return;
       if (n.type === "DecoratorBlock" && n.path?.original === "inline" && n.params?.[0]?.type === "StringLiteral") found.set(n.params[0].value, n.program);
@@ -207,7 +208,7 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
         if (checked.has(key)) return;
         checked.add(key);
         seenPartials.add(name);
-        if (!inline) inlineScopes.unshift(inlinesOf(partial.ast));
+        if (!inline) inlineScopes.unshift(inlinesOf(partial.ast, partial.template.body));
         visit(partial.ast, scopes, partial.template);
         if (!inline) inlineScopes.shift();
         seenPartials.delete(name);
@@ -215,7 +216,7 @@ export function checkVariables(template: Template, ast: Node, shape: Shape, part
       }
     }
   };
-  inlineScopes.push(inlinesOf(ast));
+  inlineScopes.push(inlinesOf(ast, template.body));
   visit(ast, [{ shape, params: {}, data: {} }], template);
   return out;
 }

@@ -1,19 +1,15 @@
-import { createRequire } from "node:module";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diagnostic } from "../diagnostics/codes.js";
 import { escapePointer, unescapePointer } from "../load/yaml.js";
+import { traverseSchema } from "../schema-tools/traverse.js";
 import type { Locate } from "./schema.js";
-
-type Traverse = (schema: object, options: { allKeys?: boolean }, callback: (schema: Record<string, unknown>, pointer: string) => void) => void;
-/** json-schema-traverse (ajv's own walker of subschemas, draft-07 keywords), loaded on first use. */
-const traverse = (): Traverse => createRequire(import.meta.url)("json-schema-traverse");
 
 /** The subschema of `root` at a `#…` reference (a JSON pointer, or a plain-name `$id` such as `#item`), if any. */
 function resolveLocal(root: object, ref: string): unknown {
   const fragment = ref.slice(1);
   if (fragment !== "" && !fragment.startsWith("/")) {
     let found: unknown;
-    traverse()(root, { allKeys: true }, (s) => {
+    traverseSchema(root, (s) => {
       if (s.$id === ref) found ??= s;
     });
     return found;
@@ -66,9 +62,12 @@ function isRegExp(pattern: string): boolean {
  */
 export function checkSchemaReferences(schema: unknown, pointer: string, locate: Locate): Diagnostic[] {
   if (typeof schema !== "object" || schema === null) return [];
+  // Most schemas have neither (one native pass instead of a walk).
+  const text = JSON.stringify(schema);
+  if (!text.includes('"$ref"') && !text.includes('"pattern')) return [];
   const out: Diagnostic[] = [];
   const at = (where: string, part: "key" | "value", message: string, hint?: string) => out.push(diagnostic("BRN108", message, { ...locate(`${pointer}${where}`, part), hint }));
-  traverse()(schema, { allKeys: false }, (s, path) => {
+  traverseSchema(schema, (s, path) => {
     if (typeof s.$ref === "string") {
       const ref = s.$ref;
       if (!ref.startsWith("#")) at(`${path}/$ref`, "value", `$ref ${JSON.stringify(ref)} points outside the schema`, "brainc resolves only references inside the schema (#/definitions/…), so that a build reads no file and no URL: copy the referenced schema under definitions");

@@ -8,6 +8,9 @@ import type { N8nOptions } from "./options.js";
 import { buildReadme } from "./readme.js";
 import { agentWorkflow, duplicateWebhooks, errorHandlerWorkflow } from "./workflow.js";
 
+/** Agent ids whose workflow file would be one of the target's own files. */
+const RESERVED = new Set(["credentials", "error-handler"]);
+
 /**
  * The n8n target (n8n 2.41): one importable AI Agent workflow per agent (`<agent id>.json`), the error
  * workflow every agent workflow names (`error-handler.json`), `credentials.json`, a template of every
@@ -15,8 +18,6 @@ import { agentWorkflow, duplicateWebhooks, errorHandlerWorkflow } from "./workfl
  * `n8n import:credentials`, and `README.md` (how to deploy them, what they do not run). check()
  * validates the workflows against n8n's own node descriptions.
  */
-/** Agent ids whose workflow file would be one of the target's own files. */
-const RESERVED = new Set(["credentials", "error-handler"]);
 
 const n8n: Target<Partial<N8nOptions>> = {
   name: "n8n",
@@ -55,9 +56,12 @@ const n8n: Target<Partial<N8nOptions>> = {
     }
     duplicateWebhooks(brain).forEach((d) => context.report(d));
     const handler = { path: "error-handler.json", contents: canonicalJson(errorHandler) };
-    const workflows = [handler, ...files].map((f) => ({ path: f.path, ...(JSON.parse(f.contents) as { id: string; name: string }) }));
+    const workflows = [handler, ...files].map((f) => {
+      const { id, name } = JSON.parse(f.contents) as { id: string; name: string };
+      return { path: f.path, id, name };
+    });
     files.push(handler, { path: "credentials.json", contents: credentials.toJson() });
-    files.push({ path: "README.md", contents: buildReadme(brain, workflows.map(({ path, id, name }) => ({ path, id, name })), files.map((f) => f.contents), reported) });
+    files.push({ path: "README.md", contents: buildReadme(brain, workflows, files.map((f) => f.contents), reported) });
     return files;
   },
   check(files) {

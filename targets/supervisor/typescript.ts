@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Brain } from "../../src/link/model.js";
 import { sha256Hex } from "../../src/emit/canonical.js";
 import { STRIP_TITLES_MODULE, stripNestedTitles } from "../../src/schema-tools/strip-titles.js";
+import { TRAVERSE_MODULE, traverseSchema } from "../../src/schema-tools/traverse.js";
 
 /** `http-check` → `HttpCheck`. */
 export function pascalCase(id: string): string {
@@ -55,13 +56,13 @@ function installedVersions(names: readonly string[]): string[] {
 let generator: string | undefined;
 /**
  * The cache key of `brain.ts` (hex sha256): its input and the generator that turns it into TypeScript
- * (this module's and strip-titles' code, and the versions of json-schema-to-typescript, json-schema-traverse, ts-morph and
- * every package they depend on, TypeScript's printer among them), so that a `brain.ts` from an earlier
- * build is reused only when regenerating it would give the same text.
+ * (the code of this module, strip-titles and traverse, and the versions of json-schema-to-typescript,
+ * json-schema-traverse, ts-morph and every package they depend on, TypeScript's printer among them), so
+ * that a `brain.ts` from an earlier build is reused only when regenerating it would give the same text.
  */
 export function typeScriptKey(input: TypeScriptInput): string {
   if (!generator) {
-    const code = [import.meta.url, STRIP_TITLES_MODULE].map((url) => sha256Hex(readFileSync(fileURLToPath(url))));
+    const code = [import.meta.url, STRIP_TITLES_MODULE, TRAVERSE_MODULE].map((url) => sha256Hex(readFileSync(fileURLToPath(url))));
     generator = [...code, ...installedVersions(["json-schema-to-typescript", "json-schema-traverse", "ts-morph"])].join("\n");
   }
   return sha256Hex(`${generator}\n${JSON.stringify(input)}`);
@@ -86,9 +87,8 @@ function withOwnNames(schema: object, name: string): object {
   const text = JSON.stringify(schema);
   if (!text.includes('"definitions"') && !text.includes('"$id"')) return schema;
   const copy = JSON.parse(text) as Record<string, unknown>;
-  const traverse = createRequire(import.meta.url)("json-schema-traverse") as (s: object, o: { allKeys: boolean }, cb: (s: Record<string, unknown>, ptr: string, root: object, parentPtr: string, keyword: string, parent: object, key: string) => void) => void;
-  traverse(copy, { allKeys: false }, (sub, _pointer, _root, parentPointer, keyword, _parent, key) => {
-    if (keyword === "definitions" && parentPointer === "") sub.title = `${name}${pascalCase(key)}`;
+  traverseSchema(copy, (sub, _pointer, parentPointer, keyword, key) => {
+    if (keyword === "definitions" && parentPointer === "") sub.title = `${name}${pascalCase(String(key))}`;
     else if (typeof sub.$id === "string" && sub.$id.startsWith("#") && sub !== copy) sub.title = `${name}${pascalCase(sub.$id.slice(1))}`;
   });
   return copy;
