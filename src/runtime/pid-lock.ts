@@ -35,10 +35,7 @@ export function isAlive(pid: number): boolean {
 export function tryLock(path: string, stale: (pid: number) => boolean = (pid) => !isAlive(pid)): number | undefined {
   const takeover = `${path}.takeover`;
   const mine = `${path}.${process.pid}`;
-  const live = (p: string) => {
-    const holder = lockHolder(p);
-    return holder !== undefined && !stale(holder) ? holder : undefined;
-  };
+  const live = (holder: number | undefined): holder is number => holder !== undefined && !stale(holder);
   writeFileSync(mine, `${process.pid}\n`);
   const link = (to: string): boolean => {
     try {
@@ -56,11 +53,10 @@ export function tryLock(path: string, stale: (pid: number) => boolean = (pid) =>
         return undefined;
       }
       const holder = lockHolder(path);
-      const busy = live(path);
-      if (busy !== undefined) return busy;
+      if (live(holder)) return holder;
       if (!link(takeover)) {
-        const taking = live(takeover);
-        if (taking !== undefined) return taking;
+        const taking = lockHolder(takeover);
+        if (live(taking)) return taking;
         rmSync(takeover, { force: true });
         continue;
       }
