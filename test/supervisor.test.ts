@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { canonicalJson, sha256Hex } from "../src/emit/canonical.js";
+import { canonicalJson, sha256Hex, sortedJson, withMember } from "../src/emit/canonical.js";
 import supervisor from "../targets/supervisor/index.js";
 import { emitTarget, exampleBrain, repoRoot, tempCopy } from "./helpers.js";
 
@@ -19,6 +19,26 @@ const bundleOf = async (root: string, env?: string) => {
   const text = files.find((f) => f.path === "bundle.json")!.contents;
   return { text, bundle: JSON.parse(text), files };
 };
+
+describe("withMember (the contentHash joins the bundle's text without a second serialization)", () => {
+  it("gives canonicalJson of the object with the member, wherever the key sorts", () => {
+    const objects: Record<string, unknown>[] = [
+      {},
+      { a: 1 },
+      { z: 1 },
+      { a: { k: [1, { m: "x" }] }, z: "end" },
+      { 'quo"te': 1, "\\": "back\nslash", zz: { "  \"k": "\n  \"k\": " } },
+      { a: 1, b: [], c: {}, d: null },
+    ];
+    for (const object of objects) {
+      for (const [key, value] of [["k", "v"], ["0", { n: [1, 2] }], ["~", []], ["b0", null]] as const) {
+        if (key in object) continue;
+        expect(withMember(canonicalJson(object), key, value)).toBe(canonicalJson({ ...object, [key]: value }));
+      }
+    }
+    expect(withMember(sortedJson({ a: { zz: 1 }, y: 2 }), "m", 3)).toBe('{\n  "a": {\n    "zz": 1\n  },\n  "m": 3,\n  "y": 2\n}\n');
+  });
+});
 
 describe("bundle.json", () => {
   it("keeps env references as {$env} objects, with defaults, and never resolves them", async () => {

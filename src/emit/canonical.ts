@@ -33,6 +33,22 @@ export function sortedJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
+/**
+ * `json`, the text {@link sortedJson} gives for an object, with one more top-level member `key: value` in
+ * its canonical place: what {@link canonicalJson} of the object with that member gives, without
+ * serializing the object again (a large bundle takes tens of ms). Top-level members are the only lines
+ * that start with two spaces and a quote: deeper ones are indented further, and JSON strings hold no
+ * line breaks. `key` must not be a member already.
+ */
+export function withMember(json: string, key: string, value: unknown): string {
+  const member = `${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replaceAll("\n", "\n  ")}`;
+  if (json === "{}\n") return `{\n  ${member}\n}\n`;
+  for (const m of json.matchAll(/\n {2}("(?:[^"\\]|\\.)*"): /g)) {
+    if ((JSON.parse(m[1]) as string) > key) return `${json.slice(0, m.index + 1)}  ${member},${json.slice(m.index)}`;
+  }
+  return `${json.slice(0, -3)},\n  ${member}\n}\n`;
+}
+
 /** Hex sha256 of a string (UTF-8) or bytes. */
 export function sha256Hex(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");

@@ -1,4 +1,4 @@
-import { sha256Hex, sortedJson, sortKeys } from "../../src/emit/canonical.js";
+import { sha256Hex, sortedJson, sortKeys, withMember } from "../../src/emit/canonical.js";
 import { CORRELATION, gatewayModel } from "../../src/emit/correlation.js";
 import { envSegments } from "../../src/emit/env-refs.js";
 import type { Agent, Brain, Model, Route } from "../../src/link/model.js";
@@ -98,7 +98,8 @@ export function buildBundle(brain: Brain): { json: string; bundle: Record<string
   };
   const body = sortKeys(content, envValue) as Record<string, unknown>;
   // `body` is in canonical order already: the hash is over its text, and contentHash joins it at the top level.
-  const contentHash = sha256Hex(sortedJson(body));
+  const text = sortedJson(body);
+  const contentHash = sha256Hex(text);
   const bundle = Object.fromEntries(Object.entries({ ...body, contentHash }).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { json: sortedJson(bundle), bundle };
+  return { json: withMember(text, "contentHash", contentHash), bundle };
 }
