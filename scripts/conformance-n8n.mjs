@@ -18,7 +18,11 @@
 //      path segments, decoded query parameters (no others), the contract's headers with `${env:…}` resolved
 //      from the environment given to n8n, and the parsed JSON body (see expectedRequest). A tool whose
 //      path gets a dot segment (`.`, `..`: the "dot-segment" case's fake model passes ".." for every string)
-//      must send nothing, and the model must get brainc's refusal as the tool's answer.
+//      must send nothing, and the model must get brainc's refusal as the tool's answer;
+//   5. for a case with `webhookToken`: `n8n publish:workflow` of the workflows with Webhook triggers, then
+//      `n8n start`, and a POST to each webhook: 403 without the header of targets.n8n.webhookAuth and with a
+//      wrong token, the agent's answer with the right one; then n8n again without the token's variable in
+//      its environment: 500, with or without the header (an unset token never opens a webhook).
 // Options: --keep (keep each case's folder), --case NAME (run only that case).
 // Needs: Node 24 (scripts/ensure-node24.sh) and n8n 2.41.1 (scripts/ensure-n8n.sh), both installed from the
 // npm registry into .cache/ on first use (about 7 minutes); nothing else leaves 127.0.0.1.
@@ -113,6 +117,41 @@ function parseRun(stdout) {
   const text = stdout.startsWith("{\n") ? stdout : at >= 0 ? stdout.slice(at + 1) : "";
   assert(text, `no run data in the output:\n${stdout.slice(-2000)}`);
   return JSON.parse(text);
+}
+
+/**
+ * Runs `n8n start` until `use(url)` settles (the instance's address, once every webhook path of `paths` is
+ * registered: n8n answers 404 until it has activated the published workflows; the probes carry no token),
+ * then stops it. Fails when n8n does not get there within 90 s; its log is in the error.
+ */
+async function withServer(env, paths, use) {
+  const child = spawn(node24, [n8nBin, "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout.on("data", (c) => (log += c));
+  child.stderr.on("data", (c) => (log += c));
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  const url = `http://127.0.0.1:${env.N8N_PORT}`;
+  try {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const statuses = await Promise.all(paths.map((path) => callWebhook(url, path, {}).then((r) => r.status, () => 0)));
+      if (statuses.every((status) => status !== 0 && status !== 404)) break;
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`n8n start did not come up:\n${log.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return await use(url);
+  } finally {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** A POST of a JSON message to a webhook path of a running n8n: status and body text. */
+async function callWebhook(url, path, headers) {
+  const r = await fetch(`${url}/webhook/${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ chatInput: "conformance webhook call", sessionId: "conformance" }) });
+  return { status: r.status, text: await r.text() };
 }
 
 // ---- The request an HTTP tool contract defines (brain-format.md tools/<id>.yaml, schemas/tool.schema.json),
@@ -267,11 +306,59 @@ function requestDiff(expected, received) {
 }
 
 /**
+ * Step 5: the Webhook triggers of `workflows` as a running n8n serves them. `token` names the variable of
+ * targets.n8n.webhookAuth's token, set in `env`; every trigger must check the header of its Header Auth
+ * credential (in `credentials`, the generated credentials.json).
+ */
+async function checkWebhooks(env, workflows, credentials, token) {
+  const hooks = workflows.flatMap(({ file, json }) =>
+    json.nodes.filter((n) => n.type === "n8n-nodes-base.webhook").map((n) => ({ file, id: json.id, path: n.parameters.path, auth: n.parameters.authentication, credential: credentials.find((c) => c.id === n.credentials?.httpHeaderAuth?.id) })),
+  );
+  if (!(await step(`${hooks.length} Webhook triggers check a Header Auth credential that reads ${token}`, () => {
+    assert(hooks.length > 0, "no Webhook trigger");
+    for (const h of hooks) assert(h.auth === "headerAuth" && h.credential?.data.value === `={{ $env.${token} }}`, `${h.file} /webhook/${h.path}: authentication ${h.auth}, credential ${JSON.stringify(h.credential)}`);
+    return true;
+  }))) return;
+  for (const id of new Set(hooks.map((h) => h.id))) {
+    await step(`n8n publish:workflow --id=${id}`, async () => {
+      const r = await n8n(env, ["publish:workflow", `--id=${id}`]);
+      assert(r.code === 0, `rc ${r.code}\n${r.stdout}${r.stderr}`.slice(-3000));
+    });
+  }
+  await step(`n8n start: each webhook answers 403 without its header or with a wrong token, the agent's reply with ${token}`, () =>
+    withServer(env, hooks.map((h) => h.path), async (url) => {
+      const seen = [];
+      for (const h of hooks) {
+        const header = h.credential.data.name;
+        const none = await callWebhook(url, h.path, {});
+        const wrong = await callWebhook(url, h.path, { [header]: `${env[token]}-wrong` });
+        const right = await callWebhook(url, h.path, { [header]: env[token] });
+        assert(none.status === 403 && wrong.status === 403, `/webhook/${h.path}: without the header ${none.status}, with a wrong token ${wrong.status} (want 403 and 403)`);
+        assert(right.status === 200 && JSON.parse(right.text).output?.startsWith("FAKE("), `/webhook/${h.path} with ${header}: ${right.status} ${right.text.slice(0, 300)}`);
+        seen.push(`/webhook/${h.path} 403/403/200`);
+      }
+      return seen.join(", ");
+    }),
+  );
+  const unset = { ...env };
+  delete unset[token];
+  await step(`n8n start without ${token}: each webhook answers 500, with or without its header`, () =>
+    withServer(unset, hooks.map((h) => h.path), async (url) => {
+      for (const h of hooks) {
+        const none = await callWebhook(url, h.path, {});
+        const empty = await callWebhook(url, h.path, { [h.credential.data.name]: "" });
+        assert(none.status === 500 && empty.status === 500, `/webhook/${h.path} with ${token} unset: without the header ${none.status}, with an empty one ${empty.status} (want 500)`);
+      }
+    }),
+  );
+}
+
+/**
  * One case: a brain folder, the env vars its `${env:…}` references need (besides the fake server's URL,
  * set as each name in `urlVars`), models the fake server fails, the agents whose run is asserted, and the
  * fake model's value for string arguments (`stringArg`, default the fake server's).
  */
-async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execute, stringArg }) {
+async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execute, stringArg, webhookToken }) {
   if (onlyCase && name !== onlyCase) return;
   console.log(`\ncase ${name} (${brain})`);
   const dir = mkdtempSync(join(tmpdir(), `brainc-n8n-${name}-`));
@@ -411,6 +498,7 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
         console.log(`       ${calls.length} LLM calls: ${calls.map((c) => `${c.model}${c.failed ? " (500)" : ""}`).join(" → ")}; tools offered: ${[...new Set(calls.flatMap((c) => c.toolNames ?? []))].join(", ") || "none"}`);
         if (exact.length) console.log(`       HTTP tool requests: ${exact.join("; ")}`);
       }
+      if (webhookToken) await checkWebhooks(env, workflows, JSON.parse(readFileSync(join(built, "credentials.json"), "utf8")), webhookToken);
     } finally {
       await fake.close();
       if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -430,9 +518,10 @@ await runCase({
   name: "conformance",
   brain: join(root, "test/fixtures/brains/n8n-conformance"),
   urlVars: ["FAKE_OPENAI_URL"],
-  env: { FAKE_OPENAI_KEY: "sk-fake-not-secret", FAKE_TOOL_TOKEN: "Bearer fake-tool-token" },
+  env: { FAKE_OPENAI_KEY: "sk-fake-not-secret", FAKE_TOOL_TOKEN: "Bearer fake-tool-token", CONFORMANCE_WEBHOOK_TOKEN: "conformance-webhook-token" },
   failModels: ["flaky-model"],
   execute: ["assistant.json", "watcher.json", "digest.json"],
+  webhookToken: "CONFORMANCE_WEBHOOK_TOKEN",
 });
 
 // Case 2: the same brain with a model that passes ".." for every string argument: a tool whose URL path
@@ -452,14 +541,18 @@ await runCase({
 const example = mkdtempSync(join(tmpdir(), "brainc-n8n-example-brain-"));
 cpSync(join(root, "brain"), example, { recursive: true });
 const manifest = join(example, "brain.yaml");
-writeFileSync(manifest, readFileSync(manifest, "utf8").replace(/n8n: \{[^}]*\}/, 'n8n: { version: "2.41", llmCredential: "LiteLLM proxy", memory: buffer }'));
+const postgres = /memory: postgres\n\s*memoryCredential: "Brain Postgres"\n/;
+const manifestText = readFileSync(manifest, "utf8");
+if (!postgres.test(manifestText)) throw new Error("brain/brain.yaml: targets.n8n memory: postgres and its memoryCredential not found (this script swaps them for buffer memory)");
+writeFileSync(manifest, manifestText.replace(postgres, "memory: buffer\n"));
 await runCase({
   name: "example",
   brain: example,
   urlVars: ["LITELLM_BASE_URL"],
-  env: { LITELLM_API_KEY: "sk-fake-not-secret" },
+  env: { LITELLM_API_KEY: "sk-fake-not-secret", N8N_WEBHOOK_TOKEN: "example-webhook-token" },
   failModels: [],
   execute: ["uptime-monitor.json", "incident-reporter.json", "price-watcher.json", "security-log-triage.json"],
+  webhookToken: "N8N_WEBHOOK_TOKEN",
 });
 rmSync(example, { recursive: true, force: true });
 

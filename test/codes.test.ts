@@ -32,6 +32,7 @@ const UNIT_TESTS: Record<string, [string, string]> = {
   BRN511: ["targets/n8n/emit.test.ts", "a cron expression n8n's scheduler cannot parse (L, W, #, ?) is BRN511; month and weekday names are fine"],
   BRN512: ["targets/n8n/emit.test.ts", "cron schedules in two time zones are BRN512 (all run in the first)"],
   BRN513: ["targets/n8n/emit.test.ts", "an agent named credentials or error-handler is an error at its file, and nothing is emitted"],
+  BRN514: ["targets/n8n/emit.test.ts", "unset while agents have webhook channels: one BRN514 warning naming them, and triggers without authentication"],
   BRN221: ["test/validate.test.ts", "warns at the prompt's own mention; a tool the agent has is fine"],
   BRN900: ["test/cli.test.ts", "BRN900: an unexpected exception is an internal error with exit 2, a 'please report' hint and no stack trace"],
   BRN901: ["test/cli.test.ts", "2 for incompatible flags (BRN901)"],

@@ -96,6 +96,21 @@ export interface BrainManifest {
          */
         [k: string]: string;
       };
+      /**
+       * How callers of the agents' webhook channels prove who they are. A header and token: every Webhook trigger checks them with n8n's Header Auth (credential "<brain name> webhook" in credentials.json) and answers 403 to a call without them. "none": the webhooks take calls from anyone who can reach n8n (for an instance behind a proxy that authenticates callers). Unset while agents have webhook channels: brainc warns (BRN514) and writes them without authentication.
+       */
+      webhookAuth?:
+        | "none"
+        | {
+            /**
+             * The HTTP header that carries the token. Default: X-Webhook-Token.
+             */
+            header?: string;
+            /**
+             * The token callers send. Credential: must be exactly one ${env:NAME} reference; never a literal secret. n8n reads it from its environment ({{ $env.NAME }} in the credential); while it is unset, every call is refused (500).
+             */
+            token: string;
+          };
     };
     /**
      * Options of the LiteLLM proxy target (config.yaml with model groups, fallbacks, retries and budgets).
@@ -171,6 +186,21 @@ export interface BrainManifest {
              */
             [k: string]: string;
           };
+          /**
+           * How callers of the agents' webhook channels prove who they are. A header and token: every Webhook trigger checks them with n8n's Header Auth (credential "<brain name> webhook" in credentials.json) and answers 403 to a call without them. "none": the webhooks take calls from anyone who can reach n8n (for an instance behind a proxy that authenticates callers). Unset while agents have webhook channels: brainc warns (BRN514) and writes them without authentication.
+           */
+          webhookAuth?:
+            | "none"
+            | {
+                /**
+                 * The HTTP header that carries the token. Default: X-Webhook-Token.
+                 */
+                header?: string;
+                /**
+                 * The token callers send. Credential: must be exactly one ${env:NAME} reference; never a literal secret. n8n reads it from its environment ({{ $env.NAME }} in the credential); while it is unset, every call is refused (500).
+                 */
+                token: string;
+              };
         }
       | {
           /**

@@ -151,9 +151,9 @@ describe("n8n check() of credentials.json", () => {
   it("rejects unknown credential types and fields", async () => {
     const changed = files.map((f) => {
       if (f.path !== "credentials.json") return f;
-      const list = JSON.parse(f.contents) as { type: string; data: Record<string, unknown> }[];
-      list[0].data.token = "x";
-      list[1].type = "openAiApiX";
+      const list = JSON.parse(f.contents) as { name: string; type: string; data: Record<string, unknown> }[];
+      list.find((c) => c.name === "n8n-conformance lookup")!.data.token = "x";
+      list.find((c) => c.name === "LiteLLM proxy")!.type = "openAiApiX";
       return { path: f.path, contents: JSON.stringify(list) };
     });
     const messages = (await checkWorkflows(changed)).map((d) => d.message);

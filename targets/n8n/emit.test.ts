@@ -117,7 +117,7 @@ const replaceIn = (dir: string, file: string, from: string | RegExp, to: string)
   if (!text.match(from)) throw new Error(`${file}: ${from} not found`);
   writeFileSync(join(dir, file), text.replace(from, to));
 };
-type Node = { name: string; type: string; parameters: Record<string, any> };
+type Node = { name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, unknown> };
 const nodesOf = (json: string): Node[] => JSON.parse(json).nodes;
 
 describe("through the gateway", () => {
@@ -197,5 +197,56 @@ describe("options that do not apply", () => {
   it("llmCredential without a gateway is reported (the models call their providers directly)", async () => {
     const { diagnostics } = await emitEdited("n8n-direct-providers", (dir) => replaceIn(dir, "brain.yaml", /^ {2}n8n: .*$/m, '  n8n: { llmCredential: "LiteLLM proxy" }'));
     expect(diagnostics.filter((d) => d.message.includes("llmCredential")).map((d) => d.code)).toEqual(["BRN509"]);
+  });
+});
+
+describe("webhook authentication (targets.n8n.webhookAuth)", () => {
+  const webhooks = (json: string) => nodesOf(json).filter((n) => n.type === "n8n-nodes-base.webhook");
+
+  it("a header token: every Webhook trigger checks it with one Header Auth credential whose token n8n reads from its environment", async () => {
+    const { files, diagnostics } = await emitWith("n8n-channels", '{ webhookAuth: { token: "${env:HOOK_TOKEN}" } }');
+    const byPath = Object.fromEntries(files.map((f) => [f.path, f.contents]));
+    const triggers = webhooks(byPath["concierge.json"]);
+    expect(triggers.map((n) => n.parameters.path)).toEqual(["concierge/inbound", "concierge"]);
+    const credential = JSON.parse(byPath["credentials.json"]).find((c: { type: string }) => c.type === "httpHeaderAuth");
+    expect(credential).toMatchObject({ name: "n8n-channels webhook", data: { name: "X-Webhook-Token", value: "={{ $env.HOOK_TOKEN }}" } });
+    for (const n of triggers) {
+      expect(n.parameters.authentication).toBe("headerAuth");
+      expect(n.credentials).toEqual({ httpHeaderAuth: { id: credential.id, name: "n8n-channels webhook" } });
+    }
+    expect(diagnostics.filter((d) => d.code === "BRN514")).toEqual([]);
+    const readme = byPath["README.md"];
+    expect(readme).toContain("| `/webhook/concierge/inbound` | concierge |\n| `/webhook/concierge` | concierge |");
+    expect(readme).toContain("n8n answers only calls that send the `X-Webhook-Token` header with the token in `HOOK_TOKEN` (credential `n8n-channels webhook`): 403 without it");
+    expect(readme).toContain(`curl -X POST "http://localhost:5678/webhook/concierge/inbound" -H "X-Webhook-Token: $HOOK_TOKEN"`);
+  });
+
+  it("names the header the brain asks for", async () => {
+    const { files } = await emitWith("n8n-channels", '{ webhookAuth: { header: X-Hook-Key, token: "${env:HOOK_TOKEN}" } }');
+    const credentials = JSON.parse(files.find((f) => f.path === "credentials.json")!.contents);
+    expect(credentials.find((c: { type: string }) => c.type === "httpHeaderAuth").data.name).toBe("X-Hook-Key");
+  });
+
+  it("unset while agents have webhook channels: one BRN514 warning naming them, and triggers without authentication", async () => {
+    const { files, diagnostics } = await emitTarget(n8n, fixtureBrain("n8n-channels"));
+    expect(formatForTest(diagnostics.filter((d) => d.code === "BRN514"))).toBe(
+      'brain.yaml:0:0 warning BRN514 n8n: targets.n8n.webhookAuth is not set, so the webhook triggers /webhook/concierge/inbound (agent "concierge"), /webhook/concierge (agent "concierge") run the agents for anyone who can reach n8n',
+    );
+    for (const n of webhooks(files.find((f) => f.path === "concierge.json")!.contents)) {
+      expect(n.parameters.authentication).toBeUndefined();
+      expect(n.credentials).toBeUndefined();
+    }
+    expect(files.find((f) => f.path === "credentials.json")!.contents).not.toContain("httpHeaderAuth");
+    expect(files.find((f) => f.path === "README.md")!.contents).toContain("They take calls without authentication: anyone who can reach n8n runs the agents and spends their budgets (BRN514).");
+  });
+
+  it("none: no warning, triggers without authentication, and the README says so; no webhook channels: no warning and no README section", async () => {
+    const open = await emitWith("n8n-channels", "{ webhookAuth: none }");
+    expect(open.diagnostics.filter((d) => d.code === "BRN514")).toEqual([]);
+    for (const n of webhooks(open.files.find((f) => f.path === "concierge.json")!.contents)) expect(n.parameters.authentication).toBeUndefined();
+    expect(open.files.find((f) => f.path === "README.md")!.contents).toContain("They take calls without authentication (`targets.n8n.webhookAuth: none`)");
+    const none = await emitTarget(n8n, fixtureBrain("n8n-minimal"));
+    expect(none.diagnostics.filter((d) => d.code === "BRN514")).toEqual([]);
+    expect(none.files.find((f) => f.path === "README.md")!.contents).not.toContain("## Calling the webhooks");
   });
 });

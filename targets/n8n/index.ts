@@ -6,7 +6,7 @@ import { checkWorkflows } from "./check.js";
 import { CredentialSet } from "./credentials.js";
 import type { N8nOptions } from "./options.js";
 import { buildReadme } from "./readme.js";
-import { agentWorkflow, duplicateWebhooks, errorHandlerWorkflow } from "./workflow.js";
+import { agentWorkflow, duplicateWebhooks, errorHandlerWorkflow, unauthenticatedWebhooks } from "./workflow.js";
 
 /** Agent ids whose workflow file would be one of the target's own files. */
 const RESERVED = new Set(["credentials", "error-handler"]);
@@ -54,14 +54,14 @@ const n8n: Target<Partial<N8nOptions>> = {
     for (const [type, name] of credentials.conflicts) {
       context.report(diagnostic("BRN511", `n8n: two credentials of type ${type} are both named "${name}" with different settings (targets.n8n providerCredentials or memoryCredential); n8n would use the first for both`, { file: "brain.yaml", hint: "give each provider its own credential name" }));
     }
-    duplicateWebhooks(brain).forEach((d) => context.report(d));
+    [...duplicateWebhooks(brain), ...unauthenticatedWebhooks(brain, options)].forEach((d) => context.report(d));
     const handler = { path: "error-handler.json", contents: canonicalJson(errorHandler) };
     const workflows = [handler, ...files].map((f) => {
       const { id, name } = JSON.parse(f.contents) as { id: string; name: string };
       return { path: f.path, id, name };
     });
     files.push(handler, { path: "credentials.json", contents: credentials.toJson() });
-    files.push({ path: "README.md", contents: buildReadme(brain, workflows, files.map((f) => f.contents), reported) });
+    files.push({ path: "README.md", contents: buildReadme(brain, options, workflows, files.map((f) => f.contents), reported) });
     return files;
   },
   check(files) {

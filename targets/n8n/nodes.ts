@@ -221,9 +221,22 @@ export function messageNode(name: string, message: string, sessionId: string, as
   };
 }
 
-/** A Webhook trigger (2.1): POST /webhook/<path>, answering with the agent's output. */
-export function webhookNode(name: string, path: string): GraphNode {
-  return { name, ...NODE.webhook, parameters: { httpMethod: "POST", path, responseMode: "lastNode", options: {} }, webhook: true };
+/** The header that carries a webhook's token when targets.n8n.webhookAuth names none. */
+export const WEBHOOK_HEADER = "X-Webhook-Token";
+
+/**
+ * A Webhook trigger (2.1): POST /webhook/<path>, answering with the agent's output. With targets.n8n.webhookAuth
+ * a header token, it checks the header with n8n's Header Auth (credential "<brain name> webhook": header name
+ * and token, the token as a `{{ $env.NAME }}` expression); n8n answers 403 to a call without them, and 500 while
+ * the token's variable is unset (n8n-nodes-base Webhook/utils.js, n8n 2.41).
+ */
+export function webhookNode(name: string, path: string, brain: Brain, options: N8nOptions, credentials: CredentialSet): GraphNode {
+  const auth = options.webhookAuth;
+  const parameters = { httpMethod: "POST", path, responseMode: "lastNode", options: {} };
+  if (auth === undefined || auth === "none") return { name, ...NODE.webhook, parameters, webhook: true };
+  const data = { name: auth.header ?? WEBHOOK_HEADER, value: credentialValue(auth.token) };
+  const credential = credentials.use({ type: "httpHeaderAuth", name: `${brain.name} webhook`, data });
+  return { name, ...NODE.webhook, parameters: { ...parameters, authentication: "headerAuth" }, credentials: credential, webhook: true };
 }
 
 /** A Chat Trigger (1.5): n8n's hosted chat at /webhook/<webhookId>/chat, for signed-in n8n users only. */

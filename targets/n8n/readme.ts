@@ -1,6 +1,10 @@
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import { generatedBy, notesSection } from "../../src/emit/readme.js";
+import { singleEnvRef } from "../../src/emit/env-refs.js";
 import type { Brain } from "../../src/link/model.js";
+import { WEBHOOK_HEADER } from "./nodes.js";
+import type { N8nOptions } from "./options.js";
+import { webhookChannels } from "./workflow.js";
 
 /** One workflow of the output: its file, n8n id and name. */
 export interface WorkflowFile {
@@ -15,13 +19,48 @@ function envReads(contents: readonly string[]): string[] {
 }
 
 /**
+ * The "Calling the webhooks" section: each webhook trigger's URL and agent, a curl call with the header
+ * targets.n8n.webhookAuth asks for, and what happens without it; none without webhook channels.
+ */
+function webhookSection(brain: Brain, options: N8nOptions): string[] {
+  const webhooks = webhookChannels(brain);
+  if (!webhooks.length) return [];
+  const auth = options.webhookAuth;
+  const header = typeof auth === "object" ? (auth.header ?? WEBHOOK_HEADER) : undefined;
+  const variable = typeof auth === "object" ? singleEnvRef(auth.token)?.env : undefined;
+  const token = variable ? `$${variable}` : "<token>";
+  const example = `curl -X POST "http://localhost:5678/webhook/${webhooks[0].path}"${header ? ` -H "${header}: ${token}"` : ""} -H 'content-type: application/json' -d '{"chatInput": "…", "sessionId": "…"}'`;
+  const who = !auth
+    ? "They take calls without authentication: anyone who can reach n8n runs the agents and spends their budgets (BRN514). Set `targets.n8n.webhookAuth` to a header token, or to `none` when a proxy in front of n8n authenticates the callers."
+    : auth === "none"
+      ? "They take calls without authentication (`targets.n8n.webhookAuth: none`): keep them behind a proxy that authenticates the callers."
+      : `n8n answers only calls that send the \`${header}\` header with the token${variable ? ` in \`${variable}\`` : ""} (credential \`${brain.name} webhook\`): 403 without it, 500 while ${variable ? "the variable is unset" : "the credential has no token"}.`;
+  return [
+    "## Calling the webhooks",
+    "",
+    "Each answers a POST with the agent's reply. The agent's message is the JSON body's `chatInput` (else the whole body), its conversation the body's `sessionId`.",
+    "",
+    "| URL path | agent |",
+    "| --- | --- |",
+    ...webhooks.map(({ agent, path }) => `| \`/webhook/${path}\` | ${agent.id} |`),
+    "",
+    who,
+    "",
+    "```sh",
+    example,
+    "```",
+    "",
+  ];
+}
+
+/**
  * README.md of the output: how to import it into n8n 2.41 (environment, credentials, workflows, publishing;
  * the steps docs/targets/n8n.md gives, which scripts/conformance-n8n.mjs runs against n8n 2.41.1) and what
  * the workflows do not run of the brain (`reported`: the diagnostics the target reported while building
- * this output; see {@link notesSection}). `workflows` come error workflow first; `contents` are the texts
- * of every file of the output.
+ * this output, but BRN514; see {@link notesSection}), and how to call the agents' webhooks. `workflows`
+ * come error workflow first; `contents` are the texts of every file of the output.
  */
-export function buildReadme(brain: Brain, workflows: readonly WorkflowFile[], contents: readonly string[], reported: readonly Diagnostic[]): string {
+export function buildReadme(brain: Brain, options: N8nOptions, workflows: readonly WorkflowFile[], contents: readonly string[], reported: readonly Diagnostic[]): string {
   const env = envReads(contents);
   const lines = [
     `# ${brain.name} for n8n 2.41`,
@@ -57,7 +96,9 @@ export function buildReadme(brain: Brain, workflows: readonly WorkflowFile[], co
     `   for id in ${workflows.map((w) => w.id).join(" ")}; do n8n publish:workflow --id="$id"; done`,
     "   ```",
     "",
-    ...notesSection("What the workflows do not run", "n8n", reported, "Nothing: every part of the brain that these agents use has an n8n counterpart."),
+    ...webhookSection(brain, options),
+    // An open webhook (BRN514) is said in "Calling the webhooks".
+    ...notesSection("What the workflows do not run", "n8n", reported.filter((d) => d.code !== "BRN514"), "Nothing: every part of the brain that these agents use has an n8n counterpart."),
   ];
   return `${lines.join("\n").trimEnd()}\n`;
 }

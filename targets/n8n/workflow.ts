@@ -103,6 +103,11 @@ export function errorHandlerWorkflow(brain: Brain): Workflow {
 /** The path of a webhook channel's trigger: `/webhook/<path>`, by default the agent's id. */
 const webhookPath = (agent: Agent, channel: { path?: string }): string => channel.path ?? agent.id;
 
+/** The webhook channels of the brain's agents with their paths (`/webhook/<path>`), in agent order. */
+export function webhookChannels(brain: Brain): { agent: Agent; path: string }[] {
+  return Object.values(brain.agents).flatMap((agent) => agent.channels.filter((c) => c.channel === "webhook").map((c) => ({ agent, path: webhookPath(agent, c) })));
+}
+
 /**
  * BRN511 for each webhook path two webhook channels share (n8n 2.41 registers one POST webhook per path
  * across the whole instance, and refuses to activate the second workflow), at the second channel's agent.
@@ -110,16 +115,25 @@ const webhookPath = (agent: Agent, channel: { path?: string }): string => channe
 export function duplicateWebhooks(brain: Brain): Diagnostic[] {
   const owners = new Map<string, string>();
   const out: Diagnostic[] = [];
-  for (const agent of Object.values(brain.agents)) {
-    for (const channel of agent.channels) {
-      if (channel.channel !== "webhook") continue;
-      const path = webhookPath(agent, channel);
-      const owner = owners.get(path);
-      if (owner === undefined) owners.set(path, agent.id);
-      else out.push(diagnostic("BRN511", `n8n: the webhook path "${path}" of agent "${agent.id}" is taken by ${owner === agent.id ? "another of its webhook channels" : `agent "${owner}"`}; n8n activates only one workflow per webhook path`, { file: agent.source, hint: "set a path of its own on the channel (a webhook path defaults to its agent's id)" }));
-    }
+  for (const { agent, path } of webhookChannels(brain)) {
+    const owner = owners.get(path);
+    if (owner === undefined) owners.set(path, agent.id);
+    else out.push(diagnostic("BRN511", `n8n: the webhook path "${path}" of agent "${agent.id}" is taken by ${owner === agent.id ? "another of its webhook channels" : `agent "${owner}"`}; n8n activates only one workflow per webhook path`, { file: agent.source, hint: "set a path of its own on the channel (a webhook path defaults to its agent's id)" }));
   }
   return out;
+}
+
+/** BRN514 when agents have webhook channels and targets.n8n.webhookAuth is not set (their triggers take anyone's calls). */
+export function unauthenticatedWebhooks(brain: Brain, options: N8nOptions): Diagnostic[] {
+  const webhooks = webhookChannels(brain);
+  if (options.webhookAuth !== undefined || !webhooks.length) return [];
+  const listed = webhooks.map(({ agent, path }) => `/webhook/${path} (agent "${agent.id}")`).join(", ");
+  return [
+    diagnostic("BRN514", `n8n: targets.n8n.webhookAuth is not set, so the webhook ${webhooks.length === 1 ? "trigger" : "triggers"} ${listed} run the agents for anyone who can reach n8n`, {
+      file: "brain.yaml",
+      hint: 'set targets.n8n.webhookAuth: { token: "${env:N8N_WEBHOOK_TOKEN}" } (callers send it in the X-Webhook-Token header), or webhookAuth: none when a proxy in front of n8n authenticates them',
+    }),
+  ];
 }
 
 /**
@@ -179,7 +193,7 @@ export function agentWorkflow(brain: Brain, agent: Agent, options: N8nOptions, c
     enter(heartbeat.route, message);
   }
   for (const channel of agent.channels) {
-    if (channel.channel === "webhook") ownEntries.push(add(webhookNode(`Webhook ${webhookPath(agent, channel)}`, webhookPath(agent, channel))));
+    if (channel.channel === "webhook") ownEntries.push(add(webhookNode(`Webhook ${webhookPath(agent, channel)}`, webhookPath(agent, channel), brain, options, credentials)));
     else if (channel.channel === "chat") ownEntries.push(add(chatNode("Chat", agent)));
     else report(`n8n has no binding for the ${channel.channel} channel${channel.accountId ? ` (account ${channel.accountId})` : ""}; the openclaw target binds it`);
   }
