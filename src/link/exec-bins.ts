@@ -33,3 +33,19 @@ const RUNS_CODE: ReadonlyMap<string, string> = new Map([
 export function runsCode(bin: string): string | undefined {
   return RUNS_CODE.get(bin.slice(bin.lastIndexOf("/") + 1));
 }
+
+/**
+ * Programs that print the environment they run in, by name, with how. Runtimes run commands in an
+ * environment that holds secrets (OpenClaw runs exec with its gateway's: provider keys, channel tokens),
+ * so `tools.exec.allowBins` listing one lets the agent read them into the model's context (BRN328).
+ */
+const PRINTS_ENV: ReadonlyMap<string, string> = new Map([
+  ["env", "`env` without a command prints every variable"],
+  ["printenv", "`printenv` prints every variable"],
+  ["jq", "jq's `env` and `$ENV` hold every variable (`jq -n env`)"],
+]);
+
+/** How `bin` (a program name, or a path whose last segment is the name) prints the environment; else undefined. */
+export function printsEnvironment(bin: string): string | undefined {
+  return PRINTS_ENV.get(bin.slice(bin.lastIndexOf("/") + 1));
+}

@@ -8,7 +8,7 @@ import { plural } from "../diagnostics/format.js";
 import type { Policy } from "../types/index.js";
 import type { Agent, Brain, Budget, Model, Namespace, Provider, Route, Template, Tool } from "./model.js";
 import { durationMs } from "./durations.js";
-import { runsCode } from "./exec-bins.js";
+import { printsEnvironment, runsCode } from "./exec-bins.js";
 import { forAgent, matchTools, mergePolicies, resolveToolNames } from "./policy.js";
 import { escapePointer } from "../load/yaml.js";
 
@@ -182,7 +182,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
     if (runsCommands && !policy.tools?.exec?.allowBins && !policy.tools?.exec?.denyPatterns) {
       report("BRN324", doc, "/tools", `agent ${JSON.stringify(id)} can run commands but its effective policy sets no exec guards`, "add tools.exec.allowBins or tools.exec.denyPatterns to one of its policies", "key");
     }
-    if (runsCommands) reportCodeRunningBins(id, policy.tools?.exec?.allowBins ?? [], policyIds.map((p) => docs.policies[p]), reportedBins, report);
+    if (runsCommands) reportRiskyBins(id, policy.tools?.exec?.allowBins ?? [], policyIds.map((p) => docs.policies[p]), reportedBins, report);
     const agentMemory = (a.memory ?? []).flatMap((m, i) => (check("BRN206", "memory namespace", memory, m, doc, `/memory/${i}`) ? [memory[m]] : []));
     agentMemory.forEach((m) => used.memory.add(m.id));
     const schedules = (a.schedules ?? []).map((s, i) => {
@@ -395,17 +395,21 @@ function isTimeZone(tz: string): boolean {
 
 /**
  * BRN327 for each program of an agent's effective `tools.exec.allowBins` that runs code of its own
- * ({@link runsCode}), at the first of the agent's policies (`policyDocs`, in merge order) that lists it;
- * once per policy and program (`reported` keeps `policy file + program` across agents).
+ * ({@link runsCode}), BRN328 for each that prints the environment ({@link printsEnvironment}), at the first
+ * of the agent's policies (`policyDocs`, in merge order) that lists it; once per policy and program
+ * (`reported` keeps `policy file + program` across agents).
  */
-function reportCodeRunningBins(agent: string, allowBins: readonly string[], policyDocs: Document<Policy>[], reported: Set<string>, report: Report): void {
+function reportRiskyBins(agent: string, allowBins: readonly string[], policyDocs: Document<Policy>[], reported: Set<string>, report: Report): void {
   for (const bin of allowBins) {
-    const why = runsCode(bin);
+    const runs = runsCode(bin);
+    const prints = printsEnvironment(bin);
     const doc = policyDocs.find((d) => d.value.tools?.exec?.allowBins?.includes(bin));
-    if (!why || !doc || reported.has(`${doc.file}\0${bin}`)) continue;
+    if ((!runs && !prints) || !doc || reported.has(`${doc.file}\0${bin}`)) continue;
     reported.add(`${doc.file}\0${bin}`);
-    const at = doc.value.tools!.exec!.allowBins!.indexOf(bin);
-    report("BRN327", doc, `/tools/exec/allowBins/${at}`, `tools.exec.allowBins lets agent ${JSON.stringify(agent)} run ${JSON.stringify(bin)}, which runs code of its own (${why}), so the allow list does not confine what the agent runs`, "leave it out of allowBins (cut, sort, uniq -c, wc and grep cover most log work), or keep every call behind tools.requireApproval");
+    const at = `/tools/exec/allowBins/${doc.value.tools!.exec!.allowBins!.indexOf(bin)}`;
+    const lets = `tools.exec.allowBins lets agent ${JSON.stringify(agent)} run ${JSON.stringify(bin)}`;
+    if (runs) report("BRN327", doc, at, `${lets}, which runs code of its own (${runs}), so the allow list does not confine what the agent runs`, "leave it out of allowBins (cut, sort, uniq -c, wc and grep cover most log work), or keep every call behind tools.requireApproval");
+    else report("BRN328", doc, at, `${lets}, which prints the environment its commands run in (${prints}), where the runtime keeps secrets such as API keys: they would reach the model`, "leave it out of allowBins (grep and cut read JSON lines too), or keep every call behind tools.requireApproval");
   }
 }
 

@@ -168,14 +168,14 @@ describe("emit", () => {
     expect(reporter).toContain("- Run no shell commands: your policy denies `shell-exec`. OpenClaw runs your HTTP skills with `exec`, so `exec` may start `curl`: run it only as your skills show, and nothing else.\n");
     expect(reporter).not.toContain("Shell commands may only start");
     const triage = file(files, "workspaces/security-log-triage/AGENTS.md");
-    expect(triage).toContain("- Shell commands may only start `cut`, `grep`, `head`, `journalctl`, `jq`, `last`, `sort`, `tail`, `uniq`, `wc`, `zgrep`.\n- Except: OpenClaw runs your HTTP skills with `exec`");
+    expect(triage).toContain("- Shell commands may only start `cut`, `grep`, `head`, `journalctl`, `last`, `sort`, `tail`, `uniq`, `wc`, `zgrep`.\n- Except: OpenClaw runs your HTTP skills with `exec`");
     expect(file(files, "workspaces/uptime-monitor/AGENTS.md")).toContain("- Shell commands may only start `curl`, and only as your skills show: OpenClaw runs your HTTP skills with `exec`.\n");
     const brain = await compileOk(exampleBrain);
     const pinned = (...tools: string[]) => tools.map((id) => ({ pattern: "curl", argPattern: curlArgPattern(brain.tools[id]) }));
     const agents = JSON.parse(file(files, "exec-approvals.json")).agents;
     expect(agents["incident-reporter"].allowlist).toEqual(pinned("slack-alert"));
     expect(agents["uptime-monitor"].allowlist).toEqual(pinned("http-check", "slack-alert"));
-    expect(agents["security-log-triage"].allowlist.map((e: { pattern: string }) => e.pattern)).toEqual(["curl", "cut", "grep", "head", "journalctl", "jq", "last", "sort", "tail", "uniq", "wc", "zgrep"]);
+    expect(agents["security-log-triage"].allowlist.map((e: { pattern: string }) => e.pattern)).toEqual(["curl", "cut", "grep", "head", "journalctl", "last", "sort", "tail", "uniq", "wc", "zgrep"]);
     expect(agents["security-log-triage"].allowlist[0]).toEqual(pinned("slack-alert")[0]);
     expect(file(files, "README.md")).toContain("   openclaw approvals set --file exec-approvals.json\n");
   });
