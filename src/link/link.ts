@@ -101,7 +101,7 @@ export function link(docs: Documents): { brain?: Brain; diagnostics: Diagnostic[
   // Budgets are keyed by task class and agent id: an unknown one points at its key.
   for (const task of Object.keys(budgets.tasks ?? {})) check("BRN210", "task class", tasks, task, docs.routing, `/budgets/tasks/${esc(task)}`, "key");
   for (const id of Object.keys(budgets.agents ?? {})) check("BRN212", "agent", docs.agents, id, docs.routing, `/budgets/agents/${esc(id)}`, "key");
-  checkBudgets(budgets, (pointer, code, message) => report(code, docs.routing, pointer, message));
+  checkBudgets(budgets, (pointer, code, message) => report(code, docs.routing, pointer, message), docs.routing.base?.budgets?.global, (pointer) => docs.routing.overlay !== undefined && docs.routing.fileOf(pointer) === docs.routing.overlay);
 
   // MCP servers.
   const mcpServers = manifest.mcpServers ?? {};
@@ -256,8 +256,13 @@ const policySourceOf = (doc: Document<Policy>) => (doc.overlay ? (path: string) 
 
 type Report = (code: Code, doc: { locate: Document<unknown>["locate"] }, pointer: string, message: string, hint?: string, part?: "key" | "value") => void;
 
-/** Agent and task budgets may not exceed the global budget of the same period; monthly ≥ daily. */
-function checkBudgets(budgets: NonNullable<Documents["routing"]["value"]["budgets"]>, report: (pointer: string, code: Code, message: string) => void): void {
+/**
+ * Agent and task budgets may not exceed the global budget of the same period; monthly ≥ daily. A budget
+ * above the global one is reported at its own value; when an overlay lowered the global value below a
+ * budget that the base brain's global (`baseGlobal`) allowed, at the overlay's global value instead, where
+ * the conflict came in (`byOverlay`: whether an overlay set the value at a pointer).
+ */
+function checkBudgets(budgets: NonNullable<Documents["routing"]["value"]["budgets"]>, report: (pointer: string, code: Code, message: string) => void, baseGlobal: Budget | undefined, byOverlay: (pointer: string) => boolean): void {
   const global = budgets.global;
   const scopes: [string, Record<string, Budget> | undefined][] = [["agents", budgets.agents], ["tasks", budgets.tasks]];
   const all: [string, Budget][] = global ? [["/budgets/global", global]] : [];
@@ -267,7 +272,9 @@ function checkBudgets(budgets: NonNullable<Documents["routing"]["value"]["budget
       all.push([pointer, b]);
       for (const period of ["dailyUsd", "monthlyUsd"] as const) {
         if (global?.[period] !== undefined && b[period] !== undefined && b[period]! > global[period]!) {
-          report(`${pointer}/${period}`, "BRN310", `${scope.slice(0, -1)} ${JSON.stringify(id)} ${period} ${b[period]} is above the global ${period} ${global[period]}`);
+          const [own, globalAt] = [`${pointer}/${period}`, `/budgets/global/${period}`];
+          const allowedByBase = baseGlobal?.[period] === undefined || b[period]! <= baseGlobal[period]!;
+          report(byOverlay(globalAt) && !byOverlay(own) && allowedByBase ? globalAt : own, "BRN310", `${scope.slice(0, -1)} ${JSON.stringify(id)} ${period} ${b[period]} is above the global ${period} ${global[period]}`);
         }
       }
     }

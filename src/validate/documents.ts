@@ -32,6 +32,8 @@ export interface Document<T> {
   fileOf(pointer: string): string;
   /** The overlay file that patched this document, when one did (then `fileOf` may name it). */
   overlay?: string;
+  /** The value before the overlay patched it (absent for a document the overlay created, or none patched). */
+  base?: T;
 }
 
 /** A prompt template or partial. */
@@ -201,6 +203,7 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
       },
       fileOf: (pointer) => (byOverlay(pointer) ? overlayFile.path : doc!.fileOf(pointer)),
       overlay: overlayFile.path,
+      ...(doc && { base: doc.value }),
     };
     const errors = validateValue(v, kind, value, result.locate, { ...context, id });
     diagnostics.push(...(errors.length ? errors : validateEmbeddedSchemas(v, kind, value, result.locate)));
