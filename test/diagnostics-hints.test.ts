@@ -188,33 +188,28 @@ describe("BRN301 a shell-style reference in a credential field", () => {
   });
 });
 
-describe("BRN401 an overlay creates an entity: did you mean, and the missing keys that follow", () => {
-  it("a misspelt agent id: did-you-mean on BRN401, and its BRN102s name the new agent instead of 'the top level'", async () => {
+describe("an overlay creates an entity: did you mean, and one BRN102 for the keys it misses (else BRN401)", () => {
+  it("a misspelt agent id: one BRN102 that names the new agent, its missing keys and the id meant", async () => {
     const ds = await edited((dir) => patch(dir, "overlays/prod.yaml", "  watcher:\n", "  watcer:\n"), "prod");
     const hint = 'did you mean "watcher"? a misspelt id creates a new agent instead of patching the base brain\'s';
     expect(ds.map((d) => [d.code, d.severity, where(d), d.message, d.hint])).toEqual([
-      ["BRN401", "warning", "overlays/prod.yaml:5:3", 'overlay "prod" creates agent "watcer", which the base brain does not have', 'did you mean "watcher"?'],
-      ["BRN102", "error", "overlays/prod.yaml:5:3", 'missing required key "name" in agent "watcer", which the overlay creates', hint],
-      ["BRN102", "error", "overlays/prod.yaml:5:3", 'missing required key "prompt" in agent "watcer", which the overlay creates', hint],
+      ["BRN102", "error", "overlays/prod.yaml:5:3", 'missing required keys "name" and "prompt" in agent "watcer", which the overlay creates', hint],
     ]);
   });
 
   it("a misspelt tool and policy id get did-you-mean too; other errors of the new entity stay", async () => {
     const ds = await edited((dir) => patch(dir, "overlays/prod.yaml", "agents:\n", "tools:\n  serch: { risk: [bogus] }\npolicies:\n  tigth: { description: x }\nagents:\n"), "prod");
-    const got = ds.map((d) => [d.code, d.hint]);
-    expect(got).toContainEqual(["BRN401", 'did you mean "search"?']);
-    expect(got).toContainEqual(["BRN401", 'did you mean "tight"?']);
-    expect(ds.filter((d) => d.code === "BRN102").every((d) => /in tool "serch", which the overlay creates$/.test(d.message) && d.hint?.startsWith('did you mean "search"?'))).toBe(true);
-    expect(ds.some((d) => d.code === "BRN102")).toBe(true);
+    const missing = ds.filter((d) => d.code === "BRN102");
+    expect(missing.map((d) => [d.message, d.hint])).toEqual([['missing required keys "description", "input" and "implementation" in tool "serch", which the overlay creates', 'did you mean "search"? a misspelt id creates a new tool instead of patching the base brain\'s']]);
+    // A policy needs no key: the new one is complete, so the warning says it was created.
+    expect(ds.filter((d) => d.code === "BRN401").map((d) => [d.message, d.hint])).toEqual([['overlay "prod" creates policy "tigth", which the base brain does not have', 'did you mean "tight"?']]);
     expect(ds.some((d) => d.code === "BRN103" && d.file === "overlays/prod.yaml")).toBe(true); // risk: [bogus] is a real error of its own
   });
 
   it("a new agent with no close id: no did-you-mean, and a plain hint on its missing keys", async () => {
     const ds = await edited((dir) => patch(dir, "overlays/prod.yaml", "agents:\n", "agents:\n  release-notes-writer: { description: x }\n"), "prod");
     expect(ds.map((d) => [d.code, d.message, d.hint])).toEqual([
-      ["BRN401", 'overlay "prod" creates agent "release-notes-writer", which the base brain does not have', undefined],
-      ["BRN102", 'missing required key "name" in agent "release-notes-writer", which the overlay creates', "a new agent needs every required key; to patch one of the base brain, use its id"],
-      ["BRN102", 'missing required key "prompt" in agent "release-notes-writer", which the overlay creates', "a new agent needs every required key; to patch one of the base brain, use its id"],
+      ["BRN102", 'missing required keys "name" and "prompt" in agent "release-notes-writer", which the overlay creates', "a new agent needs every required key; to patch one of the base brain, use its id"],
     ]);
   });
 });

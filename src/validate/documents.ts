@@ -7,7 +7,7 @@ import { escapePointer, rangeAt, unescapePointer } from "../load/yaml.js";
 import type { Agent, BrainManifest, MemoryFile, ModelsFile, Overlay, Policy, PromptFrontmatter, RoutingFile, ToolContract } from "../types/index.js";
 import { readSchema, validators, type SchemaKind } from "./ajv.js";
 import { didYouMean } from "./did-you-mean.js";
-import { validateEmbeddedSchemas, validateValue, type ErrorContext } from "./schema.js";
+import { CREATED_BY_OVERLAY, validateEmbeddedSchemas, validateValue, type ErrorContext } from "./schema.js";
 
 /** Where a JSON pointer of a document was written: its file and range (1-based). */
 export interface Location {
@@ -224,15 +224,19 @@ async function applyOverlay(base: Documents, overlayFile: SourceFile, env: strin
         delete target[id];
         continue;
       }
-      let context: Omit<ErrorContext, "kind" | "id"> = {};
-      if (!target[id]) {
-        // Often a misspelt id: the closest id of the base brain (its BRN102s for missing keys say so too).
-        const suggestion = didYouMean(id, Object.keys(base[section]));
-        context = { createdByOverlay: { suggestion } };
+      if (target[id]) {
+        target[id] = patchDoc(target[id], id, patches[id], pointer, kind)!;
+        continue;
+      }
+      // Often a misspelt id: the closest id of the base brain. An entity missing required keys gets one BRN102
+      // that says so (schema.ts missingFromCreated); else the overlay may well mean to create it (BRN401).
+      const suggestion = didYouMean(id, Object.keys(base[section]));
+      const before = diagnostics.length;
+      target[id] = patchDoc(undefined, id, patches[id], pointer, kind, { createdByOverlay: { suggestion } })!;
+      if (!diagnostics.slice(before).some((d) => d.code === "BRN102" && d.message.endsWith(CREATED_BY_OVERLAY))) {
         const hint = suggestion === undefined ? undefined : `did you mean ${JSON.stringify(suggestion)}?`;
         diagnostics.push(diagnostic("BRN401", `overlay ${JSON.stringify(env)} creates ${kind} ${JSON.stringify(id)}, which the base brain does not have`, { file: overlayFile.path, range: rangeAt(parsed, pointer, "key"), hint }));
       }
-      target[id] = patchDoc(target[id], id, patches[id], pointer, kind, context)!;
     }
     (merged as any)[section] = sortedRecord(Object.entries(target));
   }

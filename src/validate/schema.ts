@@ -122,7 +122,29 @@ export function mapErrors(errors: ErrorObject[], locate: Locate, prefix = "", fo
       !((e.keyword === "enum" || e.keyword === "const") && wrongType.some((t) => t.instancePath === e.instancePath && t.parentSchema === e.parentSchema)) &&
       !(e.keyword === "required" && misspelt.has(`${e.instancePath}/${String(e.params.missingProperty)}`)),
   );
-  return groupAlternatives(kept).flatMap((item) => itemDiagnostics(item, errors, locate, prefix, forceCode, context));
+  const created = context.createdByOverlay ? missingFromCreated(kept, locate, prefix, forceCode, context) : undefined;
+  const rest = created ? kept.filter((e) => !created.errors.includes(e)) : kept;
+  return [...(created?.diagnostics ?? []), ...groupAlternatives(rest).flatMap((item) => itemDiagnostics(item, errors, locate, prefix, forceCode, context))];
+}
+
+/** How a BRN102 message ends when it is about an entity the overlay creates ({@link missingFromCreated}). */
+export const CREATED_BY_OVERLAY = ", which the overlay creates";
+
+/**
+ * The required keys missing at the top of an entity the overlay creates (`context.createdByOverlay`), as
+ * one diagnostic (BRN102) at the entity's id, usually a misspelt id of the base brain's: one mistake, one
+ * line. Keys an overlay null removed are left to {@link toDiagnostic}. Undefined when none is missing.
+ */
+function missingFromCreated(errors: ErrorObject[], locate: Locate, prefix: string, forceCode: Code | undefined, context: ErrorContext): { errors: ErrorObject[]; diagnostics: Diagnostic[] } | undefined {
+  const found = errors.filter((e) => e.keyword === "required" && prefix + e.instancePath === "" && !locate(`/${escape(String(e.params.missingProperty))}`, "key").removed);
+  if (!found.length) return undefined;
+  const keys = found.map((e) => JSON.stringify(String(e.params.missingProperty)));
+  const { file, range } = locate(`/${escape(String(found[0].params.missingProperty))}`, "key");
+  const { suggestion } = context.createdByOverlay!;
+  const hint = suggestion !== undefined ? `did you mean ${JSON.stringify(suggestion)}? a misspelt id creates a new ${context.kind} instead of patching the base brain's` : `a new ${context.kind} needs every required key; to patch one of the base brain, use its id`;
+  const list = keys.length === 1 ? keys[0] : `${keys.slice(0, -1).join(", ")} and ${keys.at(-1)}`;
+  const message = `missing required ${keys.length === 1 ? "key" : "keys"} ${list} in ${context.kind} ${JSON.stringify(context.id)}${CREATED_BY_OVERLAY}`;
+  return { errors: found, diagnostics: [diagnostic(forceCode ?? "BRN102", message, { file, range, hint })] };
 }
 
 /** An ajv error; for a failed anyOf/oneOf, with the errors of its branches (`branches`, in ajv's order). */
@@ -257,14 +279,8 @@ function toDiagnostic(e: ErrorObject, locate: Locate, prefix: string, forceCode:
     }
     case "required": {
       // Located at the missing key itself: the overlay null that deleted it, else (as before) its parent.
+      // (Keys missing from an entity the overlay creates are reported together: missingFromCreated.)
       const { file, range, removed } = locate(`${path}/${escape(String(params.missingProperty))}`, "key");
-      const created = path === "" && context.createdByOverlay;
-      if (created && !removed) {
-        // The overlay created the document, so the key is missing from the new entity, usually because of a misspelt id.
-        const { suggestion } = created;
-        const hint = suggestion !== undefined ? `did you mean ${JSON.stringify(suggestion)}? a misspelt id creates a new ${context.kind} instead of patching the base brain's` : `a new ${context.kind} needs every required key; to patch one of the base brain, use its id`;
-        return diagnostic(forceCode ?? "BRN102", `missing required key ${JSON.stringify(params.missingProperty)} in ${context.kind} ${JSON.stringify(context.id)}, which the overlay creates`, { file, range, hint });
-      }
       const message = `missing required key ${JSON.stringify(params.missingProperty)}${where || " at the top level"}`;
       if (!removed) return diagnostic(forceCode ?? "BRN102", message, { file, range });
       return diagnostic(forceCode ?? "BRN102", `${message}: the overlay's null removes it`, { file, range, hint: "null in an overlay deletes the key; give the key a value there instead, or drop the line" });
