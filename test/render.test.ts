@@ -8,8 +8,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileBrain } from "../src/compile.js";
+import type { Template } from "../src/link/model.js";
 import { HELPERS } from "../src/render/helpers.js";
-import { checkTemplates } from "../src/render/render.js";
+import { checkTemplates, TemplateCache } from "../src/render/render.js";
 import { compileOk, repoRoot, tempCopy } from "./helpers.js";
 
 const renderBrain = join(repoRoot, "test/fixtures/render/brain");
@@ -214,6 +215,34 @@ it("a block left open is reported where it opens, the innermost one (the parser 
   expect(checkTemplates({ prompts: { p: outer }, partials: {} }, { object: {} }).map((d) => [d.range?.start.line, d.range?.start.column, d.message])).toEqual([
     [4, 1, "template syntax error: a block is not closed: `{{#each}}` has no `{{/each}}` before the template ends"],
   ]);
+});
+
+it("checks kept in one TemplateCache (what build --watch does) follow every edit: the same findings as a fresh check", () => {
+  const cache = new TemplateCache();
+  const shape = { object: {} } as const;
+  type T = Template;
+  const lines = (found: ReturnType<typeof checkTemplates>) => found.map((d) => `${d.code} ${d.file}:${d.range?.start.line}:${d.range?.start.column} ${d.message}`);
+  const check = (prompt: T, partials: Record<string, T>) => {
+    const kept = lines(checkTemplates({ prompts: { p: prompt }, partials }, shape, cache));
+    expect(kept).toEqual(lines(checkTemplates({ prompts: { p: prompt }, partials }, shape)));
+    return kept;
+  };
+  const prompt: T = { id: "p", source: "prompts/p.md", input: {}, body: "Hello {{> greet}}\n", bodyLine: 3 };
+  const greet: T = { id: "greet", source: "prompts/_greet.md", input: {}, body: "{{> name}}", bodyLine: 1 };
+  const name: T = { id: "name", source: "prompts/_name.md", input: {}, body: "{{agent.name}}", bodyLine: 1 };
+  expect(check(prompt, { greet, name })).toEqual([]);
+  // A partial two includes away is edited, moved to another file, removed, added again.
+  expect(check(prompt, { greet, name: { ...name, body: "{{agent.nmae}}" } })).toEqual(['BRN215 prompts/_name.md:1:3 "agent.nmae" is not in the render context: agent has no "nmae"']);
+  expect(check(prompt, { greet, name: { ...name, body: "{{agent.nmae}}", source: "prompts/x/_name.md", bodyLine: 4 } })).toEqual(['BRN215 prompts/x/_name.md:4:3 "agent.nmae" is not in the render context: agent has no "nmae"']);
+  expect(check(prompt, { greet })).toEqual(['BRN202 prompts/_greet.md:1:1 unknown partial "name"']);
+  expect(check(prompt, { greet: { ...greet, bodyLine: 2 } })).toEqual(['BRN202 prompts/_greet.md:2:1 unknown partial "name"']);
+  expect(check(prompt, { greet, name: { ...name, body: "{{#if agent.name}}x" } })).toEqual(["BRN214 prompts/_name.md:1:1 template syntax error: a block is not closed: `{{#if}}` has no `{{/if}}` before the template ends"]);
+  expect(check(prompt, { greet, name })).toEqual([]);
+  // The prompt's own input and place.
+  const url = { ...prompt, body: "Check {{input.url}}\n" };
+  expect(check(url, {})).toEqual(['BRN215 prompts/p.md:3:9 "input.url" is not in the render context: input has no "url"']);
+  expect(check({ ...url, bodyLine: 5 }, {})).toEqual(['BRN215 prompts/p.md:5:9 "input.url" is not in the render context: input has no "url"']);
+  expect(check({ ...url, input: { url: { type: "string" } } }, {})).toEqual([]);
 });
 
 it("other parse errors name what came and what could have come instead, in template terms", async () => {

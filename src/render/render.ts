@@ -151,6 +151,19 @@ export class TemplateCache {
   private readonly parsed = new Map<string, hbs.AST.Program>();
   private readonly compiled = new Map<string, HandlebarsTemplateDelegate>();
   private hbs?: typeof import("handlebars");
+  /** Results of the static checks by parsed template (see {@link checkTemplates}), then by what else they depend on. */
+  private readonly checks = new WeakMap<object, Map<string, unknown>>();
+
+  /**
+   * `compute()`, or what it gave before for the same parsed template (`ast`, from {@link parse}) and `key`
+   * (what else the result depends on), so that `build --watch` checks again only the templates an edit touched.
+   */
+  memo<T>(ast: object, key: string, compute: () => T): T {
+    let byKey = this.checks.get(ast);
+    if (!byKey) this.checks.set(ast, (byKey = new Map()));
+    if (!byKey.has(key)) byKey.set(key, compute());
+    return byKey.get(key) as T;
+  }
 
   /**
    * Parses a template body (once). Throws Handlebars' parse error. The AST is the parser's own: standalone
@@ -258,6 +271,47 @@ function walk(node: HbsNode | undefined, visit: (n: HbsNode) => void): void {
   }
 }
 
+/** A number for each object (a parsed template, a policy shape) that no other object gets in this process: part of memo keys. */
+const objectIds = new WeakMap<object, number>();
+let objectCount = 0;
+const idOf = (value: object): number => {
+  let id = objectIds.get(value);
+  if (id === undefined) objectIds.set(value, (id = ++objectCount));
+  return id;
+};
+
+/**
+ * What one parsed template says on its own: decorators and computed partial names (BRN214), unknown
+ * helpers (BRN216), and the partials it includes by name (`refs`, with their ranges; not those it
+ * defines inline, `{{#*inline "name"}}`, and not `@partial-block`).
+ */
+function scanTemplate(template: Template, ast: HbsNode): { diagnostics: Diagnostic[]; refs: { name: string; range: Range }[] } {
+  const diagnostics: Diagnostic[] = [];
+  const named: { name: string; range: Range }[] = [];
+  // Partials a template defines for itself ({{#*inline "name"}}…{{/inline}}) are not files.
+  const inline = new Set<string>();
+  walk(ast, (n) => {
+    const at = (len: number) => lineRange(template, n.loc?.start.line ?? 1, n.loc?.start.column ?? 0, len);
+    if (n.type === "DecoratorBlock" && n.path?.original === "inline" && n.params?.[0]?.type === "StringLiteral") inline.add(n.params[0].value);
+    if ((n.type === "Decorator" || n.type === "DecoratorBlock") && n.path?.original !== "inline") {
+      diagnostics.push(diagnostic("BRN214", "template syntax error: decorators ({{* name}}) are not supported, except {{#*inline \"name\"}}…{{/inline}}", { file: template.source, range: at(3) }));
+    }
+    if ((n.type === "PartialStatement" || n.type === "PartialBlockStatement") && n.name?.type === "SubExpression") {
+      diagnostics.push(diagnostic("BRN214", "template syntax error: a partial's name must be written out ({{> name}}), so that it can be checked", { file: template.source, range: at(3) }));
+    } else if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
+      const name = n.name?.original ?? String(n.name?.value);
+      if (!name.startsWith("@")) named.push({ name, range: at(name.length + 4) }); // not @partial-block
+    }
+    if ((n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") && (n.params?.length || n.hash)) {
+      const name = n.path?.original;
+      if (n.path?.type === "PathExpression" && typeof name === "string" && !HELPER_NAMES.has(name)) {
+        diagnostics.push(diagnostic("BRN216", `unknown helper ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 2), hint: `helpers: ${[...Object.keys(HELPERS), "if", "unless", "each", "with", "lookup"].join(", ")}` }));
+      }
+    }
+  });
+  return { diagnostics, refs: inline.size ? named.filter((r) => !inline.has(r.name)) : named };
+}
+
 /**
  * Static checks of every template and partial: syntax (BRN214), unknown helpers (BRN216), missing
  * partials (BRN202), partial cycles (BRN203) and variables that are not in the render context (BRN215,
@@ -268,9 +322,8 @@ function walk(node: HbsNode | undefined, visit: (n: HbsNode) => void): void {
 export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, policyShape: Shape, cache = new TemplateCache()): Diagnostic[] {
   const out: Diagnostic[] = [];
   const asts = new Map<Template, HbsNode>();
-  const uses = new Map<string, { name: string; range: Range }[]>();
-  const templates = [...Object.values(brain.prompts).map((t) => ["prompt", t] as const), ...Object.values(brain.partials).map((t) => ["partial", t] as const)];
-  for (const [kind, template] of templates) {
+  const uses = new Map<Template, { name: string; range: Range }[]>();
+  for (const template of [...Object.values(brain.prompts), ...Object.values(brain.partials)]) {
     let ast: HbsNode;
     try {
       ast = cache.parse(template.body) as unknown as HbsNode;
@@ -292,52 +345,52 @@ export function checkTemplates(brain: Pick<Brain, "prompts" | "partials">, polic
       continue;
     }
     asts.set(template, ast);
-    const named: { name: string; range: Range }[] = [];
-    // Partials a template defines for itself ({{#*inline "name"}}…{{/inline}}) are not files.
-    const inline = new Set<string>();
-    walk(ast, (n) => {
-      const at = (len: number) => lineRange(template, n.loc?.start.line ?? 1, n.loc?.start.column ?? 0, len);
-      if (n.type === "DecoratorBlock" && n.path?.original === "inline" && n.params?.[0]?.type === "StringLiteral") inline.add(n.params[0].value);
-      if ((n.type === "Decorator" || n.type === "DecoratorBlock") && n.path?.original !== "inline") {
-        out.push(diagnostic("BRN214", "template syntax error: decorators ({{* name}}) are not supported, except {{#*inline \"name\"}}…{{/inline}}", { file: template.source, range: at(3) }));
-      }
-      if ((n.type === "PartialStatement" || n.type === "PartialBlockStatement") && n.name?.type === "SubExpression") {
-        out.push(diagnostic("BRN214", "template syntax error: a partial's name must be written out ({{> name}}), so that it can be checked", { file: template.source, range: at(3) }));
-      } else if (n.type === "PartialStatement" || n.type === "PartialBlockStatement") {
-        const name = n.name?.original ?? String(n.name?.value);
-        if (!name.startsWith("@")) named.push({ name, range: at(name.length + 4) }); // not @partial-block
-      }
-      if ((n.type === "MustacheStatement" || n.type === "SubExpression" || n.type === "BlockStatement") && (n.params?.length || n.hash)) {
-        const name = n.path?.original;
-        if (n.path?.type === "PathExpression" && typeof name === "string" && !HELPER_NAMES.has(name)) {
-          out.push(diagnostic("BRN216", `unknown helper ${JSON.stringify(name)}`, { file: template.source, range: at(name.length + 2), hint: `helpers: ${[...Object.keys(HELPERS), "if", "unless", "each", "with", "lookup"].join(", ")}` }));
-        }
-      }
-    });
-    const refs = inline.size ? named.filter((r) => !inline.has(r.name)) : named;
+    const scan = cache.memo(ast, `${template.source}\0${template.bodyLine}`, () => scanTemplate(template, ast));
+    out.push(...scan.diagnostics);
+    const refs = scan.refs;
     for (const { name, range } of refs) {
       if (!Object.hasOwn(brain.partials, name)) out.push(diagnostic("BRN202", `unknown partial ${JSON.stringify(name)}`, { file: template.source, range, hint: `partials are files named prompts/**/_${name}.md` }));
     }
-    if (kind === "partial") uses.set(template.id, refs);
+    uses.set(template, refs);
   }
   const partials = Object.fromEntries(Object.values(brain.partials).map((t) => [t.id, { template: t, ast: asts.get(t) }]));
+  // A prompt's variable checks depend on its input and on the partials it reaches (by name: they may be
+  // added, removed or edited), each as parsed and where it is written; the parsed template stands for its text.
+  const reached = (prompt: Template): string => {
+    const names = new Set<string>();
+    const queue = [...(uses.get(prompt) ?? [])];
+    for (let ref = queue.shift(); ref; ref = queue.shift()) {
+      if (names.has(ref.name)) continue;
+      names.add(ref.name);
+      const partial = Object.hasOwn(brain.partials, ref.name) ? brain.partials[ref.name] : undefined;
+      if (partial) queue.push(...(uses.get(partial) ?? []));
+    }
+    return [...names].sort().map((name) => {
+      const partial = Object.hasOwn(brain.partials, name) ? brain.partials[name] : undefined;
+      const ast = partial && asts.get(partial);
+      return `${name}\0${partial ? (ast ? `${idOf(ast)}\0${partial.source}\0${partial.bodyLine}` : "unparsed") : "missing"}`;
+    }).join("\n");
+  };
   for (const prompt of Object.values(brain.prompts)) {
     const ast = asts.get(prompt);
-    if (ast) out.push(...checkVariables(prompt, ast, contextShape(policyShape, prompt), partials));
+    if (!ast) continue;
+    const key = `${prompt.source}\0${prompt.bodyLine}\0${JSON.stringify(prompt.input)}\0${reached(prompt)}`;
+    out.push(...cache.memo(ast, `${typeof policyShape === "object" ? idOf(policyShape) : policyShape}\0${key}`, () => checkVariables(prompt, ast, contextShape(policyShape, prompt), partials)));
   }
   // Cycles among partials (depth-first, reported once per cycle at the partial that closes it).
   const state = new Map<string, "open" | "done">();
+  const partialUses = (name: string) => (Object.hasOwn(brain.partials, name) ? uses.get(brain.partials[name]) : undefined);
   const visit = (name: string, stack: string[]) => {
     state.set(name, "open");
-    for (const ref of uses.get(name) ?? []) {
+    for (const ref of partialUses(name) ?? []) {
       if (state.get(ref.name) === "open") {
         const path = [...stack, name];
         const cycle = [...path.slice(path.indexOf(ref.name)), ref.name];
         out.push(diagnostic("BRN203", `partials include each other in a cycle: ${cycle.join(" → ")}`, { file: brain.partials[name].source, range: ref.range }));
-      } else if (!state.has(ref.name) && uses.has(ref.name)) visit(ref.name, [...stack, name]);
+      } else if (!state.has(ref.name) && partialUses(ref.name)) visit(ref.name, [...stack, name]);
     }
     state.set(name, "done");
   };
-  for (const name of [...uses.keys()].sort()) if (!state.has(name)) visit(name, []);
+  for (const name of Object.keys(brain.partials).filter((n) => partialUses(n)).sort()) if (!state.has(name)) visit(name, []);
   return out;
 }
