@@ -220,16 +220,15 @@ it("a block left open is reported where it opens, the innermost one (the parser 
 it("checks kept in one TemplateCache (what build --watch does) follow every edit: the same findings as a fresh check", () => {
   const cache = new TemplateCache();
   const shape = { object: {} } as const;
-  type T = Template;
   const lines = (found: ReturnType<typeof checkTemplates>) => found.map((d) => `${d.code} ${d.file}:${d.range?.start.line}:${d.range?.start.column} ${d.message}`);
-  const check = (prompt: T, partials: Record<string, T>) => {
+  const check = (prompt: Template, partials: Record<string, Template>) => {
     const kept = lines(checkTemplates({ prompts: { p: prompt }, partials }, shape, cache));
     expect(kept).toEqual(lines(checkTemplates({ prompts: { p: prompt }, partials }, shape)));
     return kept;
   };
-  const prompt: T = { id: "p", source: "prompts/p.md", input: {}, body: "Hello {{> greet}}\n", bodyLine: 3 };
-  const greet: T = { id: "greet", source: "prompts/_greet.md", input: {}, body: "{{> name}}", bodyLine: 1 };
-  const name: T = { id: "name", source: "prompts/_name.md", input: {}, body: "{{agent.name}}", bodyLine: 1 };
+  const prompt: Template = { id: "p", source: "prompts/p.md", input: {}, body: "Hello {{> greet}}\n", bodyLine: 3 };
+  const greet: Template = { id: "greet", source: "prompts/_greet.md", input: {}, body: "{{> name}}", bodyLine: 1 };
+  const name: Template = { id: "name", source: "prompts/_name.md", input: {}, body: "{{agent.name}}", bodyLine: 1 };
   expect(check(prompt, { greet, name })).toEqual([]);
   // A partial two includes away is edited, moved to another file, removed, added again.
   expect(check(prompt, { greet, name: { ...name, body: "{{agent.nmae}}" } })).toEqual(['BRN215 prompts/_name.md:1:3 "agent.nmae" is not in the render context: agent has no "nmae"']);
