@@ -69,11 +69,11 @@ function agentEntry(brain: Brain, agent: Agent) {
 }
 
 /**
- * The supervisor bundle: everything brainc's runtime supervisor needs to route, budget, guard and record
- * jobs, with env references kept as references. Keys are in canonical order; `contentHash` is the sha256
- * of the canonical JSON of the bundle without it.
+ * The text of bundle.json (canonical JSON): everything brainc's runtime supervisor needs to route, budget,
+ * guard and record jobs, with env references kept as references. `contentHash` is the sha256 of the
+ * canonical JSON of the bundle without it.
  */
-export function buildBundle(brain: Brain): { json: string; bundle: Record<string, unknown> } {
+export function buildBundle(brain: Brain): string {
   // Typed as the runtime reads it (src/runtime/bundle.ts), so that the compiler keeps producer and reader in step.
   const content: Omit<Bundle, "contentHash"> = {
     bundleVersion: BUNDLE_VERSION,
@@ -99,7 +99,5 @@ export function buildBundle(brain: Brain): { json: string; bundle: Record<string
   const body = sortKeys(content, envValue) as Record<string, unknown>;
   // `body` is in canonical order already: the hash is over its text, and contentHash joins it at the top level.
   const text = sortedJson(body);
-  const contentHash = sha256Hex(text);
-  const bundle = Object.fromEntries(Object.entries({ ...body, contentHash }).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { json: withMember(text, "contentHash", contentHash), bundle };
+  return withMember(text, "contentHash", sha256Hex(text));
 }

@@ -17,7 +17,7 @@ const supervisor: Target = {
     const brainTs = context.previous("brain.ts", key) ?? (await buildTypeScript(input));
     return [
       { path: "brain.ts", contents: brainTs, key },
-      { path: "bundle.json", contents: buildBundle(brain).json },
+      { path: "bundle.json", contents: buildBundle(brain) },
     ];
   },
 };
