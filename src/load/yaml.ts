@@ -49,23 +49,33 @@ const NOT_JSON: [new (...args: never[]) => object, string, string][] = [
  * levels deeper, a number that JSON outputs cannot keep as it is (not finite, or an integer beyond
  * ±2^53, which JSON.stringify writes rounded or as null), or a value that is not JSON data ({@link NOT_JSON}).
  */
-function unfit(value: unknown, limit: number, writtenAsFloat: (pointer: string) => boolean, pointer = ""): { pointer: string; problem: string; hint?: string } | undefined {
+function unfit(value: unknown, limit: number, writtenAsFloat: (pointer: string) => boolean): { pointer: string; problem: string; hint?: string } | undefined {
+  return unfitAt(value, limit, writtenAsFloat, []);
+}
+
+/** {@link unfit} below the keys `path` (the pointer is built only for what is found: most files have nothing). */
+function unfitAt(value: unknown, limit: number, writtenAsFloat: (pointer: string) => boolean, path: string[]): { pointer: string; problem: string; hint?: string } | undefined {
+  const pointer = () => path.map((key) => `/${escapePointer(key)}`).join("");
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) return { pointer, problem: `${value} is not a finite number, which no JSON output can hold` };
+    if (!Number.isFinite(value)) return { pointer: pointer(), problem: `${value} is not a finite number, which no JSON output can hold` };
     // 1e+308 is an integer to JavaScript too, but written as a float it is the double it was meant to be.
-    if (Number.isInteger(value) && !Number.isSafeInteger(value) && !writtenAsFloat(pointer)) return { pointer, problem: `the integer ${value} is beyond ±2^53 (9007199254740991), so outputs would not keep it exact` };
+    if (Number.isInteger(value) && !Number.isSafeInteger(value) && !writtenAsFloat(pointer())) return { pointer: pointer(), problem: `the integer ${value} is beyond ±2^53 (9007199254740991), so outputs would not keep it exact` };
     return undefined;
   }
   if (typeof value !== "object" || value === null) return undefined;
   const prototype = Object.getPrototypeOf(value);
   if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) {
     const [, what, hint] = NOT_JSON.find(([type]) => value instanceof type) ?? [, "the value's tag makes an object", undefined];
-    return { pointer, problem: `${what}, not JSON data: brain values are strings, numbers, true/false, null, lists and mappings`, hint };
+    return { pointer: pointer(), problem: `${what}, not JSON data: brain values are strings, numbers, true/false, null, lists and mappings`, hint };
   }
-  if (limit === 0) return { pointer, problem: `the value is nested more than ${MAX_DEPTH} levels deep` };
-  for (const [key, child] of Object.entries(value)) {
-    const found = unfit(child, limit - 1, writtenAsFloat, `${pointer}/${escapePointer(key)}`);
+  if (limit === 0) return { pointer: pointer(), problem: `the value is nested more than ${MAX_DEPTH} levels deep` };
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child !== "number" && (typeof child !== "object" || child === null)) continue;
+    path.push(key);
+    const found = unfitAt(child, limit - 1, writtenAsFloat, path);
     if (found) return found;
+    path.pop();
   }
   return undefined;
 }
