@@ -22,7 +22,9 @@
 //   5. for a case with `webhookToken`: `n8n publish:workflow` of the workflows with Webhook triggers, then
 //      `n8n start`, and a POST to each webhook: 403 without the header of targets.n8n.webhookAuth and with a
 //      wrong token, the agent's answer with the right one; then n8n again without the token's variable in
-//      its environment: 500, with or without the header (an unset token never opens a webhook).
+//      its environment: 500, with or without the header (an unset token never opens a webhook). A webhook
+//      whose agent's model is down answers 500, and the published error workflow posts the failure to the
+//      URL of targets.n8n.errorAlertUrl (the fake server) as {"text": "<workflow> failed in <node>: …"}.
 // Options: --keep (keep each case's folder), --case NAME (run only that case).
 // Needs: Node 24 (scripts/ensure-node24.sh) and n8n 2.41.1 (scripts/ensure-n8n.sh), both installed from the
 // npm registry into .cache/ on first use (about 7 minutes); nothing else leaves 127.0.0.1.
@@ -145,6 +147,28 @@ async function withServer(env, paths, use) {
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     await exited;
     clearTimeout(timer);
+  }
+}
+
+/**
+ * The text of the alert the error workflow posted to `alertUrl` (a /tool/ URL of the fake server) after log
+ * entry `before`, which must be the JSON body {"text": "<workflow name> failed in <node>: <error>\n<execution
+ * URL>"} for the workflow named `name`. Waits up to 60 s: n8n runs the error workflow after answering.
+ */
+async function alertAfter(fake, before, alertUrl, name) {
+  const path = new URL(alertUrl).pathname;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const alerts = fake.log.slice(before).filter((e) => e.kind === "tool" && e.url === path);
+    if (alerts.length) {
+      assert(alerts.length === 1 && alerts[0].method === "POST", `alerts: ${alerts.map((a) => `${a.method} ${a.body}`).join("; ")}`);
+      const body = JSON.parse(alerts[0].body);
+      assert(Object.keys(body).join() === "text" && body.text.startsWith(`${name} failed in `) && /\n\S+\/workflow\/\S+\/executions\/\d+$/.test(body.text), `alert body ${alerts[0].body}`);
+      assert(/^application\/json/.test(alerts[0].headers["content-type"] ?? ""), `alert content-type ${alerts[0].headers["content-type"]}`);
+      return body.text;
+    }
+    assert(Date.now() < deadline, `no alert reached ${alertUrl} within 60 s`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -308,38 +332,56 @@ function requestDiff(expected, received) {
 /**
  * Step 5: the Webhook triggers of `workflows` as a running n8n serves them. `token` names the variable of
  * targets.n8n.webhookAuth's token, set in `env`; every trigger must check the header of its Header Auth
- * credential (in `credentials`, the generated credentials.json).
+ * credential (in `credentials`, the generated credentials.json). A workflow whose chat model is one of
+ * `failModels` must fail, and with `alertVar` (the variable of targets.n8n.errorAlertUrl, a URL of the fake
+ * server) the published error workflow must post the failure there.
  */
-async function checkWebhooks(env, workflows, credentials, token) {
+async function checkWebhooks(env, workflows, credentials, token, { fake, failModels, alertVar }) {
   const hooks = workflows.flatMap(({ file, json }) =>
-    json.nodes.filter((n) => n.type === "n8n-nodes-base.webhook").map((n) => ({ file, id: json.id, path: n.parameters.path, auth: n.parameters.authentication, credential: credentials.find((c) => c.id === n.credentials?.httpHeaderAuth?.id) })),
+    json.nodes.filter((n) => n.type === "n8n-nodes-base.webhook").map((n) => ({
+      file,
+      id: json.id,
+      name: json.name,
+      path: n.parameters.path,
+      auth: n.parameters.authentication,
+      credential: credentials.find((c) => c.id === n.credentials?.httpHeaderAuth?.id),
+      fails: json.nodes.some((m) => failModels.includes(m.parameters?.model?.value)),
+    })),
   );
   if (!(await step(`${hooks.length} Webhook triggers check a Header Auth credential that reads ${token}`, () => {
     assert(hooks.length > 0, "no Webhook trigger");
     for (const h of hooks) assert(h.auth === "headerAuth" && h.credential?.data.value === `={{ $env.${token} }}`, `${h.file} /webhook/${h.path}: authentication ${h.auth}, credential ${JSON.stringify(h.credential)}`);
     return true;
   }))) return;
-  for (const id of new Set(hooks.map((h) => h.id))) {
+  const errorHandler = workflows.find((w) => w.file === "error-handler.json").json;
+  for (const id of new Set([...(alertVar ? [errorHandler.id] : []), ...hooks.map((h) => h.id)])) {
     await step(`n8n publish:workflow --id=${id}`, async () => {
       const r = await n8n(env, ["publish:workflow", `--id=${id}`]);
       assert(r.code === 0, `rc ${r.code}\n${r.stdout}${r.stderr}`.slice(-3000));
     });
   }
-  await step(`n8n start: each webhook answers 403 without its header or with a wrong token, the agent's reply with ${token}`, () =>
+  const served = await step(`n8n start: each webhook answers 403 without its header or with a wrong token, the agent's reply with ${token}`, () =>
     withServer(env, hooks.map((h) => h.path), async (url) => {
       const seen = [];
       for (const h of hooks) {
         const header = h.credential.data.name;
         const none = await callWebhook(url, h.path, {});
         const wrong = await callWebhook(url, h.path, { [header]: `${env[token]}-wrong` });
+        const before = fake.log.length;
         const right = await callWebhook(url, h.path, { [header]: env[token] });
         assert(none.status === 403 && wrong.status === 403, `/webhook/${h.path}: without the header ${none.status}, with a wrong token ${wrong.status} (want 403 and 403)`);
+        if (h.fails) {
+          assert(right.status === 500, `/webhook/${h.path} (its model is down) with ${header}: ${right.status} ${right.text.slice(0, 300)} (want 500)`);
+          seen.push(`/webhook/${h.path} 403/403/500${alertVar ? ` and the alert ${JSON.stringify(await alertAfter(fake, before, env[alertVar], h.name))}` : ""}`);
+          continue;
+        }
         assert(right.status === 200 && JSON.parse(right.text).output?.startsWith("FAKE("), `/webhook/${h.path} with ${header}: ${right.status} ${right.text.slice(0, 300)}`);
         seen.push(`/webhook/${h.path} 403/403/200`);
       }
       return seen.join(", ");
     }),
   );
+  if (served) console.log(`       ${served}`);
   const unset = { ...env };
   delete unset[token];
   await step(`n8n start without ${token}: each webhook answers 500, with or without its header`, () =>
@@ -355,10 +397,12 @@ async function checkWebhooks(env, workflows, credentials, token) {
 
 /**
  * One case: a brain folder, the env vars its `${env:…}` references need (besides the fake server's URL,
- * set as each name in `urlVars`), models the fake server fails, the agents whose run is asserted, and the
- * fake model's value for string arguments (`stringArg`, default the fake server's).
+ * set as each name in `urlVars`), models the fake server fails, the agents whose run is asserted, the
+ * fake model's value for string arguments (`stringArg`, default the fake server's), the variable of
+ * targets.n8n.webhookAuth's token (`webhookToken`: run step 5) and of targets.n8n.errorAlertUrl (`alertVar`:
+ * set to a URL of the fake server).
  */
-async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execute, stringArg, webhookToken }) {
+async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execute, stringArg, webhookToken, alertVar }) {
   if (onlyCase && name !== onlyCase) return;
   console.log(`\ncase ${name} (${brain})`);
   const dir = mkdtempSync(join(tmpdir(), `brainc-n8n-${name}-`));
@@ -376,7 +420,7 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
   if (!contracts) return;
   return start({ failModels, logFile: join(dir, "fake-openai.jsonl"), stringArg }).then(async (fake) => {
     try {
-      const env = n8nEnv(join(dir, "n8n"), { ...Object.fromEntries(urlVars.map((v) => [v, fake.url])), ...extraEnv });
+      const env = n8nEnv(join(dir, "n8n"), { ...Object.fromEntries(urlVars.map((v) => [v, fake.url])), ...(alertVar && { [alertVar]: `${fake.url}/tool/alert` }), ...extraEnv });
       const files = readdirSync(built).filter((f) => f.endsWith(".json")).sort();
       const workflows = files.filter((f) => f !== "credentials.json").map((f) => ({ file: f, json: JSON.parse(readFileSync(join(built, f), "utf8")) }));
       await step("n8n import:credentials credentials.json (as generated)", async () => {
@@ -498,7 +542,7 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
         console.log(`       ${calls.length} LLM calls: ${calls.map((c) => `${c.model}${c.failed ? " (500)" : ""}`).join(" → ")}; tools offered: ${[...new Set(calls.flatMap((c) => c.toolNames ?? []))].join(", ") || "none"}`);
         if (exact.length) console.log(`       HTTP tool requests: ${exact.join("; ")}`);
       }
-      if (webhookToken) await checkWebhooks(env, workflows, JSON.parse(readFileSync(join(built, "credentials.json"), "utf8")), webhookToken);
+      if (webhookToken) await checkWebhooks(env, workflows, JSON.parse(readFileSync(join(built, "credentials.json"), "utf8")), webhookToken, { fake, failModels, alertVar });
     } finally {
       await fake.close();
       if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -519,9 +563,10 @@ await runCase({
   brain: join(root, "test/fixtures/brains/n8n-conformance"),
   urlVars: ["FAKE_OPENAI_URL"],
   env: { FAKE_OPENAI_KEY: "sk-fake-not-secret", FAKE_TOOL_TOKEN: "Bearer fake-tool-token", CONFORMANCE_WEBHOOK_TOKEN: "conformance-webhook-token" },
-  failModels: ["flaky-model"],
+  failModels: ["flaky-model", "n8n-conformance-down"],
   execute: ["assistant.json", "watcher.json", "digest.json"],
   webhookToken: "CONFORMANCE_WEBHOOK_TOKEN",
+  alertVar: "CONFORMANCE_ALERT_URL",
 });
 
 // Case 2: the same brain with a model that passes ".." for every string argument: a tool whose URL path

@@ -269,6 +269,12 @@ describe("secrets", () => {
     expect(twoRefs.map((d) => d.code)).toEqual(["BRN301"]);
   });
 
+  it("targets.n8n.errorAlertUrl is a credential field: an incoming-webhook URL carries its own secret", async () => {
+    const alert = (url: string) => editedErrors((dir) => patch(dir, "brain.yaml", "  supervisor: {}", `  supervisor: {}\n  n8n: { errorAlertUrl: "${url}" }`));
+    expect(await alert("${env:N8N_ALERT_WEBHOOK_URL}")).toEqual([]);
+    expect((await alert("https://chat.example.com/hooks/abc")).map((d) => `${d.code} ${d.message}`)).toEqual(['BRN301 credential field "errorAlertUrl" must be exactly one ${env:NAME} reference']);
+  });
+
   // [file, from, to, the errors (code and where) of the edited minimal brain]
   const defaults: [string, string, string, string[]][] = [
     ["models.yaml", '"${env:OPENAI_API_KEY}"', '"${env:OPENAI_API_KEY:-sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD}"', ["BRN302 models.yaml:2:34"]],

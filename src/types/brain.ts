@@ -97,6 +97,10 @@ export interface BrainManifest {
         [k: string]: string;
       };
       /**
+       * Where the error workflow posts each failed run of an agent workflow: an incoming-webhook URL (Slack, Mattermost, Google Chat; a Discord webhook URL followed by /slack), sent a POST with the JSON body {"text": "…"} naming the workflow, the failed node, the error and the execution's URL. Credential: must be exactly one ${env:NAME} reference (such URLs carry their own secret); n8n reads it from its environment. Unset: failed runs show only in n8n's executions list.
+       */
+      errorAlertUrl?: string;
+      /**
        * How callers of the agents' webhook channels prove who they are. A header and token: every Webhook trigger checks them with n8n's Header Auth (credential "<brain name> webhook" in credentials.json) and answers 403 to a call without them. "none": the webhooks take calls from anyone who can reach n8n (for an instance behind a proxy that authenticates callers). Unset while agents have webhook channels: brainc warns (BRN514) and writes them without authentication.
        */
       webhookAuth?:
@@ -186,6 +190,10 @@ export interface BrainManifest {
              */
             [k: string]: string;
           };
+          /**
+           * Where the error workflow posts each failed run of an agent workflow: an incoming-webhook URL (Slack, Mattermost, Google Chat; a Discord webhook URL followed by /slack), sent a POST with the JSON body {"text": "…"} naming the workflow, the failed node, the error and the execution's URL. Credential: must be exactly one ${env:NAME} reference (such URLs carry their own secret); n8n reads it from its environment. Unset: failed runs show only in n8n's executions list.
+           */
+          errorAlertUrl?: string;
           /**
            * How callers of the agents' webhook channels prove who they are. A header and token: every Webhook trigger checks them with n8n's Header Auth (credential "<brain name> webhook" in credentials.json) and answers 403 to a call without them. "none": the webhooks take calls from anyone who can reach n8n (for an instance behind a proxy that authenticates callers). Unset while agents have webhook channels: brainc warns (BRN514) and writes them without authentication.
            */

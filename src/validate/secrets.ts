@@ -9,7 +9,7 @@ const SINGLE_ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
 const ANY_REF = /\$\{([^}]*)\}/g;
 
 /** Keys whose values are credentials and must be exactly one env reference. */
-const CREDENTIAL_KEYS = new Set(["apiKey", "token", "password", "masterKey", "databaseUrl", "secret", "clientSecret"]);
+const CREDENTIAL_KEYS = new Set(["apiKey", "token", "password", "masterKey", "databaseUrl", "errorAlertUrl", "secret", "clientSecret"]);
 /** Header names (case-insensitive) whose values are credentials. */
 const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|api-key|x-auth-token|cookie)$/i;
 /**

@@ -250,3 +250,28 @@ describe("webhook authentication (targets.n8n.webhookAuth)", () => {
     expect(none.files.find((f) => f.path === "README.md")!.contents).not.toContain("## Calling the webhooks");
   });
 });
+
+describe("failure alerts (targets.n8n.errorAlertUrl)", () => {
+  const errorHandler = (files: { path: string; contents: string }[]) => JSON.parse(files.find((f) => f.path === "error-handler.json")!.contents);
+
+  it("the error workflow posts {text} with the failed workflow, node, error and execution URL to the URL n8n reads from its environment", async () => {
+    const { files } = await emitWith("n8n-minimal", '{ errorAlertUrl: "${env:ALERT_URL}" }');
+    const workflow = errorHandler(files);
+    const alert = workflow.nodes.find((n: { name: string }) => n.name === "Alert");
+    expect(alert).toMatchObject({ type: "n8n-nodes-base.httpRequest", typeVersion: 4.5, parameters: { method: "POST", url: "={{ $env.ALERT_URL }}", sendBody: true, contentType: "json", specifyBody: "json" } });
+    expect(workflow.connections.Summarize.main).toEqual([[{ node: "Alert", type: "main", index: 0 }]]);
+    // The body expression, run as the JavaScript it is, on what the Summarize node outputs.
+    const body = (json: Record<string, string | undefined>) => new Function("$json", `return ${alert.parameters.jsonBody.replace(/^=\{\{ /, "").replace(/ \}\}$/, "")};`)(json);
+    expect(JSON.parse(body({ failedWorkflow: "acme: Watcher", lastNode: "Agent", error: "model down", executionUrl: "https://n8n.example/workflow/w1/executions/7" }))).toEqual({ text: "acme: Watcher failed in Agent: model down\nhttps://n8n.example/workflow/w1/executions/7" });
+    expect(JSON.parse(body({ failedWorkflow: "acme: Watcher" }))).toEqual({ text: "acme: Watcher failed: unknown error" });
+    const readme = files.find((f) => f.path === "README.md")!.contents;
+    expect(readme).toContain("It posts each failure to the URL in `ALERT_URL` (`targets.n8n.errorAlertUrl`)");
+    expect(readme).toMatch(/environment: [^\n]*`ALERT_URL`/);
+  });
+
+  it("unset: the error workflow only summarizes, and the README says that failures alert no one", async () => {
+    const { files } = await emitTarget(n8n, fixtureBrain("n8n-minimal"));
+    expect(errorHandler(files).nodes.map((n: { name: string }) => n.name)).toEqual(["On error", "Summarize"]);
+    expect(files.find((f) => f.path === "README.md")!.contents).toContain("It alerts no one: failed runs show only in n8n's executions list. To be told, set `targets.n8n.errorAlertUrl");
+  });
+});

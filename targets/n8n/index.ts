@@ -46,7 +46,7 @@ const n8n: Target<Partial<N8nOptions>> = {
     }
     if (taken.length) return [];
     const credentials = new CredentialSet();
-    const errorHandler = errorHandlerWorkflow(brain);
+    const errorHandler = errorHandlerWorkflow(brain, options);
     const files = Object.values(brain.agents).map((agent) => ({
       path: `${agent.id}.json`,
       contents: canonicalJson(agentWorkflow(brain, agent, options, credentials, errorHandler.id, context)),

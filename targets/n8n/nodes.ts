@@ -5,7 +5,7 @@ import { durationMs } from "../../src/link/durations.js";
 import type { Agent, Brain, Model } from "../../src/link/model.js";
 import type { CredentialSet } from "./credentials.js";
 import { credentialValue } from "./credentials.js";
-import { jsString, n8nLiteral } from "./expressions.js";
+import { jsString, n8nLiteral, n8nValue } from "./expressions.js";
 import type { GraphNode } from "./graph.js";
 import type { N8nOptions } from "./options.js";
 
@@ -24,6 +24,7 @@ export const NODE = {
   executeWorkflow: { type: "n8n-nodes-base.executeWorkflowTrigger", typeVersion: 1.2 },
   errorTrigger: { type: "n8n-nodes-base.errorTrigger", typeVersion: 1 },
   set: { type: "n8n-nodes-base.set", typeVersion: 3.4 },
+  httpRequest: { type: "n8n-nodes-base.httpRequest", typeVersion: 4.5 },
 } as const;
 
 /** Messages the chat model keeps in the conversation memory (n8n's default is 5). */
@@ -237,6 +238,23 @@ export function webhookNode(name: string, path: string, brain: Brain, options: N
   const data = { name: auth.header ?? WEBHOOK_HEADER, value: credentialValue(auth.token) };
   const credential = credentials.use({ type: "httpHeaderAuth", name: `${brain.name} webhook`, data });
   return { name, ...NODE.webhook, parameters: { ...parameters, authentication: "headerAuth" }, credentials: credential, webhook: true };
+}
+
+/** How long the error workflow's alert waits for the alert URL to answer (ms). */
+const ALERT_TIMEOUT_MS = 10_000;
+
+/**
+ * The error workflow's alert: an HTTP Request (4.5) that POSTs `{"text": "<workflow> failed in <node>:
+ * <error>\n<execution URL>"}` (the body of Slack and Mattermost incoming webhooks) to `url`, a
+ * `${env:NAME}` reference read as `{{ $env.NAME }}`. It reads the fields of the error workflow's Set node.
+ */
+export function alertNode(name: string, url: string): GraphNode {
+  const text = `$json.failedWorkflow + ${jsString(" failed")} + ($json.lastNode ? ${jsString(" in ")} + $json.lastNode : "") + ${jsString(": ")} + ($json.error || ${jsString("unknown error")}) + ($json.executionUrl ? ${jsString("\n")} + $json.executionUrl : "")`;
+  return {
+    name,
+    ...NODE.httpRequest,
+    parameters: { method: "POST", url: n8nValue(url), sendBody: true, contentType: "json", specifyBody: "json", jsonBody: `={{ JSON.stringify({ text: ${text} }) }}`, options: { timeout: ALERT_TIMEOUT_MS } },
+  };
 }
 
 /** A Chat Trigger (1.5): n8n's hosted chat at /webhook/<webhookId>/chat, for signed-in n8n users only. */

@@ -54,6 +54,24 @@ function webhookSection(brain: Brain, options: N8nOptions): string[] {
 }
 
 /**
+ * The "When a run fails" section: the error workflow, and where it sends failures (targets.n8n.errorAlertUrl)
+ * or that it sends them nowhere.
+ */
+function failureSection(options: N8nOptions): string[] {
+  const url = options.errorAlertUrl;
+  const variable = url !== undefined ? singleEnvRef(url)?.env : undefined;
+  return [
+    "## When a run fails",
+    "",
+    "Every agent workflow names `error-handler.json` as its error workflow: n8n runs it (once it is published) for each failed run of a published workflow or of `n8n execute`. " +
+      (url === undefined
+        ? 'It alerts no one: failed runs show only in n8n\'s executions list. To be told, set `targets.n8n.errorAlertUrl: "${env:N8N_ALERT_WEBHOOK_URL}"`: the error workflow then posts each failure to that incoming-webhook URL (Slack, Mattermost, Discord …).'
+        : `It posts each failure to the URL in \`${variable}\` (\`targets.n8n.errorAlertUrl\`) as \`{"text": "<workflow> failed in <node>: <error>\\n<execution URL>"}\`: the body of Slack and Mattermost incoming webhooks (a Discord webhook takes it at its URL followed by \`/slack\`). While the variable is unset, the alert itself fails (in the executions list).`),
+    "",
+  ];
+}
+
+/**
  * README.md of the output: how to import it into n8n 2.41 (environment, credentials, workflows, publishing;
  * the steps docs/targets/n8n.md gives, which scripts/conformance-n8n.mjs runs against n8n 2.41.1) and what
  * the workflows do not run of the brain (`reported`: the diagnostics the target reported while building
@@ -97,6 +115,7 @@ export function buildReadme(brain: Brain, options: N8nOptions, workflows: readon
     "   ```",
     "",
     ...webhookSection(brain, options),
+    ...failureSection(options),
     // An open webhook (BRN514) is said in "Calling the webhooks".
     ...notesSection("What the workflows do not run", "n8n", reported.filter((d) => d.code !== "BRN514"), "Nothing: every part of the brain that these agents use has an n8n counterpart."),
   ];

@@ -8,7 +8,7 @@ import type { CredentialSet } from "./credentials.js";
 import type { Graph, GraphEdge, GraphNode } from "./graph.js";
 import { assignmentId, nodeId, webhookId, workflowId } from "./ids.js";
 import { layeredLayout } from "./layout.js";
-import { NODE, agentNode, chatNode, cronUnsupported, executeWorkflowNode, gatewayModelNode, memoryNode, messageNode, modelNode, scheduleNode, webhookNode } from "./nodes.js";
+import { NODE, agentNode, alertNode, chatNode, cronUnsupported, executeWorkflowNode, gatewayModelNode, memoryNode, messageNode, modelNode, scheduleNode, webhookNode } from "./nodes.js";
 import type { N8nOptions } from "./options.js";
 import { toolNodes } from "./tools.js";
 
@@ -68,8 +68,11 @@ function finish(brain: Brain, key: string, graph: Graph): Pick<Workflow, "nodes"
 /** Tags of every workflow: "brainc" and the brain's name (n8n creates or matches tags by name). */
 const tags = (brain: Brain) => [{ name: "brainc" }, { name: brain.name }];
 
-/** The error workflow (`error-handler.json`): an Error Trigger and a Set node that summarizes the failure. */
-export function errorHandlerWorkflow(brain: Brain): Workflow {
+/**
+ * The error workflow (`error-handler.json`): an Error Trigger and a Set node that summarizes the failure,
+ * then, with targets.n8n.errorAlertUrl, the alert that posts the summary there ({@link alertNode}).
+ */
+export function errorHandlerWorkflow(brain: Brain, options: N8nOptions): Workflow {
   const trigger: GraphNode = { name: "On error", ...NODE.errorTrigger, parameters: {} };
   const summary: GraphNode = {
     name: "Summarize",
@@ -88,6 +91,11 @@ export function errorHandlerWorkflow(brain: Brain): Workflow {
     },
   };
   const graph: Graph = { nodes: [trigger, summary], edges: [{ from: trigger.name, to: summary.name, type: "main", index: 0 }] };
+  if (options.errorAlertUrl !== undefined) {
+    const alert = alertNode("Alert", options.errorAlertUrl);
+    graph.nodes.push(alert);
+    graph.edges.push({ from: summary.name, to: alert.name, type: "main", index: 0 });
+  }
   return {
     id: workflowId(brain.name, ERROR_HANDLER_KEY),
     name: `${brain.name}: error handler`,
