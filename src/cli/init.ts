@@ -60,6 +60,11 @@ export async function initCommand(dir: string, io: Io): Promise<number> {
   }
   const shown = relative(io.cwd, root) || ".";
   io.stderr(`brainc: created a brain in ${join(shown, "brain")} (${Object.keys(files).length} files, with .vscode/settings.json and .github/workflows/brain.yml)\n`);
-  io.stderr(`next: cd ${shown} && ${installedIn(root) ? "" : `npm install --save-dev ${installSpec()} && `}npx brainc validate --brain brain && npx brainc build\n`);
+  const spec = installedIn(root) ? undefined : installSpec();
+  io.stderr(`next: cd ${shown} && ${spec ? `npm install --save-dev ${spec} && ` : ""}npx brainc validate --brain brain && npx brainc build\n`);
+  if (spec?.startsWith('"')) {
+    // `npm ci` in the workflow installs what package.json pins, and a folder of this machine is not in CI.
+    io.stderr("note: that pins brainc to a folder of this machine; for .github/workflows/brain.yml (npm ci), pin a place CI reaches instead, such as brainc's git URL (npm install --save-dev git+https://…)\n");
+  }
   return EXIT.ok;
 }

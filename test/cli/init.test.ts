@@ -22,6 +22,7 @@ describe("brainc init", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // Outside a project that has brainc, the next step installs it first (from this checkout: it is not a registry install).
     expect(r.stderr).toContain(`next: cd project && npm install --save-dev ${JSON.stringify(repoRoot.replace(/[\\/]$/, ""))} && npx brainc validate --brain brain && npx brainc build\n`);
+    expect(r.stderr).toContain("note: that pins brainc to a folder of this machine; for .github/workflows/brain.yml (npm ci), pin a place CI reaches instead");
     const project = join(dir, "project");
     const validated = await runCli(["validate", "--brain", "brain", "--strict"], project);
     expect(validated.stdout).toBe("");
@@ -39,6 +40,9 @@ describe("brainc init", () => {
 
     const workflow = parse(readFileSync(join(project, ".github/workflows/brain.yml"), "utf8")) as { jobs: { brain: { steps: { run?: string }[] } } };
     const runs = workflow.jobs.brain.steps.map((s) => s.run ?? "").join("\n");
+    // brainc as the project's package.json pins it, never whatever the registry serves under the name.
+    expect(runs).toMatch(/^npm ci$/m);
+    expect(runs).not.toMatch(/npm (install|i) /);
     expect(runs).toContain("brainc validate --format github");
     expect(runs).toContain("brainc build --check");
     expect(runs).toMatch(/brainc diff --against "origin\/\$\{\{ github\.base_ref \}\}" --format markdown/);

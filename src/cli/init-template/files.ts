@@ -123,7 +123,7 @@ jobs:
         with: { fetch-depth: 0 }            # brainc diff reads the base commit from git
       - uses: actions/setup-node@v4
         with: { node-version: 22 }
-      - run: npm install --no-save brainc     # or \`npm ci\` once brainc is in your package.json
+      - run: npm ci                           # brainc as package.json pins it (the install \`brainc init\` printed)
       - run: npx brainc validate --format github
       - run: npx brainc build --check
       - if: github.event_name == 'pull_request'
