@@ -24,13 +24,15 @@
 //      wrong token, the agent's answer with the right one; then n8n again without the token's variable in
 //      its environment: 500, with or without the header (an unset token never opens a webhook). A webhook
 //      whose agent's model is down answers 500, and the published error workflow posts the failure to the
-//      URL of targets.n8n.errorAlertUrl (the fake server) as {"text": "<workflow> failed in <node>: …"}.
+//      URL of targets.n8n.errorAlertUrl (the fake server) as {"text": "<workflow> failed in <node>: …"};
+//   6. the README's step 5, run as written: after a published workflow of an "earlier build" (an agent
+//      workflow under another id) is imported, it unpublishes that one and no other.
 // Options: --keep (keep each case's folder), --case NAME (run only that case).
 // Needs: Node 24 (scripts/ensure-node24.sh) and n8n 2.41.1 (scripts/ensure-n8n.sh), both installed from the
 // npm registry into .cache/ on first use (about 7 minutes); nothing else leaves 127.0.0.1.
 // Exit code 0 when every assertion holds. Prints each step with its wall time.
-import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -395,6 +397,53 @@ async function checkWebhooks(env, workflows, credentials, token, { fake, failMod
   );
 }
 
+/** The id of the workflow {@link checkRetire} imports as one that an earlier build of the brain had. */
+const RETIRED_ID = "brainretired0001";
+
+/**
+ * Step 6: README step 5 (unpublish the workflows of the brain that the build no longer has), run as written
+ * with `n8n` on the PATH, after a workflow of an earlier build (an agent workflow without webhook ids, under
+ * another id) was imported and published. It must unpublish that one and leave the published workflows of
+ * the build published.
+ */
+async function checkRetire(env, dir, workflows, readme) {
+  const template = workflows.find(({ file, json }) => file !== "error-handler.json" && !json.nodes.some((n) => n.webhookId));
+  if (!template) return;
+  const kept = await step(`README step 5 unpublishes a published workflow of the brain that the build no longer has (${RETIRED_ID})`, async () => {
+    const retired = join(dir, "retired.json");
+    writeFileSync(retired, JSON.stringify({ ...template.json, id: RETIRED_ID, name: `${template.json.name} (retired)` }));
+    for (const args of [["import:workflow", `--input=${retired}`], ["publish:workflow", `--id=${RETIRED_ID}`]]) {
+      const r = await n8n(env, args);
+      assert(r.code === 0, `${args[0]}: rc ${r.code}\n${r.stdout}${r.stderr}`.slice(-3000));
+    }
+    const active = async () => {
+      const file = join(dir, "active.json");
+      const r = await n8n(env, ["export:workflow", "--all", `--output=${file}`]);
+      assert(r.code === 0, `export: rc ${r.code}\n${r.stderr}`.slice(-3000));
+      return new Map(JSON.parse(readFileSync(file, "utf8")).map((w) => [w.id, w.active]));
+    };
+    const before = await active();
+    assert(before.get(RETIRED_ID) === true, `${RETIRED_ID} is not published`);
+    const block = /^5\. [^\n]*\n\n {3}```sh\n([\s\S]*?)\n {3}```$/m.exec(readme);
+    assert(block, "README.md has no step 5 with a sh block");
+    const script = block[1].replace(/^ {3}/gm, "");
+    const bin = join(dir, "bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "n8n"), `#!/bin/sh\nexec "${node24}" "${n8nBin}" "$@"\n`, { mode: 0o755 });
+    const cwd = join(dir, "retire");
+    mkdirSync(cwd, { recursive: true });
+    const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], { cwd, env: { ...env, PATH: `${bin}:${env.PATH}` }, encoding: "utf8" });
+    assert(r.status === 0, `the README's commands: rc ${r.status}\n${r.stdout}${r.stderr}`.slice(-3000));
+    const after = await active();
+    assert(after.get(RETIRED_ID) === false, `${RETIRED_ID} is still published`);
+    const changed = [...before].filter(([id, was]) => id !== RETIRED_ID && after.get(id) !== was);
+    assert(changed.length === 0, `other workflows changed: ${changed.map(([id, was]) => `${id} ${was} → ${after.get(id)}`).join(", ")}`);
+    assert(readdirSync(cwd).length === 0, `left files behind: ${readdirSync(cwd).join(", ")}`);
+    return `${[...before].filter(([, was]) => was).length - 1} published workflows of the build kept`;
+  });
+  if (kept) console.log(`       ${kept}`);
+}
+
 /**
  * One case: a brain folder, the env vars its `${env:…}` references need (besides the fake server's URL,
  * set as each name in `urlVars`), models the fake server fails, the agents whose run is asserted, the
@@ -543,6 +592,7 @@ async function runCase({ name, brain, urlVars, env: extraEnv, failModels, execut
         if (exact.length) console.log(`       HTTP tool requests: ${exact.join("; ")}`);
       }
       if (webhookToken) await checkWebhooks(env, workflows, JSON.parse(readFileSync(join(built, "credentials.json"), "utf8")), webhookToken, { fake, failModels, alertVar });
+      await checkRetire(env, dir, workflows, readFileSync(join(built, "README.md"), "utf8"));
     } finally {
       await fake.close();
       if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emitTarget, fixtureBrain, formatForTest, tempCopy } from "../../test/helpers.js";
 import n8n from "./index.js";
+import { retiredWorkflowsCommand } from "./readme.js";
 
 /** Emits the n8n target for a copy of a fixture brain whose brain.yaml `targets.n8n` line is replaced. */
 async function emitWith(fixture: string, n8nOptions: string) {
@@ -273,5 +276,32 @@ describe("failure alerts (targets.n8n.errorAlertUrl)", () => {
     const { files } = await emitTarget(n8n, fixtureBrain("n8n-minimal"));
     expect(errorHandler(files).nodes.map((n: { name: string }) => n.name)).toEqual(["On error", "Summarize"]);
     expect(files.find((f) => f.path === "README.md")!.contents).toContain("It alerts no one: failed runs show only in n8n's executions list. To be told, set `targets.n8n.errorAlertUrl");
+  });
+});
+
+describe("retiring workflows (README step 5)", () => {
+  it("lists the published workflows of the brain that the build does not have, and no others", () => {
+    const dir = mkdtempSync(join(tmpdir(), "brainc-retire-"));
+    try {
+      const exported = [
+        { id: "keepkeepkeep0001", active: true, meta: { brainc: { brain: "acme" } } }, // in the build
+        { id: "retiredretired01", active: true, meta: { brainc: { brain: "acme" } } }, // an earlier build's
+        { id: "retiredretired02", active: false, meta: { brainc: { brain: "acme" } } }, // not published
+        { id: "otherbrain000001", active: true, meta: { brainc: { brain: "acme-2" } } }, // another brain's
+        { id: "handmade00000001", active: true }, // not brainc's
+      ];
+      writeFileSync(join(dir, "n8n-workflows.json"), JSON.stringify(exported));
+      const printed = execSync(retiredWorkflowsCommand("acme", ["keepkeepkeep0001"]), { cwd: dir, encoding: "utf8", shell: "/bin/sh" });
+      expect(printed).toBe("retiredretired01\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the README runs it with this build's workflow ids", async () => {
+    const { files } = await emitTarget(n8n, fixtureBrain("n8n-minimal"));
+    const readme = files.find((f) => f.path === "README.md")!.contents;
+    const ids = files.filter((f) => f.path.endsWith(".json") && f.path !== "credentials.json").map((f) => JSON.parse(f.contents).id as string);
+    expect(readme).toContain(`   for id in $(${retiredWorkflowsCommand("n8n-minimal", ids)}); do n8n unpublish:workflow --id="$id"; done\n   rm n8n-workflows.json\n`);
   });
 });

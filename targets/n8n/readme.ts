@@ -54,6 +54,17 @@ function webhookSection(brain: Brain, options: N8nOptions): string[] {
 }
 
 /**
+ * A shell command that prints, one per line, the ids of the published workflows in `n8n-workflows.json` (what
+ * `n8n export:workflow --all --output=n8n-workflows.json` writes: an array of workflows, n8n 2.41) whose
+ * `meta.brainc.brain` is `brain` and whose id is not one of `ids`: the workflows an earlier build of the brain
+ * imported that this one no longer has. Runs with the Node.js n8n runs on.
+ */
+export function retiredWorkflowsCommand(brain: string, ids: readonly string[]): string {
+  const script = `const keep = new Set(process.argv.slice(1)); for (const w of require("./n8n-workflows.json")) if (w.meta?.brainc?.brain === ${JSON.stringify(brain)} && w.active && !keep.has(w.id)) console.log(w.id)`;
+  return `node -e '${script}' ${ids.join(" ")}`;
+}
+
+/**
  * The "When a run fails" section: the error workflow, and where it sends failures (targets.n8n.errorAlertUrl)
  * or that it sends them nowhere.
  */
@@ -112,6 +123,14 @@ export function buildReadme(brain: Brain, options: N8nOptions, workflows: readon
     "",
     "   ```sh",
     `   for id in ${workflows.map((w) => w.id).join(" ")}; do n8n publish:workflow --id="$id"; done`,
+    "   ```",
+    "",
+    `5. Unpublish what this build no longer has: n8n keeps every workflow it imported, so the workflow of a renamed or removed agent goes on running its schedules and webhooks. This finds the published workflows of \`${brain.name}\` (by \`meta.brainc.brain\`) that are not listed above and unpublishes them; delete them in n8n's editor afterwards (tag \`${brain.name}\`).`,
+    "",
+    "   ```sh",
+    "   n8n export:workflow --all --output=n8n-workflows.json",
+    `   for id in $(${retiredWorkflowsCommand(brain.name, workflows.map((w) => w.id))}); do n8n unpublish:workflow --id="$id"; done`,
+    "   rm n8n-workflows.json",
     "   ```",
     "",
     ...webhookSection(brain, options),
