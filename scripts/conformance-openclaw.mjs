@@ -14,7 +14,11 @@
 //   - `openclaw skills list --agent --json`   each workspace skill discovered, eligible and model-visible;
 //   - `openclaw approvals set --file exec-approvals.json`, then `approvals get --json`: every allowlist entry
 //                                              stored as written (pattern and argPattern);
-//   - `openclaw gateway run` (brain/ only)      the gateway starts with the config and logs "ready".
+//   - `openclaw gateway run` (brain/ only)      the gateway starts with the config and logs "ready"; then the
+//                                              README's cron step, run twice as written after a job of an
+//                                              "earlier build" was added, leaves each cron.json job once and
+//                                              removes that one; the weekly skill-review jobs are disabled
+//                                              unless skills.workshop.autonomous.mode is "auto".
 // Prints one line per output with timings; exits 1 on any failure.
 //
 // Installs (reused when present, not committed): Node 24 in .cache/node24 (scripts/ensure-node24.sh) and
@@ -132,22 +136,21 @@ function freePort() {
 }
 
 /**
- * `openclaw gateway run` on a free loopback port with the config, in a temp HOME/state: resolves with
- * undefined once it logs "[gateway] ready", or with the reason it did not (exit, or 90 s). Stops it.
+ * `openclaw gateway run` on a free loopback port with the config, in a temp HOME/state: once it logs
+ * "[gateway] ready", runs `whileUp(cliEnv)` (cliEnv: the environment in which the openclaw CLI reaches it)
+ * and resolves with its failures; with the reason the gateway did not get ready (exit, or 90 s) otherwise.
+ * Stops it.
  */
-async function gatewayStarts(configPath, env) {
+async function withGateway(configPath, env, whileUp) {
   const tmp = mkdtempSync(join(tmpdir(), "brainc-openclaw-gateway-"));
   mkdirSync(join(tmp, "home"));
   mkdirSync(join(tmp, "state"));
   const port = String(await freePort());
-  const child = spawn(node24, [openclawCli, "gateway", "run", "--port", port, "--bind", "loopback"], {
-    cwd: tmp,
-    detached: true,
-    env: { PATH: process.env.PATH, ...env, HOME: join(tmp, "home"), OPENCLAW_HOME: join(tmp, "home"), OPENCLAW_STATE_DIR: join(tmp, "state"), OPENCLAW_CONFIG_PATH: configPath, OPENCLAW_OFFLINE: "1", OPENCLAW_NO_AUTO_UPDATE: "1", OPENCLAW_GATEWAY_TOKEN: "conformance-token" },
-  });
+  const cliEnv = { PATH: process.env.PATH, ...env, HOME: join(tmp, "home"), OPENCLAW_HOME: join(tmp, "home"), OPENCLAW_STATE_DIR: join(tmp, "state"), OPENCLAW_CONFIG_PATH: configPath, OPENCLAW_OFFLINE: "1", OPENCLAW_NO_AUTO_UPDATE: "1", OPENCLAW_GATEWAY_TOKEN: "conformance-token", OPENCLAW_GATEWAY_PORT: port };
+  const child = spawn(node24, [openclawCli, "gateway", "run", "--port", port, "--bind", "loopback"], { cwd: tmp, detached: true, env: cliEnv });
   let output = "";
   try {
-    return await new Promise((resolve) => {
+    const notReady = await new Promise((resolve) => {
       const timer = setTimeout(() => resolve(`not ready after 90 s: ${output.slice(-300)}`), 90_000);
       const read = (chunk) => {
         output += chunk;
@@ -163,6 +166,7 @@ async function gatewayStarts(configPath, env) {
         resolve(`exit ${code}: ${output.slice(-400)}`);
       });
     });
+    return notReady ? [`gateway run: ${notReady}`] : await whileUp(cliEnv);
   } finally {
     // Stop the whole process group and wait for it: a gateway that is still shutting down writes into its
     // state folder (control UI assets), which made removing the folder fail with ENOTEMPTY.
@@ -178,6 +182,50 @@ async function gatewayStarts(configPath, env) {
     if (!stopped) await exited;
     rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
+}
+
+/**
+ * The README's cron step, run as written (twice) against a running gateway in `cliEnv`, after a job of an
+ * "earlier build" (a declaration key of the brain that cron.json does not have) was added: afterwards every
+ * job of cron.json is there once, with its agent, the earlier build's job is gone, and OpenClaw's weekly
+ * skill-review jobs are enabled only with the Skill Workshop mode "auto" (skills.workshop.autonomous.mode).
+ * Returns failures.
+ */
+async function cronStep(dir, config, cliEnv) {
+  const declared = parseJson(readFileSync(join(dir, "cron.json"), "utf8"), "cron.json").jobs;
+  const brainName = declared[0]?.declarationKey.split("/")[0];
+  if (!brainName) return [];
+  const cli = (args) => promisify(execFileCb)(node24, [openclawCli, ...args], { env: cliEnv, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+  const stale = `${brainName}/retired-agent/1`;
+  await cli(["cron", "add", "--declaration-key", stale, "--name", "Retired #1", "--agent", declared[0].agent, "--every", "1h", "--session", "isolated", "--no-deliver", "--message", "An earlier build's job."]);
+  const readme = readFileSync(join(dir, "README.md"), "utf8");
+  const block = /^\d\. [^\n]*apply the cron declarations[^\n]*\n\n {3}```sh\n([\s\S]*?)\n {3}```$/m.exec(readme);
+  if (!block) return ["README.md has no cron step with a sh block"];
+  const bin = mkdtempSync(join(tmpdir(), "brainc-openclaw-bin-"));
+  try {
+    writeFileSync(join(bin, "openclaw"), `#!/bin/sh\nexec "${node24}" "${openclawCli}" "$@"\n`, { mode: 0o755 });
+    for (const run of [1, 2]) {
+      try {
+        await promisify(execFileCb)("bash", ["-euo", "pipefail", "-c", block[1].replace(/^ {3}/gm, "")], { cwd: dir, env: { ...cliEnv, PATH: `${bin}:${cliEnv.PATH}` }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+      } catch (e) {
+        return [`README cron step (run ${run}): exit ${e.code}: ${String(e.stderr ?? e.message).slice(-400)}`];
+      }
+    }
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+  const jobs = parseJson((await cli(["cron", "list", "--all", "--json"])).stdout, "cron list").jobs;
+  const failures = [];
+  for (const d of declared) {
+    const found = jobs.filter((j) => j.declarationKey === d.declarationKey);
+    if (found.length !== 1 || found[0].agentId !== d.agent) failures.push(`cron job ${d.declarationKey}: ${found.length} jobs (${found.map((j) => j.agentId).join(", ")}), want 1 of agent ${d.agent}`);
+  }
+  if (jobs.some((j) => j.declarationKey === stale)) failures.push(`the earlier build's cron job ${stale} is still there`);
+  const auto = config.skills?.workshop?.autonomous?.mode === "auto";
+  const reviews = jobs.filter((j) => j.declarationKey?.startsWith("skill-collection-review:"));
+  if (!reviews.length) failures.push("no skill-collection-review job (has OpenClaw changed how the Skill Workshop schedules its reviews?)");
+  for (const j of reviews) if (j.enabled !== auto) failures.push(`${j.declarationKey} is ${j.enabled ? "enabled" : "disabled"} with skills.workshop.autonomous.mode ${config.skills?.workshop?.autonomous?.mode}`);
+  return failures;
 }
 
 async function conform(dir, { gateway = false } = {}) {
@@ -272,13 +320,14 @@ async function conform(dir, { gateway = false } = {}) {
       const want = JSON.stringify(strip(parseJson(readFileSync(file, "utf8"), "exec-approvals.json").agents));
       return JSON.stringify(strip(stored)) === want ? [] : [`approvals get shows ${JSON.stringify(strip(stored)).slice(0, 300)}, want ${want.slice(0, 300)}`];
     };
-    // The gateway starts with the config as it is (OpenClaw refuses one without gateway.mode, for example).
+    // The gateway starts with the config as it is (OpenClaw refuses one without gateway.mode, for example),
+    // and takes the README's cron step.
     const gatewayJob = async () => {
       if (!gateway) return [];
       const t0 = Date.now();
-      const why = await gatewayStarts(configPath, env);
+      const failures = await withGateway(configPath, env, (cliEnv) => cronStep(dir, config, cliEnv));
       timings.gateway = Date.now() - t0;
-      return why ? [`gateway run: ${why}`] : [];
+      return failures;
     };
     for (const f of (await pool([agentsJob, approvalsJob, gatewayJob, ...perAgent])).flat()) failures.push(f);
     return { failures, timings };

@@ -66,6 +66,10 @@ export interface BrainManifest {
        * Directory under which each agent's OpenClaw workspace is placed (<workspaceRoot>/<agent id>). May start with ~ and contain ${env:NAME} references. Default: ~/.openclaw/brains/<brain name>.
        */
       workspaceRoot?: string;
+      /**
+       * What OpenClaw's Skill Workshop does with the skills it learns from the agents' sessions, which live outside the brain (skills.workshop.autonomous.mode, OpenClaw 2026.9). off: nothing but its suggestion nudge, so each agent's skills are the brain's. propose: it queues them for a person to accept. auto (OpenClaw's own default): it applies them, and runs a weekly skill-review turn of every agent that edits them. Default: off.
+       */
+      skillWorkshop?: "off" | "propose" | "auto";
     };
     /**
      * Options of the n8n target (one AI Agent workflow per agent).
@@ -163,6 +167,10 @@ export interface BrainManifest {
            * Directory under which each agent's OpenClaw workspace is placed (<workspaceRoot>/<agent id>). May start with ~ and contain ${env:NAME} references. Default: ~/.openclaw/brains/<brain name>.
            */
           workspaceRoot?: string;
+          /**
+           * What OpenClaw's Skill Workshop does with the skills it learns from the agents' sessions, which live outside the brain (skills.workshop.autonomous.mode, OpenClaw 2026.9). off: nothing but its suggestion nudge, so each agent's skills are the brain's. propose: it queues them for a person to accept. auto (OpenClaw's own default): it applies them, and runs a weekly skill-review turn of every agent that edits them. Default: off.
+           */
+          skillWorkshop?: "off" | "propose" | "auto";
         }
       | {
           /**

@@ -122,6 +122,8 @@ export function buildConfig(plan: Plan, bootstrap: Readonly<Record<string, Boots
     },
     mcp: servers.length ? { servers: Object.fromEntries(servers.map(([name, s]) => [name, mcpServer(s, env)])) } : undefined,
     bindings: bindings.length ? bindings : undefined,
+    // The Skill Workshop learns skills outside the brain: off unless the brain asks (plan.ts SkillWorkshopMode).
+    skills: { workshop: { autonomous: { mode: plan.skillWorkshop } } },
     // OpenClaw 2026.9.6's `gateway run` refuses a config without gateway.mode ("missing gateway.mode. Treat
     // this as suspicious or clobbered config"); "local": this host runs the channels and agents.
     gateway: { mode: "local" },

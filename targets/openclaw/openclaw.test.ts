@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { execSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -11,6 +13,7 @@ import { buildConfig, openclawDuration } from "./config.js";
 import { EnvRenderer } from "./env.js";
 import openclaw from "./index.js";
 import { plan } from "./plan.js";
+import { staleCronJobsCommand } from "./readme.js";
 import { curlArgPattern, skillDescription } from "./skills.js";
 
 /** The focused fixture brains of the OpenClaw target (test/fixtures/brains/openclaw-*). */
@@ -370,6 +373,40 @@ describe("emit", () => {
     const brain = await compileOk(fixtureBrain("openclaw-one-agent"));
     expect(plan(brain, {}).agents[0].workspace).toBe("~/.openclaw/brains/solo/assistant");
     expect(plan(brain, { workspaceRoot: "/srv/x/" }).agents[0].workspace).toBe("/srv/x/assistant");
+  });
+});
+
+describe("Skill Workshop (targets.openclaw.skillWorkshop)", () => {
+  it("is off unless the brain asks, since the skills OpenClaw learns live outside the brain; the README says what the mode does", async () => {
+    const brain = await compileOk(fixtureBrain("openclaw-one-agent"));
+    const mode = (options: Parameters<typeof plan>[1]) => JSON.parse(buildConfig(plan(brain, options))).skills;
+    expect(mode({})).toEqual({ workshop: { autonomous: { mode: "off" } } });
+    expect(mode({ skillWorkshop: "auto" })).toEqual({ workshop: { autonomous: { mode: "auto" } } });
+    const { files } = await emitTarget(openclaw, fixtureBrain("openclaw-one-agent"));
+    expect(file(files, "README.md")).toContain("Its Skill Workshop setting (`skills.workshop.autonomous.mode`, from `targets.openclaw.skillWorkshop`) is `off`: the agents' skills are the brain's.");
+  });
+});
+
+describe("the README's cron step", () => {
+  it("removes the jobs whose declaration key is the brain's but not cron.json's, and no other", () => {
+    const dir = mkdtempSync(join(tmpdir(), "brainc-cron-"));
+    try {
+      writeFileSync(join(dir, "cron.json"), JSON.stringify({ jobs: [{ declarationKey: "acme/watcher/1" }] }));
+      const jobs = [
+        { id: "j1", declarationKey: "acme/watcher/1" }, // declared
+        { id: "j2", declarationKey: "acme/watcher/2" }, // an earlier build's
+        { id: "j3", declarationKey: "acme/gone/1" }, // a removed agent's
+        { id: "j4", declarationKey: "acme-2/watcher/2" }, // another brain's
+        { id: "j5", declarationKey: "heartbeat:watcher" }, // OpenClaw's own
+        { id: "j6" }, // made by hand
+      ];
+      // A stand-in for the openclaw CLI: `cron list --all --json` prints the jobs; `cron rm <id>` is logged.
+      writeFileSync(join(dir, "openclaw"), `#!/bin/sh\nif [ "$2" = list ]; then echo '${JSON.stringify({ jobs })}'; else echo "$@" >> removed.log; fi\n`, { mode: 0o755 });
+      execSync(staleCronJobsCommand("acme"), { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, shell: "/bin/sh" });
+      expect(readFileSync(join(dir, "removed.log"), "utf8")).toBe("cron rm j2\ncron rm j3\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

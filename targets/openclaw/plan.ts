@@ -14,7 +14,17 @@ export interface OpenClawOptions {
   version?: "2026.9";
   /** Folder of the agents' workspaces (`<workspaceRoot>/<agent id>`); default `~/.openclaw/brains/<brain name>`. */
   workspaceRoot?: string;
+  /** What the Skill Workshop does with the skills it learns (`skills.workshop.autonomous.mode`); default "off". */
+  skillWorkshop?: SkillWorkshopMode;
 }
+
+/**
+ * `skills.workshop.autonomous.mode` (OpenClaw 2026.9). OpenClaw's own default, "auto", applies the skills
+ * its Skill Workshop learns from sessions (they live outside the brain) and keeps an enabled weekly
+ * "skill-collection-review:<agent>" cron job per agent, an agent turn on the agent's model; with "off"
+ * (brainc's default) those jobs stay disabled, and "propose" queues the skills for a person to accept.
+ */
+export type SkillWorkshopMode = "off" | "propose" | "auto";
 
 /** Everything the emitters need to know about one agent. */
 export interface AgentPlan {
@@ -42,6 +52,7 @@ export interface Plan {
   workspaceRoot: string;
   env: EnvRenderer;
   agents: AgentPlan[];
+  skillWorkshop: SkillWorkshopMode;
 }
 
 export { OPENCLAW_CHANNELS } from "./bindings.js";
@@ -88,7 +99,7 @@ export function plan(brain: Brain, options: OpenClawOptions): Plan {
     const account = shadowed.match.accountId === undefined ? "its default account" : `account "${shadowed.match.accountId}"`;
     agents.find((a) => a.agent.id === shadowed.agentId)!.differences.push(`"${winner.agentId}" is bound to ${shadowed.match.channel} ${account} too; OpenClaw routes every message there to the first binding, "${winner.agentId}", so "${shadowed.agentId}" never gets one; give one of them another ${shadowed.match.channel} account (channels[].accountId)`);
   }
-  return { brain, workspaceRoot, env, agents };
+  return { brain, workspaceRoot, env, agents, skillWorkshop: options.skillWorkshop ?? "off" };
 }
 
 /** A BRN512 that concerns the brain rather than one agent, with the brain file it points at. */

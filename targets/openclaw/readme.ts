@@ -3,9 +3,25 @@ import { generatedBy } from "../../src/emit/readme.js";
 import { channelBindings } from "./bindings.js";
 import type { CronDeclaration } from "./cron.js";
 import { routeModel } from "./models.js";
-import { envDifferences, type Plan } from "./plan.js";
+import { envDifferences, type Plan, type SkillWorkshopMode } from "./plan.js";
 import { curlCommand } from "./skills.js";
 import { toolRoute } from "./tools.js";
+
+/** What each Skill Workshop mode means for the agents' skills (OpenClaw 2026.9). */
+const SKILL_WORKSHOP: Record<SkillWorkshopMode, string> = {
+  off: "the agents' skills are the brain's. OpenClaw learns none from their sessions, and its weekly skill-review job of each agent stays disabled.",
+  propose: "OpenClaw queues the skills it learns from the agents' sessions for you to accept; accepted ones live outside the brain.",
+  auto: "OpenClaw applies the skills it learns from the agents' sessions, and a weekly skill-review job of each agent (an agent turn on its model) edits them; they live outside the brain.",
+};
+
+/**
+ * A command that removes, through the running gateway, the cron jobs whose declaration key is the brain's
+ * (`<brain>/…`, cron.ts) but not one of `cron.json`'s: what an earlier build declared that this one does not.
+ * OpenClaw 2026.9: `openclaw cron list --all --json` prints `{ jobs: [{ id, declarationKey, … }] }`.
+ */
+export function staleCronJobsCommand(brain: string): string {
+  return `node -e 'const { execFileSync } = require("child_process"); const keep = new Set(require("./cron.json").jobs.map((j) => j.declarationKey)); for (const j of JSON.parse(execFileSync("openclaw", ["cron", "list", "--all", "--json"], { encoding: "utf8" })).jobs) if (j.declarationKey?.startsWith(${JSON.stringify(`${brain}/`)}) && !keep.has(j.declarationKey)) execFileSync("openclaw", ["cron", "rm", j.id], { stdio: "inherit" })'`;
+}
 
 /**
  * README.md of the output: how to deploy it on OpenClaw 2026.9 (config, workspaces, env, exec allowlist,
@@ -47,6 +63,8 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
     "   openclaw config validate",
     "   ```",
     "",
+    `   Its Skill Workshop setting (\`skills.workshop.autonomous.mode\`, from \`targets.openclaw.skillWorkshop\`) is \`${plan.skillWorkshop}\`: ${SKILL_WORKSHOP[plan.skillWorkshop]}`,
+    "",
     ...(bindings.length
       ? [
           `   It binds the agents to channel accounts (\`bindings\`): ${bindings.map((b) => `${b.match.channel} \`${b.match.accountId ?? "default"}\` → \`${b.agentId}\``).join(", ")}. It does not set up the accounts themselves (bot tokens and the like): keep them in your own settings under \`channels\` and join them with \`$include\` (for example \`channels: { $include: "./channels.json" }\`); until then the agents get no messages from these channels.`,
@@ -67,10 +85,11 @@ export function buildReadme(plan: Plan, jobs: CronDeclaration[]): string {
         ]
       : []),
     "",
-    `${allow ? 5 : 4}. Start (or restart) the gateway, then apply the cron declarations (idempotent: each has a declaration key):`,
+    `${allow ? 5 : 4}. Start (or restart) the gateway, then apply the cron declarations (idempotent: each has a declaration key), and remove the cron jobs of \`${brain.name}\` that they no longer declare (a renamed or removed agent's or schedule's, which would go on running):`,
     "",
     "   ```sh",
     "   node -e 'for (const j of require(\"./cron.json\").jobs) require(\"child_process\").execFileSync(\"openclaw\", [\"cron\", \"add\", ...j.args], { stdio: \"inherit\" })'",
+    `   ${staleCronJobsCommand(brain.name)}`,
     "   ```",
     "",
     "## Agents",
