@@ -267,6 +267,14 @@ describe("failure alerts (targets.n8n.errorAlertUrl)", () => {
     const body = (json: Record<string, string | undefined>) => new Function("$json", `return ${alert.parameters.jsonBody.replace(/^=\{\{ /, "").replace(/ \}\}$/, "")};`)(json);
     expect(JSON.parse(body({ failedWorkflow: "acme: Watcher", lastNode: "Agent", error: "model down", executionUrl: "https://n8n.example/workflow/w1/executions/7" }))).toEqual({ text: "acme: Watcher failed in Agent: model down\nhttps://n8n.example/workflow/w1/executions/7" });
     expect(JSON.parse(body({ failedWorkflow: "acme: Watcher" }))).toEqual({ text: "acme: Watcher failed: unknown error" });
+    // From what the Error Trigger gives (n8n 2.41 execute-error-workflow.js) through the Summarize node: a failed
+    // run has `execution`, a trigger that failed to start has `trigger` and no execution.
+    const assignments = workflow.nodes.find((n: { name: string }) => n.name === "Summarize").parameters.assignments.assignments as { name: string; value: string }[];
+    const summarize = ($json: object) => Object.fromEntries(assignments.map((a) => [a.name, new Function("$json", `return ${a.value.replace(/^=\{\{ /, "").replace(/ \}\}$/, "")};`)($json)]));
+    const failedRun = { execution: { id: "7", url: "https://n8n.example/workflow/w1/executions/7", error: { message: "model down" }, lastNodeExecuted: "Agent" }, workflow: { id: "w1", name: "acme: Watcher" } };
+    expect(JSON.parse(body(summarize(failedRun))).text).toBe("acme: Watcher failed in Agent: model down\nhttps://n8n.example/workflow/w1/executions/7");
+    const failedTrigger = { trigger: { error: { message: "could not activate" }, mode: "trigger" }, workflow: { id: "w1", name: "acme: Watcher" } };
+    expect(JSON.parse(body(summarize(failedTrigger))).text).toBe("acme: Watcher failed: could not activate");
     const readme = files.find((f) => f.path === "README.md")!.contents;
     expect(readme).toContain("It posts each failure to the URL in `ALERT_URL` (`targets.n8n.errorAlertUrl`)");
     expect(readme).toMatch(/environment: [^\n]*`ALERT_URL`/);

@@ -81,10 +81,11 @@ export function errorHandlerWorkflow(brain: Brain, options: N8nOptions): Workflo
       mode: "manual",
       assignments: {
         assignments: ([
+          // A failed run has `execution`; a trigger that failed to start has `trigger` instead (n8n 2.41).
           ["failedWorkflow", "={{ $json.workflow.name }}"],
-          ["error", "={{ $json.execution.error.message }}"],
-          ["lastNode", "={{ $json.execution.lastNodeExecuted }}"],
-          ["executionUrl", "={{ $json.execution.url }}"],
+          ["error", '={{ $json.execution?.error?.message ?? $json.trigger?.error?.message ?? "" }}'],
+          ["lastNode", '={{ $json.execution?.lastNodeExecuted ?? "" }}'],
+          ["executionUrl", '={{ $json.execution?.url ?? "" }}'],
         ] as const).map(([name, value]) => ({ id: assignmentId(brain.name, ERROR_HANDLER_KEY, "Summarize", name), name, value, type: "string" })),
       },
       options: {},
