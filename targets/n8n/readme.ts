@@ -119,7 +119,7 @@ export function buildReadme(brain: Brain, options: N8nOptions, workflows: readon
     `   for f in ${workflows.map((w) => w.path).join(" ")}; do n8n import:workflow --input="$f"; done`,
     "   ```",
     "",
-    "4. Publish them: imported workflows are inactive, and n8n cannot call an error workflow that is not published.",
+    "4. Publish them: imported workflows are inactive, and n8n cannot call an error workflow that is not published. A running n8n takes up a publication (and step 5's unpublication) within seconds, although the command says to restart it.",
     "",
     "   ```sh",
     `   for id in ${workflows.map((w) => w.id).join(" ")}; do n8n publish:workflow --id="$id"; done`,
