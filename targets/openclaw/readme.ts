@@ -20,7 +20,7 @@ const SKILL_WORKSHOP: Record<SkillWorkshopMode, string> = {
  * OpenClaw 2026.9: `openclaw cron list --all --json` prints `{ jobs: [{ id, declarationKey, … }] }`.
  */
 export function staleCronJobsCommand(brain: string): string {
-  return `node -e 'const { execFileSync } = require("child_process"); const keep = new Set(require("./cron.json").jobs.map((j) => j.declarationKey)); for (const j of JSON.parse(execFileSync("openclaw", ["cron", "list", "--all", "--json"], { encoding: "utf8" })).jobs) if (j.declarationKey?.startsWith(${JSON.stringify(`${brain}/`)}) && !keep.has(j.declarationKey)) execFileSync("openclaw", ["cron", "rm", j.id], { stdio: "inherit" })'`;
+  return `node -e 'const { execFileSync } = require("child_process"); const keep = new Set(require("./cron.json").jobs.map((j) => j.declarationKey)); for (const j of JSON.parse(execFileSync("openclaw", ["cron", "list", "--all", "--json"], { encoding: "utf8", maxBuffer: 1e8 })).jobs) if (j.declarationKey?.startsWith(${JSON.stringify(`${brain}/`)}) && !keep.has(j.declarationKey)) execFileSync("openclaw", ["cron", "rm", j.id], { stdio: "inherit" })'`;
 }
 
 /**
