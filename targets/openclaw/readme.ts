@@ -9,7 +9,7 @@ import { toolRoute } from "./tools.js";
 
 /** What each Skill Workshop mode means for the agents' skills (OpenClaw 2026.9). */
 const SKILL_WORKSHOP: Record<SkillWorkshopMode, string> = {
-  off: "the agents' skills are the brain's. OpenClaw learns none from their sessions, and its weekly skill-review job of each agent stays disabled.",
+  off: "the agents' skills are the brain's. OpenClaw keeps only its suggestion nudge: it applies no skill it learns from their sessions, and its weekly skill-review job of each agent stays disabled.",
   propose: "OpenClaw queues the skills it learns from the agents' sessions for you to accept; accepted ones live outside the brain.",
   auto: "OpenClaw applies the skills it learns from the agents' sessions, and a weekly skill-review job of each agent (an agent turn on its model) edits them; they live outside the brain.",
 };
