@@ -37,6 +37,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { start } from "../test/fake-openai/index.mjs";
+import { readmeStep } from "./lib/readme-step.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { compileBrain } = await import(pathToFileURL(join(root, "dist/src/index.js")).href);
@@ -424,9 +425,8 @@ async function checkRetire(env, dir, workflows, readme) {
     };
     const before = await active();
     assert(before.get(RETIRED_ID) === true, `${RETIRED_ID} is not published`);
-    const block = /^5\. [^\n]*\n\n {3}```sh\n([\s\S]*?)\n {3}```$/m.exec(readme);
-    assert(block, "README.md has no step 5 with a sh block");
-    const script = block[1].replace(/^ {3}/gm, "");
+    const script = readmeStep(readme, /Unpublish what this build no longer has/);
+    assert(script, "README.md has no step that unpublishes what the build no longer has, with a sh block");
     const bin = join(dir, "bin");
     mkdirSync(bin, { recursive: true });
     writeFileSync(join(bin, "n8n"), `#!/bin/sh\nexec "${node24}" "${n8nBin}" "$@"\n`, { mode: 0o755 });

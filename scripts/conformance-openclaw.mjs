@@ -29,6 +29,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
+import { readmeStep } from "./lib/readme-step.mjs";
 
 const execFile = promisify(execFileCb);
 const OPENCLAW_VERSION = "2026.9.6";
@@ -199,14 +200,14 @@ async function cronStep(dir, config, cliEnv) {
   const stale = `${brainName}/retired-agent/1`;
   await cli(["cron", "add", "--declaration-key", stale, "--name", "Retired #1", "--agent", declared[0].agent, "--every", "1h", "--session", "isolated", "--no-deliver", "--message", "An earlier build's job."]);
   const readme = readFileSync(join(dir, "README.md"), "utf8");
-  const block = /^\d\. [^\n]*apply the cron declarations[^\n]*\n\n {3}```sh\n([\s\S]*?)\n {3}```$/m.exec(readme);
-  if (!block) return ["README.md has no cron step with a sh block"];
+  const script = readmeStep(readme, /apply the cron declarations/);
+  if (!script) return ["README.md has no cron step with a sh block"];
   const bin = mkdtempSync(join(tmpdir(), "brainc-openclaw-bin-"));
   try {
     writeFileSync(join(bin, "openclaw"), `#!/bin/sh\nexec "${node24}" "${openclawCli}" "$@"\n`, { mode: 0o755 });
     for (const run of [1, 2]) {
       try {
-        await promisify(execFileCb)("bash", ["-euo", "pipefail", "-c", block[1].replace(/^ {3}/gm, "")], { cwd: dir, env: { ...cliEnv, PATH: `${bin}:${cliEnv.PATH}` }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+        await promisify(execFileCb)("bash", ["-euo", "pipefail", "-c", script], { cwd: dir, env: { ...cliEnv, PATH: `${bin}:${cliEnv.PATH}` }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
       } catch (e) {
         return [`README cron step (run ${run}): exit ${e.code}: ${String(e.stderr ?? e.message).slice(-400)}`];
       }

@@ -49,12 +49,8 @@ const NOT_JSON: [new (...args: never[]) => object, string, string][] = [
  * levels deeper, a number that JSON outputs cannot keep as it is (not finite, or an integer beyond
  * ±2^53, which JSON.stringify writes rounded or as null), or a value that is not JSON data ({@link NOT_JSON}).
  */
-function unfit(value: unknown, limit: number, writtenAsFloat: (pointer: string) => boolean): { pointer: string; problem: string; hint?: string } | undefined {
-  return unfitAt(value, limit, writtenAsFloat, []);
-}
-
-/** {@link unfit} below the keys `path` (the pointer is built only for what is found: most files have nothing). */
-function unfitAt(value: unknown, limit: number, writtenAsFloat: (pointer: string) => boolean, path: string[]): { pointer: string; problem: string; hint?: string } | undefined {
+function unfit(value: unknown, limit: number, writtenAsFloat: (pointer: string) => boolean, path: string[] = []): { pointer: string; problem: string; hint?: string } | undefined {
+  // `path` holds the keys down to `value`; the pointer is built only for what is found (most files have nothing).
   const pointer = () => path.map((key) => `/${escapePointer(key)}`).join("");
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return { pointer: pointer(), problem: `${value} is not a finite number, which no JSON output can hold` };
@@ -73,7 +69,7 @@ function unfitAt(value: unknown, limit: number, writtenAsFloat: (pointer: string
     const child = (value as Record<string, unknown>)[key];
     if (typeof child !== "number" && (typeof child !== "object" || child === null)) continue;
     path.push(key);
-    const found = unfitAt(child, limit - 1, writtenAsFloat, path);
+    const found = unfit(child, limit - 1, writtenAsFloat, path);
     if (found) return found;
     path.pop();
   }
